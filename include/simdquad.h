@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simdquad: adaptive numerical integration at the speed of the hardware.
+ *
+ * This header is the whole public API. Every symbol and macro carries the
+ * sq_ / SQ_ prefix.
+ *
+ * The engine keeps a breadth-first frontier of active intervals. Each round
+ * gathers the nodes of all of them into one array, evaluates that array with
+ * SIMD kernels split across cores, estimates every interval, retires the
+ * converged ones and splits the rest. A result never depends on the number of
+ * threads, on the instruction set in use (except through the integrand's own
+ * rounding) or on the other problems of a batch.
+ *
+ * @code
+ *   #include <simdquad.h>
+ *
+ *   static int f(size_t n, const double *x, double *y, void *ctx)
+ *   {
+ *       (void)ctx;
+ *       for (size_t i = 0; i < n; i++)
+ *           y[i] = x[i] * x[i];
+ *       return 0;
+ *   }
+ *
+ *   sq_integrand g = sq_fn_batch(f, NULL);
+ *   sq_result r;
+ *   if (sq_integrate(&g, 0.0, 1.0, NULL, &r) == SQ_OK)
+ *       printf("%.17g +- %.3g\n", r.value, r.error);   // 1/3
+ * @endcode
+ */
+#ifndef SIMDQUAD_H
+#define SIMDQUAD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#if defined(SQ_BUILDING_LIBRARY) && defined(__GNUC__)
+#define SQ_API __attribute__((visibility("default")))
+#else
+#define SQ_API
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SQ_VERSION_MAJOR 0
+#define SQ_VERSION_MINOR 1
+#define SQ_VERSION_PATCH 0
+
+/** The library's version as "MAJOR.MINOR.PATCH". */
+SQ_API const char *sq_version(void);
+
+/* ------------------------------------------------------------------------ */
+/* Status                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Outcome of one integral. Only SQ_OK is success. Except for SQ_BAD_INPUT,
+ * the best estimate, its error estimate and the counts are always filled in.
+ */
+typedef enum sq_status {
+    SQ_OK = 0,            /**< the requested tolerance was met */
+    SQ_MAX_EVALS,         /**< the evaluation budget was spent */
+    SQ_MAX_INTERVALS,     /**< the interval budget was spent */
+    SQ_ROUNDOFF,          /**< tolerance below what double precision reaches */
+    SQ_NONFINITE,         /**< the integrand gave NaN or Inf (see .where) */
+    SQ_DIVERGENT,         /**< the integral is probably divergent */
+    SQ_BAD_INPUT,         /**< an argument is invalid (see .detail) */
+    SQ_NOMEM,             /**< memory could not be allocated */
+    SQ_CALLBACK_ABORT,    /**< the integrand callback returned nonzero */
+    SQ_CANCELLED,         /**< the progress callback asked to stop */
+    SQ_STATUS_COUNT
+} sq_status;
+
+/** A sentence describing a status, e.g. "the evaluation budget was spent". */
+SQ_API const char *sq_strerror(sq_status status);
+
+/** The lower-case name of a status, e.g. "ok", "max_evals", "nonfinite". */
+SQ_API const char *sq_status_name(sq_status status);
+
+/* ------------------------------------------------------------------------ */
+/* Instruction sets                                                         */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Instruction set used by the kernels. SQ_ISA_AUTO picks the newest one this
+ * CPU and operating system support; the environment variable SIMDQUAD_ISA
+ * (scalar, sse2, avx2, avx512) overrides the automatic choice process-wide.
+ */
+typedef enum sq_isa {
+    SQ_ISA_AUTO = 0,
+    SQ_ISA_SCALAR,
+    SQ_ISA_SSE2,
+    SQ_ISA_AVX2,
+    SQ_ISA_AVX512,
+    SQ_ISA_COUNT
+} sq_isa;
+
+/** Lower-case name of an ISA ("scalar", "sse2", "avx2", "avx512", "auto"). */
+SQ_API const char *sq_isa_name(sq_isa isa);
+
+/** Parse an ISA name; returns SQ_ISA_COUNT if the name is unknown. */
+SQ_API sq_isa sq_isa_from_name(const char *name);
+
+/** Nonzero if this CPU and OS can run kernels compiled for `isa`. */
+SQ_API int sq_isa_supported(sq_isa isa);
+
+/**
+ * The ISA a call with options.isa == `requested` runs on: SQ_ISA_AUTO
+ * resolves to SIMDQUAD_ISA or to the best supported ISA; an unsupported
+ * explicit request resolves to SQ_ISA_COUNT (the call then fails with
+ * SQ_BAD_INPUT).
+ */
+SQ_API sq_isa sq_isa_resolve(sq_isa requested);
+
+/* ------------------------------------------------------------------------ */
+/* Integrands                                                               */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * A batch integrand: fill y[i] = f(x[i]) for i < n and return 0, or return
+ * nonzero to stop the integral with SQ_CALLBACK_ABORT.
+ *
+ * x and y are contiguous arrays of n doubles that do not overlap. The engine
+ * calls it with large chunks (thousands of points for wide frontiers) and,
+ * when threads are in use, from several threads at once: it must not modify
+ * shared state without its own synchronisation, and its value at a point must
+ * not depend on the other points of the call.
+ */
+typedef int (*sq_batch_fn)(size_t n, const double *x, double *y, void *ctx);
+
+/** Which kind of integrand an sq_integrand holds. */
+typedef enum sq_integrand_kind {
+    SQ_INTEGRAND_INVALID = 0, /**< e.g. an unknown kernel name */
+    SQ_INTEGRAND_KERNEL,      /**< a built-in SIMD kernel */
+    SQ_INTEGRAND_BATCH        /**< a user batch callback */
+} sq_integrand_kind;
+
+/**
+ * An integrand. Build it with sq_fn_kernel() or sq_fn_batch(); it is a small
+ * value type that may be copied freely.
+ */
+typedef struct sq_integrand {
+    sq_integrand_kind kind;
+    int kernel;            /**< kernel index for SQ_INTEGRAND_KERNEL */
+    sq_batch_fn batch;     /**< callback for SQ_INTEGRAND_BATCH */
+    void *ctx;             /**< passed to the callback unchanged */
+} sq_integrand;
+
+/**
+ * A built-in kernel by name (see sq_kernel_count() and sq_kernel_name()).
+ * Returns an integrand of kind SQ_INTEGRAND_INVALID if the name is unknown.
+ */
+SQ_API sq_integrand sq_fn_kernel(const char *name);
+
+/** A user batch callback. */
+SQ_API sq_integrand sq_fn_batch(sq_batch_fn f, void *ctx);
+
+/** Number of built-in kernels. */
+SQ_API size_t sq_kernel_count(void);
+
+/** Name of kernel i ("sin", "gauss", ...), or NULL if i is out of range. */
+SQ_API const char *sq_kernel_name(size_t i);
+
+/** One-line mathematical description of kernel i, e.g. "exp(-x*x)". */
+SQ_API const char *sq_kernel_formula(size_t i);
+
+/** Index of a kernel by name, or -1 if there is none. */
+SQ_API int sq_kernel_find(const char *name);
+
+/**
+ * Evaluate kernel i at n points with the given ISA (SQ_ISA_AUTO allowed):
+ * y[k] = f(x[k]). This is the same code the engine runs. Returns SQ_OK, or
+ * SQ_BAD_INPUT for an unknown kernel, an unsupported ISA or NULL arrays, or
+ * SQ_NOMEM.
+ */
+SQ_API sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n,
+                                const double *x, double *y);
+
+/**
+ * The kernel's scalar twin: the same function written with the C library's
+ * scalar libm. It is the reference the SIMD kernels are tested against.
+ */
+SQ_API double sq_kernel_twin(int kernel, double x);
+
+/* ------------------------------------------------------------------------ */
+/* Options and results                                                      */
+/* ------------------------------------------------------------------------ */
+
+/** Quadrature rule. */
+typedef enum sq_rule {
+    SQ_RULE_DEFAULT = 0,
+    SQ_RULE_SIMPSON        /**< adaptive Simpson with Richardson correction */
+} sq_rule;
+
+/** How the tolerance is distributed over the intervals. */
+typedef enum sq_control {
+    SQ_CONTROL_DEFAULT = 0,
+    SQ_CONTROL_LOCAL       /**< each half gets half its parent's tolerance */
+} sq_control;
+
+/** Default per-integral evaluation budget. */
+#define SQ_DEFAULT_MAX_EVALS ((size_t)50000000)
+/** Default per-integral budget of live intervals. */
+#define SQ_DEFAULT_MAX_INTERVALS ((size_t)4000000)
+
+/**
+ * Options of an integration. Initialise with sq_options_init() and change
+ * the fields you need; passing NULL instead of options means the defaults.
+ */
+typedef struct sq_options {
+    /** Absolute tolerance (default 0). Must be finite and >= 0. */
+    double epsabs;
+    /**
+     * Relative tolerance (default 1e-10). Must be finite and >= 0, and not
+     * both epsabs and epsrel zero. A tolerance below what double precision
+     * can deliver ends quickly with SQ_ROUNDOFF and the best estimate.
+     */
+    double epsrel;
+    sq_rule rule;         /**< default: Simpson */
+    sq_control control;   /**< default: local */
+    /**
+     * Evaluation budget per integral (default SQ_DEFAULT_MAX_EVALS, must be
+     * > 0). The first application of the rule is always made; the budget is
+     * checked between rounds, so the count may exceed it by one round.
+     */
+    size_t max_evals;
+    /** Budget of live intervals per integral (default SQ_DEFAULT_MAX_INTERVALS). */
+    size_t max_intervals;
+    /**
+     * Threads (default 0: OpenMP's default, usually the number of cores).
+     * Rounds too small to pay for a thread team run on the calling thread.
+     * Results are bitwise identical for every thread count.
+     */
+    int threads;
+    /** Instruction set of the kernels (default SQ_ISA_AUTO). */
+    sq_isa isa;
+} sq_options;
+
+/** Fill `opt` with the defaults documented above. */
+SQ_API void sq_options_init(sq_options *opt);
+
+/** The result of one integral. */
+typedef struct sq_result {
+    double value;        /**< best estimate of the integral */
+    double error;        /**< estimate of |integral - value| */
+    size_t evals;        /**< integrand evaluations */
+    size_t intervals;    /**< intervals visited (each bisection visits two) */
+    uint32_t rounds;     /**< frontier rounds */
+    sq_status status;
+    /** For SQ_NONFINITE: the abscissa of the first non-finite value (leftmost
+     *  in the first round that produced one). NaN otherwise. */
+    double where;
+    /** Static text giving more detail (which argument for SQ_BAD_INPUT), or
+     *  NULL. Never freed. */
+    const char *detail;
+} sq_result;
+
+/**
+ * Integrate f over [a, b].
+ *
+ * a > b gives exactly the negated value of [b, a] with the same error and
+ * counts; a == b gives 0 with no evaluation. NaN limits, invalid options or
+ * NULL pointers give SQ_BAD_INPUT and never call the integrand. The result is
+ * written to *res (unless res is NULL) and its status returned.
+ *
+ * Safe to call from several threads at once and from inside an integrand.
+ */
+SQ_API sq_status sq_integrate(const sq_integrand *f, double a, double b,
+                              const sq_options *opt, sq_result *res);
+
+/** Number of threads a call with options.threads == 0 uses. */
+SQ_API int sq_default_threads(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SIMDQUAD_H */

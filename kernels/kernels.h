@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel layer: every function the engine needs that depends on the
+ * vector width. Each ISA fills one sq_isa_ops table from the same sources
+ * (kernels/isa_*.c compiled once per ISA); the engine reaches kernels only
+ * through that table and never names an ISA itself.
+ *
+ * Only plain arrays of doubles cross this boundary. Every kernel is a pure
+ * function of its inputs, lane by lane: the value at a point never depends
+ * on the other points of a call, nor on where in a vector the point sits.
+ * That, and -ffp-contract=off everywhere, is what makes results independent
+ * of chunking, tiling and thread count.
+ */
+#ifndef SQ_KERNELS_H
+#define SQ_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Built-in integrands. The order is the public kernel index. */
+enum sq_kernel_id {
+    SQK_SIN,
+    SQK_COS,
+    SQK_EXP,
+    SQK_LOG,
+    SQK_SQRT,
+    SQK_GAUSS,      /* exp(-x*x) */
+    SQK_LORENTZ,    /* 1/(1+x*x) */
+    SQK_POLY,       /* a degree-5 polynomial in Horner form */
+    SQK_GAUSS_COS,  /* exp(-x*x)*cos(3*x) */
+    SQK_COUNT
+};
+
+/* Largest vector length of any ISA; arrays handed to kernels are padded to
+ * a multiple of it. */
+#define SQ_MAX_VLEN 8
+
+/*
+ * y[i] = f(x[i]) for i < n. n is a multiple of the ISA's vector length;
+ * x and y do not overlap.
+ */
+typedef void sq_kern_fn(size_t n, const double *restrict x,
+                        double *restrict y);
+
+/*
+ * Simpson, a frontier "item" is an interval [a, b] already evaluated at its
+ * five Simpson points a, lm, m, rm, b (f0..f4) and found not accurate
+ * enough; the round visits its two halves. `tol` is the tolerance each half
+ * is held to (half of the item's own).
+ */
+typedef struct sq_simpson_items {
+    const double *a, *b, *f0, *f1, *f2, *f3, *f4, *tol;
+    const uint64_t *pid;
+} sq_simpson_items;
+
+/*
+ * Nodes of one Simpson round: the quarter points of both halves of n items,
+ * written as x[k * ld + j] for k = 0..3 (left half: k = 0, 1; right half:
+ * k = 2, 3). Columns n..ld-1 repeat column 0 so that padded lanes compute
+ * harmless values.
+ */
+typedef void sq_simpson_nodes_fn(size_t n, size_t ld,
+                                 const double *restrict a,
+                                 const double *restrict b,
+                                 double *restrict x);
+
+/* What happens to a half after its visit. */
+enum sq_simpson_fate {
+    SQ_HALF_ACCEPT = 0,     /* converged: contributes val and err */
+    SQ_HALF_SPLIT = 1,      /* becomes an item of the next round */
+    SQ_HALF_ROUNDOFF = 2,   /* cannot improve in double precision: accepted */
+    SQ_HALF_NONFINITE = 3   /* a new value is NaN or Inf */
+};
+
+/*
+ * Children of one Simpson round, in position order: half 2j is the left
+ * half of item j, half 2j+1 its right half. For every half, the fields it
+ * would carry as an item of the next round, its contribution if accepted,
+ * and its fate (uint8, see sq_simpson_fate).
+ */
+typedef struct sq_simpson_halves {
+    double *a, *b, *f0, *f1, *f2, *f3, *f4, *tol;
+    uint64_t *pid;
+    double *val, *err;
+    uint8_t *fate;
+} sq_simpson_halves;
+
+/*
+ * Estimate both halves of n items from the values y (laid out as the nodes
+ * of sq_simpson_nodes_fn with leading dimension ld). Writes 2n halves.
+ */
+typedef void sq_simpson_estimate_fn(size_t n, const sq_simpson_items *in,
+                                    const double *restrict y, size_t ld,
+                                    const sq_simpson_halves *out);
+
+/*
+ * Stream compaction of 64-bit values: copy src[i] to dst[k++] for every i < n
+ * with keep[i] == 1 (keep[i] is 0 or 1), in order. Returns k. dst must have
+ * room for n values plus SQ_MAX_VLEN of slack (the kernel may write whole
+ * vectors past the last kept value).
+ */
+typedef size_t sq_compress_fn(size_t n, const uint8_t *restrict keep,
+                              const void *restrict src, void *restrict dst);
+
+/*
+ * Canonical partial sums: s[c % 8] += v[c] in order of c, for c < n. The
+ * engine's sums are defined this way so that a vector unit can form them
+ * lane by lane and scalar code can reproduce them bit for bit.
+ */
+typedef void sq_sum8_fn(size_t n, const double *restrict v,
+                        double *restrict s);
+
+typedef struct sq_isa_ops {
+    int isa;            /* sq_isa value */
+    size_t vlen;        /* doubles per vector */
+    sq_kern_fn *const *kern;   /* SQK_COUNT entries */
+    sq_simpson_nodes_fn *simpson_nodes;
+    sq_simpson_estimate_fn *simpson_estimate;
+    sq_compress_fn *compress;
+    sq_sum8_fn *sum8;
+} sq_isa_ops;
+
+extern const sq_isa_ops sq_ops_scalar;
+extern const sq_isa_ops sq_ops_sse2;
+extern const sq_isa_ops sq_ops_avx2;
+extern const sq_isa_ops sq_ops_avx512;
+
+/* Kernel metadata and scalar twins (kernels/twins.c, compiled once). */
+typedef struct sq_kernel_meta {
+    const char *name;
+    const char *formula;
+    double (*twin)(double x);
+} sq_kernel_meta;
+
+extern const sq_kernel_meta sq_kernel_table[SQK_COUNT];
+
+#endif /* SQ_KERNELS_H */

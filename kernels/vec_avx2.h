@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Vocabulary of AVX2 + FMA: four doubles per vector. Included only through
+ * vec.h. */
+#ifndef SQ_VEC_AVX2_H
+#define SQ_VEC_AVX2_H
+
+#if !defined(__AVX2__) || !defined(__FMA__)
+#error Please specify -mavx2 -mfma.
+#endif
+
+#include <immintrin.h>
+#include <sleef.h>
+
+typedef __m256d vdouble;
+#define SQ_VLEN 4
+#define SQ_ISA_ID SQ_ISA_AVX2
+#define SQ_ISA_SUFFIX avx2
+
+static inline vdouble vload(const double *p) { return _mm256_loadu_pd(p); }
+static inline void vstore(double *p, vdouble v) { _mm256_storeu_pd(p, v); }
+static inline vdouble vset1(double x) { return _mm256_set1_pd(x); }
+static inline vdouble vsqrt(vdouble x) { return _mm256_sqrt_pd(x); }
+
+static inline vdouble vsin(vdouble x) { return Sleef_sind4_u10avx2(x); }
+static inline vdouble vcos(vdouble x) { return Sleef_cosd4_u10avx2(x); }
+static inline vdouble vexp(vdouble x) { return Sleef_expd4_u10avx2(x); }
+static inline vdouble vlog(vdouble x) { return Sleef_logd4_u10avx2(x); }
+
+#endif

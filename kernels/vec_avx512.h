@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* Vocabulary of AVX-512 (F and DQ): eight doubles per vector. Included only
+ * through vec.h. */
+#ifndef SQ_VEC_AVX512_H
+#define SQ_VEC_AVX512_H
+
+#if !defined(__AVX512F__) || !defined(__AVX512DQ__)
+#error Please specify -mavx512f -mavx512dq.
+#endif
+
+#include <immintrin.h>
+#include <sleef.h>
+
+typedef __m512d vdouble;
+#define SQ_VLEN 8
+#define SQ_ISA_ID SQ_ISA_AVX512
+#define SQ_ISA_SUFFIX avx512
+
+static inline vdouble vload(const double *p) { return _mm512_loadu_pd(p); }
+static inline void vstore(double *p, vdouble v) { _mm512_storeu_pd(p, v); }
+static inline vdouble vset1(double x) { return _mm512_set1_pd(x); }
+static inline vdouble vsqrt(vdouble x) { return _mm512_sqrt_pd(x); }
+
+static inline vdouble vsin(vdouble x) { return Sleef_sind8_u10avx512f(x); }
+static inline vdouble vcos(vdouble x) { return Sleef_cosd8_u10avx512f(x); }
+static inline vdouble vexp(vdouble x) { return Sleef_expd8_u10avx512f(x); }
+static inline vdouble vlog(vdouble x) { return Sleef_logd8_u10avx512f(x); }
+
+#endif

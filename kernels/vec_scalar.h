@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/* Vocabulary of the scalar ISA: one double per "vector", SLEEF's portable C
+ * functions. Included only through vec.h. */
+#ifndef SQ_VEC_SCALAR_H
+#define SQ_VEC_SCALAR_H
+
+#include <math.h>
+#include <sleef.h>
+
+typedef double vdouble;
+#define SQ_VLEN 1
+#define SQ_ISA_ID SQ_ISA_SCALAR
+#define SQ_ISA_SUFFIX scalar
+
+static inline vdouble vload(const double *p) { return *p; }
+static inline void vstore(double *p, vdouble v) { *p = v; }
+static inline vdouble vset1(double x) { return x; }
+static inline vdouble vsqrt(vdouble x) { return sqrt(x); }
+
+static inline vdouble vsin(vdouble x) { return Sleef_sind1_u10purec(x); }
+static inline vdouble vcos(vdouble x) { return Sleef_cosd1_u10purec(x); }
+static inline vdouble vexp(vdouble x) { return Sleef_expd1_u10purec(x); }
+static inline vdouble vlog(vdouble x) { return Sleef_logd1_u10purec(x); }
+
+#endif

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* Vocabulary of SSE2: two doubles per vector. Included only through vec.h. */
+#ifndef SQ_VEC_SSE2_H
+#define SQ_VEC_SSE2_H
+
+#ifndef __SSE2__
+#error Please specify -msse2.
+#endif
+
+#include <emmintrin.h>
+#include <sleef.h>
+
+typedef __m128d vdouble;
+#define SQ_VLEN 2
+#define SQ_ISA_ID SQ_ISA_SSE2
+#define SQ_ISA_SUFFIX sse2
+
+static inline vdouble vload(const double *p) { return _mm_loadu_pd(p); }
+static inline void vstore(double *p, vdouble v) { _mm_storeu_pd(p, v); }
+static inline vdouble vset1(double x) { return _mm_set1_pd(x); }
+static inline vdouble vsqrt(vdouble x) { return _mm_sqrt_pd(x); }
+
+static inline vdouble vsin(vdouble x) { return Sleef_sind2_u10sse2(x); }
+static inline vdouble vcos(vdouble x) { return Sleef_cosd2_u10sse2(x); }
+static inline vdouble vexp(vdouble x) { return Sleef_expd2_u10sse2(x); }
+static inline vdouble vlog(vdouble x) { return Sleef_logd2_u10sse2(x); }
+
+#endif

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Run-time choice of the kernel table. This file is compiled without any ISA
+ * flag: it only asks the CPU (CPUID) and the operating system (XGETBV: are
+ * the vector registers saved on a context switch?) what can run, once per
+ * process, newest ISA first.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+#include "internal.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#define SQ_X86 1
+#endif
+
+static const char *const isa_names[SQ_ISA_COUNT] = {
+    [SQ_ISA_AUTO] = "auto",
+    [SQ_ISA_SCALAR] = "scalar",
+    [SQ_ISA_SSE2] = "sse2",
+    [SQ_ISA_AVX2] = "avx2",
+    [SQ_ISA_AVX512] = "avx512",
+};
+
+static const sq_isa_ops *const isa_tables[SQ_ISA_COUNT] = {
+    [SQ_ISA_SCALAR] = &sq_ops_scalar,
+#ifdef SQ_X86
+    [SQ_ISA_SSE2] = &sq_ops_sse2,
+    [SQ_ISA_AVX2] = &sq_ops_avx2,
+    [SQ_ISA_AVX512] = &sq_ops_avx512,
+#endif
+};
+
+/* Written once under call_once, read-only afterwards. */
+static once_flag detect_once = ONCE_FLAG_INIT;
+static int supported[SQ_ISA_COUNT];
+static sq_isa preferred;
+
+#ifdef SQ_X86
+static unsigned long long xgetbv0(void)
+{
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+#endif
+
+static void detect(void)
+{
+    supported[SQ_ISA_SCALAR] = 1;
+#ifdef SQ_X86
+    unsigned a, b, c, d;
+    if (__get_cpuid(1, &a, &b, &c, &d)) {
+        supported[SQ_ISA_SSE2] = (d >> 26) & 1;
+        int osxsave = (c >> 27) & 1, avx = (c >> 28) & 1, fma = (c >> 12) & 1;
+        unsigned long long xcr0 = osxsave ? xgetbv0() : 0;
+        int ymm_saved = (xcr0 & 0x6) == 0x6;
+        int zmm_saved = (xcr0 & 0xE6) == 0xE6;
+        if (__get_cpuid_max(0, NULL) >= 7) {
+            __cpuid_count(7, 0, a, b, c, d);
+            int avx2 = (b >> 5) & 1;
+            int avx512f = (b >> 16) & 1, avx512dq = (b >> 17) & 1;
+            supported[SQ_ISA_AVX2] = avx && avx2 && fma && ymm_saved;
+            supported[SQ_ISA_AVX512] = supported[SQ_ISA_AVX2] && avx512f
+                                       && avx512dq && zmm_saved;
+        }
+    }
+#endif
+    preferred = SQ_ISA_SCALAR;
+    for (int isa = SQ_ISA_COUNT - 1; isa > SQ_ISA_AUTO; isa--) {
+        if (supported[isa]) {
+            preferred = (sq_isa)isa;
+            break;
+        }
+    }
+    /* SIMDQUAD_ISA forces the automatic choice, when the CPU can run it. */
+    const char *forced = getenv("SIMDQUAD_ISA");
+    if (forced != NULL) {
+        sq_isa f = sq_isa_from_name(forced);
+        if (f != SQ_ISA_COUNT && f != SQ_ISA_AUTO && supported[f])
+            preferred = f;
+    }
+}
+
+const char *sq_isa_name(sq_isa isa)
+{
+    if ((unsigned)isa >= SQ_ISA_COUNT)
+        return "unknown";
+    return isa_names[isa];
+}
+
+sq_isa sq_isa_from_name(const char *name)
+{
+    if (name == NULL)
+        return SQ_ISA_COUNT;
+    for (int isa = 0; isa < SQ_ISA_COUNT; isa++)
+        if (strcmp(name, isa_names[isa]) == 0)
+            return (sq_isa)isa;
+    return SQ_ISA_COUNT;
+}
+
+int sq_isa_supported(sq_isa isa)
+{
+    if ((unsigned)isa >= SQ_ISA_COUNT || isa == SQ_ISA_AUTO)
+        return 0;
+    call_once(&detect_once, detect);
+    return supported[isa] && isa_tables[isa] != NULL;
+}
+
+sq_isa sq_isa_resolve(sq_isa requested)
+{
+    call_once(&detect_once, detect);
+    if (requested == SQ_ISA_AUTO)
+        return preferred;
+    return sq_isa_supported(requested) ? requested : SQ_ISA_COUNT;
+}
+
+const sq_isa_ops *sq_ops_for(sq_isa isa)
+{
+    if (!sq_isa_supported(isa))
+        return NULL;
+    return isa_tables[isa];
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Declarations shared by the files of src/. Nothing here is public; every
+ * symbol with external linkage still carries the sq_ prefix so that the
+ * static library cannot collide with its users' names.
+ */
+#ifndef SQ_INTERNAL_H
+#define SQ_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "simdquad.h"
+#include "kernels.h"
+
+#ifdef __FAST_MATH__
+#error simdquad must not be built with -ffast-math: it removes NaN checks.
+#endif
+
+/* ---- memory ------------------------------------------------------------ */
+
+/* Cache-line aligned allocation; NULL on failure or on size overflow. */
+void *sq_alloc(size_t bytes);
+void *sq_alloc_array(size_t count, size_t size);
+void sq_free(void *p);
+
+/* ---- dispatch ---------------------------------------------------------- */
+
+/* The kernel table of a resolved ISA (never SQ_ISA_AUTO). */
+const sq_isa_ops *sq_ops_for(sq_isa isa);
+
+/* ---- integrand evaluation ---------------------------------------------- */
+
+/* What the engine calls to fill y from x: a kernel or a user callback. */
+typedef struct sq_evaluator {
+    const sq_isa_ops *ops;
+    sq_kern_fn *kern;          /* non-NULL for built-in kernels */
+    sq_batch_fn batch;         /* non-NULL for user callbacks */
+    void *ctx;
+} sq_evaluator;
+
+/*
+ * Fill y[0 .. n) from x[0 .. n). For kernels n must be a multiple of the
+ * vector length (the caller pads); callbacks get exactly the real points.
+ * Returns 0, or the callback's nonzero return.
+ */
+int sq_eval(const sq_evaluator *ev, size_t n, const double *x, double *y);
+
+/* Nonzero if the evaluator needs padded arrays (a SIMD kernel). */
+static inline int sq_eval_pads(const sq_evaluator *ev)
+{
+    return ev->kern != NULL;
+}
+
+/* ---- threads ----------------------------------------------------------- */
+
+/*
+ * Run body(i, slot, ctx) for i in [0, n) on up to `threads` threads; `slot`
+ * in [0, threads) is unique among the iterations running at the same time,
+ * for per-thread scratch. Iterations must be independent: which thread runs
+ * which i never changes a result. Runs on the calling thread (slot 0) when
+ * threads <= 1, n <= 1, or when already inside a parallel region.
+ */
+void sq_parallel_for(size_t n, int threads,
+                     void (*body)(size_t i, int slot, void *ctx), void *ctx);
+
+/* The thread count a call uses: opt->threads, or OpenMP's default. */
+int sq_threads_for(int requested);
+
+/* ---- summation ----------------------------------------------------------- */
+
+/* Neumaier's compensated sum: *s + *c is the running total. */
+static inline void sq_sum_add(double *s, double *c, double v)
+{
+    double t = *s + v;
+    double as = *s < 0 ? -*s : *s, av = v < 0 ? -v : v;
+    if (as >= av)
+        *c += (*s - t) + v;
+    else
+        *c += (v - t) + *s;
+    *s = t;
+}
+
+/* ---- engines ----------------------------------------------------------- */
+
+/* One integral as the engines see it: a < b finite, validated tolerances. */
+typedef struct sq_problem {
+    double a, b;
+    double epsabs, epsrel;
+} sq_problem;
+
+/* Budgets and threading shared by all problems of a call. */
+typedef struct sq_run {
+    const sq_evaluator *ev;
+    size_t max_evals;
+    size_t max_intervals;
+    int threads;
+} sq_run;
+
+/* Adaptive Simpson with local error control (src/simpson.c). */
+void sq_simpson_local(const sq_run *run, const sq_problem *p, sq_result *res);
+
+#endif /* SQ_INTERNAL_H */

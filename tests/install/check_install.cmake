@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: MIT
+# Install the build into a scratch prefix, then build and run a small program
+# against it twice: through pkg-config and through find_package(simdquad).
+file(REMOVE_RECURSE ${WORK_DIR})
+set(PREFIX ${WORK_DIR}/prefix)
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out
+                  ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    message(FATAL_ERROR "failed: ${ARGN}\n${out}\n${err}")
+  endif()
+  set(LAST_OUTPUT "${out}" PARENT_SCOPE)
+endfunction()
+
+run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})
+file(GLOB_RECURSE pcfile ${PREFIX}/*/simdquad.pc)
+if(NOT pcfile)
+  message(FATAL_ERROR "simdquad.pc was not installed")
+endif()
+get_filename_component(pcdir ${pcfile} DIRECTORY)
+get_filename_component(libdir ${pcdir} DIRECTORY)
+
+# pkg-config
+set(ENV{PKG_CONFIG_PATH} ${pcdir})
+run(pkg-config --cflags --libs simdquad)
+string(STRIP "${LAST_OUTPUT}" flags)
+separate_arguments(flags UNIX_COMMAND "${flags}")
+run(${C_COMPILER} ${SOURCE_DIR}/tests/install/consumer/consumer.c ${flags} -lm
+    -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pc)
+run(${WORK_DIR}/consumer_pc)
+message(STATUS "pkg-config consumer: ${LAST_OUTPUT}")
+
+# find_package, shared and static
+run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
+    -B ${WORK_DIR}/cmake_build -DCMAKE_PREFIX_PATH=${PREFIX}
+    -DCMAKE_C_COMPILER=${C_COMPILER}
+    -DCMAKE_BUILD_RPATH=${libdir})
+run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake_build)
+run(${WORK_DIR}/cmake_build/consumer_shared)
+message(STATUS "CMake consumer (shared): ${LAST_OUTPUT}")
+run(${WORK_DIR}/cmake_build/consumer_static)
+message(STATUS "CMake consumer (static): ${LAST_OUTPUT}")

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Bad input and faults: every one gets a clear status, never a crash, and
+ * (except BAD_INPUT) the best estimate with its counts.
+ */
+#include <criterion/criterion.h>
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "simdquad.h"
+
+/* An integrand that counts its calls and can misbehave on request. */
+typedef struct probe {
+    size_t calls, points;
+    double nan_at_or_above;    /* y = NaN where x >= this */
+    double inf_at;             /* y = Inf at exactly this x */
+    size_t fail_after_points;  /* return nonzero once this many were seen */
+} probe;
+
+static int probe_fn(size_t n, const double *x, double *y, void *ctx)
+{
+    probe *p = ctx;
+    p->calls++;
+    p->points += n;
+    if (p->fail_after_points && p->points > p->fail_after_points)
+        return 7;
+    for (size_t i = 0; i < n; i++) {
+        y[i] = exp(-x[i] * x[i]);
+        if (x[i] >= p->nan_at_or_above)
+            y[i] = NAN;
+        if (x[i] == p->inf_at)
+            y[i] = INFINITY;
+    }
+    return 0;
+}
+
+static probe quiet(void)
+{
+    probe p = {0, 0, INFINITY, NAN, 0};
+    return p;
+}
+
+static sq_options opts(double epsabs, double epsrel)
+{
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = epsabs;
+    o.epsrel = epsrel;
+    return o;
+}
+
+static void expect_bad(const sq_integrand *f, double a, double b,
+                       const sq_options *o, const char *field)
+{
+    sq_result r;
+    memset(&r, 0xAB, sizeof r);
+    sq_status st = sq_integrate(f, a, b, o, &r);
+    cr_assert_eq(st, SQ_BAD_INPUT, "expected bad_input for %s, got %s", field,
+                 sq_status_name(st));
+    cr_assert_eq(r.status, SQ_BAD_INPUT);
+    cr_assert_not_null(r.detail);
+    cr_assert(strstr(r.detail, field) != NULL, "detail '%s' should name %s",
+              r.detail, field);
+    cr_assert_eq(r.evals, 0);
+}
+
+Test(badinput, equal_limits_give_zero_without_evaluation)
+{
+    probe p = quiet();
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    const double points[] = {0.0, 1.5, -1e300, INFINITY, -INFINITY};
+    for (size_t i = 0; i < 5; i++) {
+        sq_result r;
+        cr_assert_eq(sq_integrate(&f, points[i], points[i], NULL, &r), SQ_OK);
+        cr_assert_eq(r.value, 0.0);
+        cr_assert_eq(r.error, 0.0);
+        cr_assert_eq(r.evals, 0);
+    }
+    cr_assert_eq(p.calls, 0);
+}
+
+Test(badinput, nan_limits_are_rejected_and_never_evaluated)
+{
+    probe p = quiet();
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_options o = opts(0, 1e-8);
+    expect_bad(&f, NAN, 1, &o, "a");
+    expect_bad(&f, 0, NAN, &o, "b");
+    cr_assert_eq(p.calls, 0);
+}
+
+Test(badinput, invalid_tolerances_name_the_field)
+{
+    sq_integrand f = sq_fn_kernel("sin");
+    sq_options o = opts(-1, 1e-8);
+    expect_bad(&f, 0, 1, &o, "epsabs");
+    o = opts(NAN, 1e-8);
+    expect_bad(&f, 0, 1, &o, "epsabs");
+    o = opts(INFINITY, 1e-8);
+    expect_bad(&f, 0, 1, &o, "epsabs");
+    o = opts(0, -1e-8);
+    expect_bad(&f, 0, 1, &o, "epsrel");
+    o = opts(0, NAN);
+    expect_bad(&f, 0, 1, &o, "epsrel");
+    o = opts(0, 0);
+    expect_bad(&f, 0, 1, &o, "both zero");
+    o = opts(0, 1e-8);
+    o.max_evals = 0;
+    expect_bad(&f, 0, 1, &o, "max_evals");
+    o = opts(0, 1e-8);
+    o.max_intervals = 0;
+    expect_bad(&f, 0, 1, &o, "max_intervals");
+    o = opts(0, 1e-8);
+    o.threads = -2;
+    expect_bad(&f, 0, 1, &o, "threads");
+    o = opts(0, 1e-8);
+    o.isa = (sq_isa)99;
+    expect_bad(&f, 0, 1, &o, "isa");
+    o = opts(0, 1e-8);
+    o.rule = (sq_rule)42;
+    expect_bad(&f, 0, 1, &o, "rule");
+}
+
+Test(badinput, unsupported_isa_is_rejected)
+{
+    sq_integrand f = sq_fn_kernel("sin");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+        if (sq_isa_supported((sq_isa)isa))
+            continue;
+        sq_options o = opts(0, 1e-8);
+        o.isa = (sq_isa)isa;
+        expect_bad(&f, 0, 1, &o, "isa");
+    }
+}
+
+Test(badinput, null_pointers)
+{
+    sq_result r;
+    cr_assert_eq(sq_integrate(NULL, 0, 1, NULL, &r), SQ_BAD_INPUT);
+    sq_integrand f = sq_fn_kernel("sin");
+    cr_assert_eq(sq_integrate(&f, 0, 1, NULL, NULL), SQ_BAD_INPUT);
+    sq_integrand g = sq_fn_batch(NULL, NULL);
+    cr_assert_eq(g.kind, SQ_INTEGRAND_INVALID);
+    cr_assert_eq(sq_integrate(&g, 0, 1, NULL, &r), SQ_BAD_INPUT);
+    sq_integrand h = sq_fn_kernel("no such kernel");
+    cr_assert_eq(sq_integrate(&h, 0, 1, NULL, &r), SQ_BAD_INPUT);
+    cr_assert_eq(sq_fn_kernel(NULL).kind, SQ_INTEGRAND_INVALID);
+    sq_options_init(NULL);   /* must not crash */
+}
+
+Test(badinput, infinite_limits_with_simpson_are_rejected)
+{
+    probe p = quiet();
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_options o = opts(0, 1e-8);
+    expect_bad(&f, 0, INFINITY, &o, "infinite");
+    expect_bad(&f, -INFINITY, 0, &o, "infinite");
+    expect_bad(&f, INFINITY, -INFINITY, &o, "infinite");
+    cr_assert_eq(p.calls, 0);
+}
+
+Test(badinput, tiny_budget_returns_the_first_estimate)
+{
+    probe p = quiet();
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_options o = opts(1e-14, 0);
+    o.max_evals = 1;
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, -3, 3, &o, &r), SQ_MAX_EVALS);
+    cr_assert_eq(r.evals, 5);
+    cr_assert(isfinite(r.value) && isfinite(r.error));
+    cr_assert(fabs(r.value - 1.7724146965190422) <= r.error,
+              "the first estimate's error should cover the truth");
+}
+
+Test(badinput, budget_is_respected_and_estimate_is_honest)
+{
+    sq_integrand f = sq_fn_kernel("gauss_cos");
+    const size_t budgets[] = {20, 100, 1000, 5000};
+    for (size_t i = 0; i < 4; i++) {
+        sq_options o = opts(1e-15, 0);
+        o.max_evals = budgets[i];
+        sq_result r;
+        cr_assert_eq(sq_integrate(&f, -8, 8, &o, &r), SQ_MAX_EVALS);
+        cr_assert(r.evals <= budgets[i], "%zu > %zu", r.evals, budgets[i]);
+        cr_assert(fabs(r.value - 0.18681526145713169) <= r.error,
+                  "budget %zu: value %.17g error %g", budgets[i], r.value,
+                  r.error);
+    }
+}
+
+Test(badinput, interval_budget)
+{
+    sq_integrand f = sq_fn_kernel("gauss_cos");
+    sq_options o = opts(1e-15, 0);
+    o.max_intervals = 16;
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, -8, 8, &o, &r), SQ_MAX_INTERVALS);
+    cr_assert(isfinite(r.value));
+}
+
+Test(badinput, nonfinite_value_reports_the_point)
+{
+    probe p = quiet();
+    p.nan_at_or_above = 0.7;
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_result r;
+    sq_options o = opts(1e-10, 0);
+    cr_assert_eq(sq_integrate(&f, 0, 1, &o, &r), SQ_NONFINITE);
+    cr_assert(r.where >= 0.7 && r.where <= 1.0, "where %g", r.where);
+}
+
+Test(badinput, nonfinite_inside_is_found_with_its_abscissa)
+{
+    probe p = quiet();
+    /* An interior point the Simpson bisection of [0, 1] reaches: 3/8. */
+    p.inf_at = 0.375;
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_result r;
+    sq_options o = opts(1e-12, 0);
+    cr_assert_eq(sq_integrate(&f, 0, 1, &o, &r), SQ_NONFINITE);
+    cr_assert_eq(r.where, 0.375);
+    cr_assert(r.evals > 5);
+}
+
+Test(badinput, nan_everywhere_and_at_an_endpoint)
+{
+    probe p = quiet();
+    p.nan_at_or_above = -INFINITY;
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, 0, 1, NULL, &r), SQ_NONFINITE);
+    cr_assert_eq(r.where, 0.0);
+    cr_assert_eq(r.evals, 5);
+
+    sq_integrand lg = sq_fn_kernel("log");   /* log(0) = -inf at the end */
+    cr_assert_eq(sq_integrate(&lg, 0, 1, NULL, &r), SQ_NONFINITE);
+    cr_assert_eq(r.where, 0.0);
+}
+
+Test(badinput, callback_error_stops_with_a_status)
+{
+    probe p = quiet();
+    p.fail_after_points = 40;
+    sq_integrand f = sq_fn_batch(probe_fn, &p);
+    sq_result r;
+    sq_options o = opts(1e-12, 0);
+    cr_assert_eq(sq_integrate(&f, -3, 3, &o, &r), SQ_CALLBACK_ABORT);
+    cr_assert(isfinite(r.value), "the best estimate so far is returned");
+    cr_assert(fabs(r.value - 1.7724146965190422) <= r.error);
+
+    probe q = quiet();
+    q.fail_after_points = 1;   /* fails on the very first call */
+    sq_integrand g = sq_fn_batch(probe_fn, &q);
+    cr_assert_eq(sq_integrate(&g, -3, 3, &o, &r), SQ_CALLBACK_ABORT);
+}
+
+Test(badinput, unreachable_tolerance_ends_quickly_with_roundoff)
+{
+    sq_integrand f = sq_fn_kernel("exp");
+    sq_result r;
+    sq_options o = opts(0, 1e-17);
+    sq_status st = sq_integrate(&f, 0, 1, &o, &r);
+    cr_assert_eq(st, SQ_ROUNDOFF, "status %s", sq_status_name(st));
+    cr_assert(r.evals < 100000, "%zu evaluations", r.evals);
+    cr_assert(fabs(r.value - 1.7182818284590452) <= 1e-14);
+    cr_assert(fabs(r.value - 1.7182818284590452) <= r.error + 4e-16);
+}
+
+Test(badinput, tiny_and_huge_intervals_terminate)
+{
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_result r;
+    sq_options o = opts(0, 1e-12);
+    /* One ulp wide. */
+    double a = 1.0, b = nextafter(1.0, 2.0);
+    sq_status st = sq_integrate(&f, a, b, &o, &r);
+    cr_assert(st == SQ_OK || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
+    cr_assert(fabs(r.value - cos(1.0) * (b - a)) <= 1e-30);
+    /* A subnormal width. */
+    st = sq_integrate(&f, 0, 1e-315, &o, &r);
+    cr_assert(st == SQ_OK || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
+    /* Far out where the spacing of doubles is coarse. */
+    sq_integrand one = sq_fn_kernel("lorentz");
+    st = sq_integrate(&one, 1e300, 1.0000000000001e300, &o, &r);
+    cr_assert(st == SQ_OK || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
+}

@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel layer at every ISA this CPU runs: integrands against their
+ * scalar libm twins, and the rule kernels bit for bit against the scalar
+ * ISA (they use only correctly rounded arithmetic, so any difference is a
+ * bug).
+ */
+#include <criterion/criterion.h>
+#include <float.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "kernels.h"
+#include "simdquad.h"
+
+static const sq_isa_ops *const all_ops[] = {
+    &sq_ops_scalar, &sq_ops_sse2, &sq_ops_avx2, &sq_ops_avx512,
+};
+enum { NOPS = sizeof all_ops / sizeof *all_ops };
+
+static int runnable(const sq_isa_ops *ops)
+{
+    return sq_isa_supported((sq_isa)ops->isa);
+}
+
+/* Deterministic xorshift; tests never depend on a global seed. */
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+static double rng_uniform(uint64_t *s, double lo, double hi)
+{
+    return lo + (hi - lo) * ((double)(rng_next(s) >> 11) * 0x1p-53);
+}
+
+/* Distance in units in the last place between two finite doubles. */
+static double ulp_distance(double a, double b)
+{
+    if (a == b)
+        return 0;
+    if (isnan(a) || isnan(b))
+        return isnan(a) && isnan(b) ? 0 : INFINITY;
+    double big = fmax(fabs(a), fabs(b));
+    double ulp = nextafter(big, INFINITY) - big;
+    if (!isfinite(ulp))
+        ulp = nextafter(big, 0) - big;
+    return fabs(a - b) / fabs(ulp);
+}
+
+Test(kernels, every_table_is_complete)
+{
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        cr_assert_not_null(ops->kern);
+        for (int k = 0; k < SQK_COUNT; k++)
+            cr_assert_not_null(ops->kern[k], "isa %d kernel %d", ops->isa, k);
+        cr_assert_not_null(ops->simpson_nodes);
+        cr_assert_not_null(ops->simpson_estimate);
+        cr_assert_not_null(ops->compress);
+        cr_assert_not_null(ops->sum8);
+        cr_assert(ops->vlen >= 1 && ops->vlen <= SQ_MAX_VLEN);
+    }
+    cr_assert(sq_isa_supported(SQ_ISA_SCALAR));
+}
+
+/* Inputs for one kernel: a sweep of its natural range plus hard cases. */
+static size_t kernel_inputs(int k, double *x, size_t cap, uint64_t *seed)
+{
+    static const double hard_trig[] = {0.0, -0.0, 1e-300, 3.141592653589793,
+        1.5707963267948966, 1e6, 123456.789, 1e15, -1e15, 6.2831853071795862};
+    static const double hard_exp[] = {0.0, -0.0, 1e-300, 709.0, 709.78, -708.0,
+        -745.0, -744.4, 1e-16, 700.5};
+    static const double hard_log[] = {1.0, 4.9e-324, 2.2250738585072014e-308,
+        1e-310, 1.7976931348623157e308, 0.999999999999, 1.000000000001, 2.0};
+    const double *hard = NULL;
+    size_t nhard = 0;
+    double lo = -10, hi = 10;
+    switch (k) {
+    case SQK_SIN:
+    case SQK_COS:
+        hard = hard_trig;
+        nhard = sizeof hard_trig / sizeof *hard_trig;
+        lo = -1e4;
+        hi = 1e4;
+        break;
+    case SQK_EXP:
+        hard = hard_exp;
+        nhard = sizeof hard_exp / sizeof *hard_exp;
+        lo = -740;
+        hi = 709;
+        break;
+    case SQK_LOG:
+    case SQK_SQRT:
+        hard = hard_log;
+        nhard = sizeof hard_log / sizeof *hard_log;
+        lo = 0;
+        hi = 1e6;
+        break;
+    case SQK_GAUSS:
+        lo = -28;
+        hi = 28;
+        break;
+    case SQK_LORENTZ:
+        lo = -1e8;
+        hi = 1e8;
+        break;
+    default:
+        break;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < nhard && n < cap; i++)
+        x[n++] = hard[i];
+    while (n < cap)
+        x[n++] = rng_uniform(seed, lo, hi);
+    return n;
+}
+
+Test(kernels, simd_kernels_match_their_scalar_twins)
+{
+    enum { N = 4096 };
+    static double x[N], y[N];
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        if (!runnable(ops))
+            continue;
+        for (int k = 0; k < SQK_COUNT; k++) {
+            uint64_t seed = 0x9e3779b97f4a7c15ull + (uint64_t)k;
+            size_t n = kernel_inputs(k, x, N, &seed);
+            ops->kern[k](n, x, y);
+            for (size_t j = 0; j < n; j++) {
+                double t = sq_kernel_table[k].twin(x[j]);
+                double d = ulp_distance(y[j], t);
+                if (k == SQK_GAUSS_COS) {
+                    /* cos(3x) has zeros: bound the absolute error by the
+                     * size of its factors instead. */
+                    double scale = exp(-x[j] * x[j]);
+                    cr_assert(fabs(y[j] - t) <= 8 * DBL_EPSILON * scale + DBL_MIN,
+                              "%s isa %d x=%.17g: %.17g vs %.17g",
+                              sq_kernel_table[k].name, ops->isa, x[j], y[j], t);
+                } else {
+                    double bound = k == SQK_POLY ? 0 : 2;
+                    cr_assert(d <= bound, "%s isa %d x=%.17g: %.17g vs %.17g (%g ulp)",
+                              sq_kernel_table[k].name, ops->isa, x[j], y[j], t, d);
+                }
+            }
+        }
+    }
+}
+
+Test(kernels, special_values_agree_with_the_twins)
+{
+    const double specials[8] = {NAN, INFINITY, -INFINITY, -1.0, 0.0, -0.0,
+                                4.9e-324, 1e308};
+    double y[8];
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        if (!runnable(ops))
+            continue;
+        for (int k = 0; k < SQK_COUNT; k++) {
+            ops->kern[k](8, specials, y);
+            for (int j = 0; j < 8; j++) {
+                double t = sq_kernel_table[k].twin(specials[j]);
+                cr_assert(isnan(t) == isnan(y[j]) && isinf(t) == isinf(y[j]),
+                          "%s isa %d x=%g: %g vs twin %g",
+                          sq_kernel_table[k].name, ops->isa, specials[j], y[j], t);
+            }
+        }
+    }
+}
+
+Test(kernels, kernel_eval_is_independent_of_position_and_length)
+{
+    enum { N = 37 };
+    double x[N], whole[N], part[N];
+    for (int i = 0; i < N; i++)
+        x[i] = -3 + 0.17 * i;
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+        if (!sq_isa_supported((sq_isa)isa))
+            continue;
+        for (int k = 0; k < SQK_COUNT; k++) {
+            cr_assert_eq(sq_kernel_eval(k, (sq_isa)isa, N, x, whole), SQ_OK);
+            for (int len = 1; len <= 9; len++)
+                for (int lo = 0; lo + len <= N; lo += len) {
+                    cr_assert_eq(sq_kernel_eval(k, (sq_isa)isa, (size_t)len,
+                                                x + lo, part + lo), SQ_OK);
+                    cr_assert(memcmp(part + lo, whole + lo, (size_t)len * sizeof(double)) == 0,
+                              "kernel %d isa %d depends on position", k, isa);
+                }
+        }
+    }
+}
+
+/* Reference compaction. */
+static size_t compress_ref(size_t n, const uint8_t *keep, const uint64_t *src,
+                           uint64_t *dst)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (keep[i])
+            dst[k++] = src[i];
+    return k;
+}
+
+Test(kernels, compress_matches_the_reference_bit_for_bit)
+{
+    enum { N = 300 };
+    uint64_t src[N], want[N], got[N + SQ_MAX_VLEN];
+    uint8_t keep[N];
+    uint64_t seed = 12345;
+    for (size_t i = 0; i < N; i++)
+        src[i] = rng_next(&seed);   /* includes NaN payloads as doubles */
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        if (!runnable(ops))
+            continue;
+        /* Every 8-bit pattern at every alignment, then random lengths. */
+        for (unsigned pat = 0; pat < 256; pat++) {
+            for (size_t j = 0; j < N; j++)
+                keep[j] = (pat >> (j % 8)) & 1;
+            for (size_t n = 0; n < 20; n++) {
+                size_t a = compress_ref(n, keep, src, want);
+                size_t b = ops->compress(n, keep, src, got);
+                cr_assert_eq(a, b);
+                cr_assert(memcmp(want, got, a * 8) == 0);
+            }
+        }
+        for (int trial = 0; trial < 200; trial++) {
+            size_t n = rng_next(&seed) % N;
+            for (size_t j = 0; j < n; j++)
+                keep[j] = (rng_next(&seed) >> 40) & 1;
+            size_t a = compress_ref(n, keep, src, want);
+            size_t b = ops->compress(n, keep, src, got);
+            cr_assert_eq(a, b, "isa %d n %zu", ops->isa, n);
+            cr_assert(memcmp(want, got, a * 8) == 0, "isa %d n %zu", ops->isa, n);
+        }
+    }
+}
+
+Test(kernels, canonical_sums_are_the_same_bits_everywhere)
+{
+    enum { N = 1000 };
+    double v[N];
+    uint64_t seed = 777;
+    for (size_t i = 0; i < N; i++)
+        v[i] = rng_uniform(&seed, -1, 1) * exp2(rng_uniform(&seed, -40, 40));
+    for (size_t n = 0; n <= N; n += 37) {
+        double want[8] = {0.25, 0, 0, 0, 0, 0, 0, -1};
+        for (size_t c = 0; c < n; c++)
+            want[c % 8] += v[c];
+        for (size_t i = 0; i < NOPS; i++) {
+            if (!runnable(all_ops[i]))
+                continue;
+            double got[8] = {0.25, 0, 0, 0, 0, 0, 0, -1};
+            all_ops[i]->sum8(n, v, got);
+            cr_assert(memcmp(want, got, sizeof want) == 0, "isa %d n %zu",
+                      all_ops[i]->isa, n);
+        }
+    }
+}
+
+/* A random frontier of Simpson items with values of a smooth function,
+ * plus NaN and Inf here and there. */
+Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
+{
+    enum { N = 203, LD = 208 };
+    static double a[N], b[N], f[5][N], tol[N], x[4 * LD], y[4 * LD];
+    static uint64_t pid[N];
+    uint64_t seed = 4242;
+    for (size_t j = 0; j < N; j++) {
+        a[j] = rng_uniform(&seed, -5, 5);
+        b[j] = a[j] + exp2(rng_uniform(&seed, -45, 3));
+        for (int k = 0; k < 5; k++)
+            f[k][j] = sin(a[j] + (b[j] - a[j]) * k / 4);
+        tol[j] = exp2(rng_uniform(&seed, -60, -10));
+        pid[j] = j % 7;
+    }
+    sq_simpson_items in = {a, b, f[0], f[1], f[2], f[3], f[4], tol, pid};
+
+    /* Reference: the scalar ISA. */
+    enum { H = 2 * N + SQ_MAX_VLEN };
+    static double ref[11][H], out[11][H];
+    static uint64_t refp[H], outp[H];
+    static uint8_t reff[H], outf[H];
+    double xr[4 * LD];
+    sq_ops_scalar.simpson_nodes(N, LD, a, b, xr);
+    for (size_t i = 0; i < 4 * LD; i++)
+        y[i] = cos(xr[i]) * (i % 97 == 5 ? NAN : i % 89 == 7 ? INFINITY : 1.0);
+    sq_simpson_halves hr = {ref[0], ref[1], ref[2], ref[3], ref[4], ref[5],
+                            ref[6], ref[7], refp, ref[8], ref[9], reff};
+    sq_ops_scalar.simpson_estimate(N, &in, y, LD, &hr);
+
+    int fates[4] = {0};
+    for (size_t h = 0; h < 2 * N; h++)
+        fates[reff[h]]++;
+    cr_assert(fates[SQ_HALF_ACCEPT] > 0 && fates[SQ_HALF_SPLIT] > 0
+              && fates[SQ_HALF_NONFINITE] > 0,
+              "the test frontier should exercise several fates");
+
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        if (!runnable(ops))
+            continue;
+        ops->simpson_nodes(N, LD, a, b, x);
+        cr_assert(memcmp(x, xr, sizeof x) == 0, "nodes differ at isa %d", ops->isa);
+        sq_simpson_halves ho = {out[0], out[1], out[2], out[3], out[4], out[5],
+                                out[6], out[7], outp, out[8], out[9], outf};
+        ops->simpson_estimate(N, &in, y, LD, &ho);
+        for (int k = 0; k < 10; k++)
+            cr_assert(memcmp(out[k], ref[k], 2 * N * sizeof(double)) == 0,
+                      "field %d differs at isa %d", k, ops->isa);
+        cr_assert(memcmp(outp, refp, 2 * N * sizeof(uint64_t)) == 0);
+        cr_assert(memcmp(outf, reff, 2 * N) == 0);
+    }
+}

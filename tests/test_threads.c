@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Threads never change a result: the same bits for any thread count, from
+ * concurrent callers, from inside a parallel region, and for nested
+ * integrals.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <omp.h>
+#include <pthread.h>
+#include <string.h>
+
+#include "simdquad.h"
+
+static int same_bits(const sq_result *a, const sq_result *b)
+{
+    return memcmp(&a->value, &b->value, sizeof a->value) == 0
+        && memcmp(&a->error, &b->error, sizeof a->error) == 0
+        && a->evals == b->evals && a->intervals == b->intervals
+        && a->rounds == b->rounds && a->status == b->status;
+}
+
+static int cos_batch(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = cos(x[i]) * exp(-1e-3 * x[i]);
+    return 0;
+}
+
+/* Wide enough that rounds are cut into many units across threads. */
+static sq_result big_job(const sq_integrand *f, int threads)
+{
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = 1e-9;
+    o.epsrel = 0;
+    o.threads = threads;
+    sq_result r;
+    sq_status st = sq_integrate(f, 0, 3000, &o, &r);
+    cr_assert_eq(st, SQ_OK, "%s", sq_status_name(st));
+    return r;
+}
+
+Test(threads, same_bits_for_every_thread_count)
+{
+    sq_integrand fs[2] = {sq_fn_kernel("cos"), sq_fn_batch(cos_batch, NULL)};
+    const int counts[] = {2, 3, 8};
+    for (int k = 0; k < 2; k++) {
+        sq_result one = big_job(&fs[k], 1);
+        cr_assert(one.evals > 100000, "the job should have wide rounds");
+        for (int i = 0; i < 3; i++) {
+            sq_result r = big_job(&fs[k], counts[i]);
+            cr_assert(same_bits(&one, &r), "%d threads: %.17g vs %.17g",
+                      counts[i], r.value, one.value);
+        }
+    }
+}
+
+Test(threads, same_bits_from_inside_a_parallel_region)
+{
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_result want = big_job(&f, 1);
+    sq_result got[4];
+    int ok[4] = {0};
+#pragma omp parallel num_threads(4)
+    {
+        int t = omp_get_thread_num();
+        sq_options o;
+        sq_options_init(&o);
+        o.epsabs = 1e-9;
+        o.epsrel = 0;
+        o.threads = 2;
+        ok[t] = sq_integrate(&f, 0, 3000, &o, &got[t]) == SQ_OK;
+    }
+    for (int t = 0; t < 4; t++) {
+        cr_assert(ok[t]);
+        cr_assert(same_bits(&want, &got[t]), "thread %d", t);
+    }
+}
+
+typedef struct caller {
+    sq_result r;
+    int threads;
+} caller;
+
+static void *call(void *arg)
+{
+    caller *c = arg;
+    sq_integrand f = sq_fn_batch(cos_batch, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = 1e-9;
+    o.epsrel = 0;
+    o.threads = c->threads;
+    sq_integrate(&f, 0, 3000, &o, &c->r);
+    return NULL;
+}
+
+Test(threads, concurrent_callers_get_the_same_bits)
+{
+    sq_integrand f = sq_fn_batch(cos_batch, NULL);
+    sq_result want = big_job(&f, 1);
+    enum { N = 4 };
+    pthread_t th[N];
+    caller c[N];
+    for (int i = 0; i < N; i++) {
+        c[i].threads = 1 + i % 2;
+        cr_assert_eq(pthread_create(&th[i], NULL, call, &c[i]), 0);
+    }
+    for (int i = 0; i < N; i++) {
+        pthread_join(th[i], NULL);
+        cr_assert(same_bits(&want, &c[i].r), "caller %d", i);
+    }
+}
+
+/* Integrand of the outer integral: y(x) = integral over [0, x] of cos, by
+ * an inner simdquad call, so y = sin(x). */
+static int inner_integral(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = 1e-13;
+    o.epsrel = 0;
+    o.threads = 2;
+    for (size_t i = 0; i < n; i++) {
+        sq_result r;
+        if (sq_integrate(&f, 0, x[i], &o, &r) != SQ_OK)
+            return 1;
+        y[i] = r.value;
+    }
+    return 0;
+}
+
+Test(threads, nested_integrals_from_several_threads)
+{
+    sq_integrand f = sq_fn_batch(inner_integral, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = 1e-9;
+    o.epsrel = 0;
+    o.threads = 2;
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, 0, 20, &o, &r), SQ_OK);
+    /* integral of sin over [0, 20] */
+    double exact = 1 - cos(20.0);
+    cr_assert(fabs(r.value - exact) <= 1e-8, "%.17g vs %.17g", r.value, exact);
+    o.threads = 1;
+    sq_result s;
+    cr_assert_eq(sq_integrate(&f, 0, 20, &o, &s), SQ_OK);
+    cr_assert(same_bits(&r, &s));
+}
