@@ -185,6 +185,10 @@ SQ_API sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n,
  */
 SQ_API double sq_kernel_twin(int kernel, double x);
 
+/** The scalar twin over an array: y[k] = twin(x[k]) for k < n. */
+SQ_API sq_status sq_kernel_eval_twin(int kernel, size_t n, const double *x,
+                                     double *y);
+
 /* ------------------------------------------------------------------------ */
 /* Options and results                                                      */
 /* ------------------------------------------------------------------------ */
@@ -259,6 +263,24 @@ typedef struct sq_result {
 } sq_result;
 
 /**
+ * Reusable memory for integrations. A call with a workspace keeps the
+ * frontier buffers it grew for the next call, so repeated integrations
+ * allocate nothing after the first. A workspace may be used by one call at a
+ * time: give each thread its own (and do not pass the caller's workspace to
+ * an integral computed inside an integrand).
+ */
+typedef struct sq_workspace sq_workspace;
+
+/** A new, empty workspace, or NULL if memory ran out. */
+SQ_API sq_workspace *sq_workspace_new(void);
+
+/** Release a workspace and everything it holds (NULL is allowed). */
+SQ_API void sq_workspace_free(sq_workspace *ws);
+
+/** Bytes of memory a workspace currently holds. */
+SQ_API size_t sq_workspace_bytes(const sq_workspace *ws);
+
+/**
  * Integrate f over [a, b].
  *
  * a > b gives exactly the negated value of [b, a] with the same error and
@@ -270,6 +292,11 @@ typedef struct sq_result {
  */
 SQ_API sq_status sq_integrate(const sq_integrand *f, double a, double b,
                               const sq_options *opt, sq_result *res);
+
+/** sq_integrate with a caller-owned workspace (NULL: a temporary one). */
+SQ_API sq_status sq_integrate_ws(sq_workspace *ws, const sq_integrand *f,
+                                 double a, double b, const sq_options *opt,
+                                 sq_result *res);
 
 /** Number of threads a call with options.threads == 0 uses. */
 SQ_API int sq_default_threads(void);

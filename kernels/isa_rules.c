@@ -30,9 +30,51 @@ static void simpson_nodes(size_t n, size_t ld, const double *restrict a,
             x[k * ld + j] = x[k * ld];
 }
 
-static void simpson_estimate(size_t n, const sq_simpson_items *in,
-                             const double *restrict y, size_t ld,
-                             const sq_simpson_halves *out)
+/* Visit n halves laid out as items (see simpson_estimate). */
+__attribute__((noinline)) static void
+simpson_visit(size_t n, const double *restrict c,
+                          const double *restrict e, const double *restrict f0,
+                          const double *restrict f1, const double *restrict f2,
+                          const double *restrict f3, const double *restrict f4,
+                          const double *restrict child_tol,
+                          double *restrict val, double *restrict err,
+                          int64_t *restrict fate)
+{
+    for (size_t h = 0; h < n; h++) {
+        /* A half is held to its item's tolerance, twice its own children's
+         * (doubling is exact). */
+        fate[h] = sq_simpson_half(c[h], sq_mid(c[h], e[h]), e[h], f0[h], f1[h],
+                                  f2[h], f3[h], f4[h], 2 * child_tol[h],
+                                  &val[h], &err[h]);
+    }
+}
+
+/*
+ * Two passes, both straight vector loops: first lay out the halves of the
+ * items in position order (half 2j is the left half of item j, 2j+1 its
+ * right half) as the items they would become; then visit each half, whose
+ * inputs are exactly those fields.
+ */
+/* keep[h] = (fate[h] == SPLIT); returns the count, flags unusual fates. */
+__attribute__((noinline)) static size_t
+simpson_keep(size_t n, const int64_t *restrict fate, uint8_t *restrict keep,
+             int *unusual)
+{
+    size_t nsplit = 0;
+    int64_t odd = 0;
+    for (size_t h = 0; h < n; h++) {
+        int64_t split = fate[h] == SQ_HALF_SPLIT;
+        keep[h] = (uint8_t)split;
+        nsplit += (size_t)split;
+        odd |= fate[h] > SQ_HALF_SPLIT;
+    }
+    *unusual = odd != 0;
+    return nsplit;
+}
+
+static size_t simpson_estimate(size_t n, const sq_simpson_items *in,
+                               const double *restrict y, size_t ld,
+                               const sq_simpson_halves *out, int *unusual)
 {
     const double *restrict A = in->a, *restrict B = in->b;
     const double *restrict F0 = in->f0, *restrict F1 = in->f1;
@@ -45,26 +87,22 @@ static void simpson_estimate(size_t n, const sq_simpson_items *in,
     double *restrict o4 = out->f4, *restrict ot = out->tol;
     uint64_t *restrict op = out->pid;
     double *restrict ov = out->val, *restrict oe = out->err;
-    uint8_t *restrict of = out->fate;
+    int64_t *restrict of = out->fate;
 
+    SQ_INDEPENDENT_ITERATIONS
     for (size_t j = 0; j < n; j++) {
-        double a = A[j], b = B[j];
-        double m = sq_mid(a, b), lm = sq_mid(a, m), rm = sq_mid(m, b);
-        double f0 = F0[j], f1 = F1[j], f2 = F2[j], f3 = F3[j], f4 = F4[j];
-        double q0 = y[j], q1 = y[ld + j], q2 = y[2 * ld + j];
-        double q3 = y[3 * ld + j];
-        double tol = TOL[j], half_tol = 0.5 * tol;
-        uint64_t pid = PID[j];
+        double a = A[j], b = B[j], m = sq_mid(a, b);
+        double half_tol = 0.5 * TOL[j];
         size_t l = 2 * j, r = 2 * j + 1;
-
-        of[l] = sq_simpson_half(a, lm, m, f0, q0, f1, q1, f2, tol, &ov[l], &oe[l]);
-        of[r] = sq_simpson_half(m, rm, b, f2, q2, f3, q3, f4, tol, &ov[r], &oe[r]);
-
-        oa[l] = a;  ob[l] = m;  o0[l] = f0; o1[l] = q0; o2[l] = f1;
-        o3[l] = q1; o4[l] = f2; ot[l] = half_tol; op[l] = pid;
-        oa[r] = m;  ob[r] = b;  o0[r] = f2; o1[r] = q2; o2[r] = f3;
-        o3[r] = q3; o4[r] = f4; ot[r] = half_tol; op[r] = pid;
+        oa[l] = a;          ob[l] = m;          o0[l] = F0[j];
+        o1[l] = y[j];       o2[l] = F1[j];      o3[l] = y[ld + j];
+        o4[l] = F2[j];      ot[l] = half_tol;   op[l] = PID[j];
+        oa[r] = m;          ob[r] = b;          o0[r] = F2[j];
+        o1[r] = y[2 * ld + j]; o2[r] = F3[j];   o3[r] = y[3 * ld + j];
+        o4[r] = F4[j];      ot[r] = half_tol;   op[r] = PID[j];
     }
+    simpson_visit(2 * n, oa, ob, o0, o1, o2, o3, o4, ot, ov, oe, of);
+    return simpson_keep(2 * n, of, out->keep, unusual);
 }
 
 /* s[c % 8] += v[c] in order of c. */
@@ -94,7 +132,9 @@ static size_t compress(size_t n, const uint8_t *restrict keep,
         /* Gather bit 0 of each byte into an 8-bit mask. */
         __mmask8 m = (__mmask8)(((bytes & 0x0101010101010101ull)
                                  * 0x0102040810204080ull) >> 56);
-        _mm512_mask_compressstoreu_pd(d + k, m, _mm512_loadu_pd(s + i));
+        /* Compress in a register, then a plain store: the memory form of
+         * vcompresspd is microcoded and slow on some cores. */
+        _mm512_storeu_pd(d + k, _mm512_maskz_compress_pd(m, _mm512_loadu_pd(s + i)));
         k += (size_t)__builtin_popcount(m);
     }
     for (; i < n; i++) {

@@ -76,22 +76,28 @@ enum sq_simpson_fate {
  * Children of one Simpson round, in position order: half 2j is the left
  * half of item j, half 2j+1 its right half. For every half, the fields it
  * would carry as an item of the next round, its contribution if accepted,
- * and its fate (uint8, see sq_simpson_fate).
+ * its fate (see sq_simpson_fate; 64-bit like every other field, which
+ * keeps the estimate loop in one vector width) and keep = (fate == SPLIT)
+ * as the mask for compaction.
  */
 typedef struct sq_simpson_halves {
     double *a, *b, *f0, *f1, *f2, *f3, *f4, *tol;
     uint64_t *pid;
     double *val, *err;
-    uint8_t *fate;
+    int64_t *fate;
+    uint8_t *keep;
 } sq_simpson_halves;
 
 /*
  * Estimate both halves of n items from the values y (laid out as the nodes
- * of sq_simpson_nodes_fn with leading dimension ld). Writes 2n halves.
+ * of sq_simpson_nodes_fn with leading dimension ld). Writes 2n halves and
+ * returns how many split; *unusual is set nonzero if any half is ROUNDOFF
+ * or NONFINITE.
  */
-typedef void sq_simpson_estimate_fn(size_t n, const sq_simpson_items *in,
-                                    const double *restrict y, size_t ld,
-                                    const sq_simpson_halves *out);
+typedef size_t sq_simpson_estimate_fn(size_t n, const sq_simpson_items *in,
+                                      const double *restrict y, size_t ld,
+                                      const sq_simpson_halves *out,
+                                      int *unusual);
 
 /*
  * Stream compaction of 64-bit values: copy src[i] to dst[k++] for every i < n
@@ -130,6 +136,7 @@ typedef struct sq_kernel_meta {
     const char *name;
     const char *formula;
     double (*twin)(double x);
+    void (*twin_loop)(size_t n, const double *x, double *y);
 } sq_kernel_meta;
 
 extern const sq_kernel_meta sq_kernel_table[SQK_COUNT];

@@ -58,6 +58,15 @@ double sq_kernel_twin(int kernel, double x)
     return sq_kernel_table[kernel].twin(x);
 }
 
+sq_status sq_kernel_eval_twin(int kernel, size_t n, const double *x,
+                              double *y)
+{
+    if (kernel < 0 || kernel >= SQK_COUNT || (n > 0 && (x == NULL || y == NULL)))
+        return SQ_BAD_INPUT;
+    sq_kernel_table[kernel].twin_loop(n, x, y);
+    return SQ_OK;
+}
+
 sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n, const double *x,
                          double *y)
 {

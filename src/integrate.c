@@ -77,8 +77,37 @@ static void result_reset(sq_result *res, sq_status status, const char *detail)
     res->detail = detail;
 }
 
+sq_workspace *sq_workspace_new(void)
+{
+    sq_workspace *ws = sq_alloc(sizeof *ws);
+    if (ws != NULL)
+        memset(ws, 0, sizeof *ws);
+    return ws;
+}
+
+void sq_workspace_free(sq_workspace *ws)
+{
+    if (ws == NULL)
+        return;
+    sq_simpson_ws_free(ws->simpson);
+    sq_free(ws);
+}
+
+size_t sq_workspace_bytes(const sq_workspace *ws)
+{
+    if (ws == NULL)
+        return 0;
+    return sizeof *ws + sq_simpson_ws_bytes(ws->simpson);
+}
+
 sq_status sq_integrate(const sq_integrand *f, double a, double b,
                        const sq_options *opt, sq_result *res)
+{
+    return sq_integrate_ws(NULL, f, a, b, opt, res);
+}
+
+sq_status sq_integrate_ws(sq_workspace *ws, const sq_integrand *f, double a,
+                          double b, const sq_options *opt, sq_result *res)
 {
     if (res == NULL)
         return SQ_BAD_INPUT;
@@ -115,7 +144,11 @@ sq_status sq_integrate(const sq_integrand *f, double a, double b,
     }
     sq_run run = {&ev, opt->max_evals, opt->max_intervals,
                   sq_threads_for(opt->threads)};
-    sq_simpson_local(&run, &p, res);
+    sq_workspace local = {0};
+    sq_workspace *w = ws != NULL ? ws : &local;
+    sq_simpson_local(&w->simpson, &run, &p, res);
+    if (ws == NULL)
+        sq_simpson_ws_free(local.simpson);
     if (reversed)
         res->value = -res->value;
     return res->status;

@@ -97,7 +97,17 @@ typedef struct sq_run {
     int threads;
 } sq_run;
 
-/* Adaptive Simpson with local error control (src/simpson.c). */
-void sq_simpson_local(const sq_run *run, const sq_problem *p, sq_result *res);
+/* Adaptive Simpson with local error control (src/simpson.c). Its buffers
+ * live in *ws (allocated on first use) and are kept for the next call. */
+struct sq_simpson_ws;
+void sq_simpson_local(struct sq_simpson_ws **ws, const sq_run *run,
+                      const sq_problem *p, sq_result *res);
+void sq_simpson_ws_free(struct sq_simpson_ws *ws);
+size_t sq_simpson_ws_bytes(const struct sq_simpson_ws *ws);
+
+/* What a workspace holds: each engine's buffers. */
+struct sq_workspace {
+    struct sq_simpson_ws *simpson;
+};
 
 #endif /* SQ_INTERNAL_H */

@@ -17,7 +17,14 @@
  *     sum and compacts the others into the next frontier.
  *
  * Work is cut into tiles of TILE items (gather, evaluate and estimate stay in
- * L1) grouped into units that threads take whole.
+ * L1), grouped into units that threads take whole.
+ *
+ * Memory stays bounded: a problem takes at most WINDOW items into a round.
+ * Items beyond the window wait on its pending stack, kept in reverse
+ * position order so that the leftmost ones are on top and are taken first.
+ * Since every decision of local control concerns one interval alone, the
+ * window changes neither the points nor the decisions, only the order in
+ * which accepted halves are summed.
  *
  * Determinism. A problem's sum must not depend on the thread count, on the
  * tiling or on other problems sharing the frontier. So it is defined
@@ -38,13 +45,14 @@ enum {
     TILE = 128,       /* items per tile: 512 nodes per kernel call */
     CHUNK = 1024,     /* items per canonical summation chunk */
     UNIT = 2048,      /* target items per unit of parallel work */
+    WINDOW = 65536,   /* most items of one problem in one round */
     PAR_MIN = 4096,   /* smaller rounds run on the calling thread */
     NCOL = 8,         /* double fields of an item: a, b, f0..f4, tol */
     SLACK = 2 * SQ_MAX_VLEN,
     STAGGER = 3 * 64  /* bytes between arrays: avoids L1 set conflicts */
 };
 
-/* ---- the frontier: items in structure-of-arrays form ---------------------- */
+/* ---- items in structure-of-arrays form ------------------------------------- */
 
 typedef struct items {
     size_t n, cap;
@@ -58,9 +66,9 @@ enum { C_A, C_B, C_F0, C_F1, C_F2, C_F3, C_F4, C_TOL };
 /*
  * All arrays come from one allocation, each offset by a few cache lines
  * from the previous so that same-index accesses do not compete for the same
- * L1 set. Existing items are kept.
+ * L1 set. The first `keep` items are preserved.
  */
-static int items_reserve(items *s, size_t cap)
+static int items_reserve(items *s, size_t cap, size_t keep)
 {
     if (cap <= s->cap)
         return 0;
@@ -68,19 +76,18 @@ static int items_reserve(items *s, size_t cap)
     while (want < cap)
         want *= 2;
     size_t stride = (want + SLACK) * sizeof(double) + STAGGER;
-    void *mem = sq_alloc_array(NCOL + 1, stride);
+    char *mem = sq_alloc_array(NCOL + 1, stride);
     if (mem == NULL)
         return -1;
-    char *base = mem;
     double *col[NCOL];
     for (int k = 0; k < NCOL; k++) {
-        col[k] = (double *)(base + (size_t)k * stride);
-        if (s->n)
-            memcpy(col[k], s->col[k], s->n * sizeof(double));
+        col[k] = (double *)(mem + (size_t)k * stride);
+        if (keep)
+            memcpy(col[k], s->col[k], keep * sizeof(double));
     }
-    uint64_t *pid = (uint64_t *)(base + (size_t)NCOL * stride);
-    if (s->n)
-        memcpy(pid, s->pid, s->n * sizeof(uint64_t));
+    uint64_t *pid = (uint64_t *)(mem + (size_t)NCOL * stride);
+    if (keep)
+        memcpy(pid, s->pid, keep * sizeof(uint64_t));
     sq_free(s->mem);
     memcpy(s->col, col, sizeof col);
     s->pid = pid;
@@ -93,6 +100,47 @@ static void items_free(items *s)
 {
     sq_free(s->mem);
     memset(s, 0, sizeof *s);
+}
+
+/* Copy items [from, from + n) of s to position `to` of d (may overlap). */
+static void items_move(items *d, size_t to, const items *s, size_t from,
+                       size_t n)
+{
+    for (int k = 0; k < NCOL; k++)
+        memmove(d->col[k] + to, s->col[k] + from, n * sizeof(double));
+    memmove(d->pid + to, s->pid + from, n * sizeof(uint64_t));
+}
+
+typedef struct reverse_job {
+    items *d;
+    const items *s;
+    size_t to, from, n;
+} reverse_job;
+
+static void reverse_column(size_t k, int slot, void *ctx)
+{
+    const reverse_job *j = ctx;
+    (void)slot;
+    if (k < NCOL) {
+        double *restrict d = j->d->col[k] + j->to;
+        const double *restrict s = j->s->col[k] + j->from;
+        for (size_t i = 0; i < j->n; i++)
+            d[i] = s[j->n - 1 - i];
+    } else {
+        uint64_t *restrict d = j->d->pid + j->to;
+        const uint64_t *restrict s = j->s->pid + j->from;
+        for (size_t i = 0; i < j->n; i++)
+            d[i] = s[j->n - 1 - i];
+    }
+}
+
+/* Copy items [from, from + n) of s to d starting at `to`, reversed; large
+ * copies are spread over threads, one column each. */
+static void items_move_reversed(items *d, size_t to, const items *s,
+                                size_t from, size_t n, int threads)
+{
+    reverse_job j = {d, s, to, from, n};
+    sq_parallel_for(NCOL + 1, n >= PAR_MIN ? threads : 1, reverse_column, &j);
 }
 
 static sq_simpson_items items_view(const items *s, size_t lo)
@@ -114,45 +162,40 @@ static double item_estimate(const items *s, size_t j, double *err)
                                  s->col[C_F4][j], err);
 }
 
-/* ---- per-thread tile buffers ---------------------------------------------- */
+/* ---- per-thread tile buffers ----------------------------------------------- */
 
 typedef struct scratch {
     double *x, *y;                 /* 5 rows of TILE (+ padding) nodes */
     double *h[NCOL];               /* the 2 * TILE halves, as items */
     uint64_t *hpid;
     double *val, *err;
-    uint8_t *fate, *keep;
+    int64_t *fate;
+    uint8_t *keep;
     void *mem;
 } scratch;
 
 static int scratch_init(scratch *t)
 {
-    size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double);
+    size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
     size_t hs = (2 * TILE + SLACK) * sizeof(double) + STAGGER;
-    size_t bytes = 2 * (xs + STAGGER) + (NCOL + 3) * hs + 2 * hs;
-    char *p = sq_alloc(bytes);
+    char *p = sq_alloc(2 * xs + (NCOL + 5) * hs);
     if (p == NULL)
         return -1;
     t->mem = p;
     t->x = (double *)p;
-    p += xs + STAGGER;
-    t->y = (double *)p;
-    p += xs + STAGGER;
+    t->y = (double *)(p + xs);
+    p += 2 * xs;
     for (int k = 0; k < NCOL; k++, p += hs)
         t->h[k] = (double *)p;
     t->hpid = (uint64_t *)p;
-    p += hs;
-    t->val = (double *)p;
-    p += hs;
-    t->err = (double *)p;
-    p += hs;
-    t->fate = (uint8_t *)p;
-    p += hs;
-    t->keep = (uint8_t *)p;
+    t->val = (double *)(p + hs);
+    t->err = (double *)(p + 2 * hs);
+    t->fate = (int64_t *)(p + 3 * hs);
+    t->keep = (uint8_t *)(p + 4 * hs);
     return 0;
 }
 
-/* ---- problems, chunks and units --------------------------------------------- */
+/* ---- problems, chunks and units ---------------------------------------------- */
 
 typedef struct pstate {
     double sum, sumc, err, errc;   /* compensated sums of accepted halves */
@@ -160,6 +203,7 @@ typedef struct pstate {
     uint32_t rounds;
     size_t start, run;             /* its items in the current frontier */
     size_t next_run;
+    items pend;                    /* waiting items, rightmost first */
     sq_status status;
     double where;
     int roundoff;
@@ -184,20 +228,27 @@ typedef struct unit {
     size_t fail_lo;                /* ... on the tile starting here */
 } unit;
 
+/* The buffers an integration needs, kept by a workspace between calls. */
+struct sq_simpson_ws {
+    items cur, next;
+    pstate *prob;
+    size_t prob_cap;
+    chunk *chunks;
+    size_t chunk_cap;
+    unit *units;
+    size_t unit_cap;
+    scratch *tls;
+    int ntls;
+};
+
 typedef struct engine {
     const sq_run *run;
     const sq_isa_ops *ops;
     int pad;                       /* pad node arrays to whole vectors */
-    items cur, next;
-    pstate *prob;
+    struct sq_simpson_ws *w;
     size_t nprob;
-    chunk *chunks;
-    size_t nchunks, chunk_cap;
-    unit *units;
-    size_t nunits, unit_cap;
-    scratch *tls;
+    size_t nchunks, nunits;
     int nthreads;
-    int gapped;                    /* units write at 2 * lo (parallel round) */
 } engine;
 
 static double fold8(const double *s)
@@ -205,14 +256,14 @@ static double fold8(const double *s)
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* ---- one tile ------------------------------------------------------------ */
+/* ---- one tile ---------------------------------------------------------------- */
 
 /* Find the chunk holding item j, starting the search at *ci. */
 static chunk *chunk_of(engine *e, size_t *ci, size_t j)
 {
-    while (e->chunks[*ci].hi <= j)
+    while (e->w->chunks[*ci].hi <= j)
         ++*ci;
-    return &e->chunks[*ci];
+    return &e->w->chunks[*ci];
 }
 
 /* Leftmost abscissa among a half's two new values that is not finite. */
@@ -232,9 +283,10 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
                     size_t *out)
 {
     const sq_isa_ops *ops = e->ops;
+    const items *cur = &e->w->cur;
+    items *next = &e->w->next;
     size_t n = hi - lo;
     size_t ld = e->pad ? (n + ops->vlen - 1) / ops->vlen * ops->vlen : n;
-    const items *cur = &e->cur;
 
     ops->simpson_nodes(n, ld, cur->col[C_A] + lo, cur->col[C_B] + lo, t->x);
     if (sq_eval(e->run->ev, 4 * ld, t->x, t->y) != 0)
@@ -244,16 +296,11 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     sq_simpson_halves h = {
         t->h[C_A], t->h[C_B], t->h[C_F0], t->h[C_F1], t->h[C_F2],
         t->h[C_F3], t->h[C_F4], t->h[C_TOL], t->hpid,
-        t->val, t->err, t->fate,
+        t->val, t->err, t->fate, t->keep,
     };
-    ops->simpson_estimate(n, &in, t->y, ld, &h);
-
+    int special;
     size_t nh = 2 * n;
-    unsigned special = 0;
-    for (size_t k = 0; k < nh; k++) {
-        t->keep[k] = t->fate[k] == SQ_HALF_SPLIT;
-        special |= t->fate[k] > SQ_HALF_SPLIT;
-    }
+    size_t nsplit = ops->simpson_estimate(n, &in, t->y, ld, &h, &special);
 
     /* Canonical sums. Fast path: the tile lies in one chunk and starts at a
      * multiple of 4 items in it, so half c of the tile is half c of the
@@ -271,9 +318,17 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
         }
     }
 
-    size_t kept = ops->compress(nh, t->keep, t->hpid, e->next.pid + *out);
-    for (int k = 0; k < NCOL; k++)
-        ops->compress(nh, t->keep, t->h[k], e->next.col[k] + *out);
+    /* Early rounds split everything and late ones nothing: copy or skip. */
+    size_t kept = nsplit;
+    if (nsplit == nh) {
+        memcpy(next->pid + *out, t->hpid, nh * sizeof(uint64_t));
+        for (int k = 0; k < NCOL; k++)
+            memcpy(next->col[k] + *out, t->h[k], nh * sizeof(double));
+    } else if (nsplit > 0) {
+        ops->compress(nh, t->keep, t->hpid, next->pid + *out);
+        for (int k = 0; k < NCOL; k++)
+            ops->compress(nh, t->keep, t->h[k], next->col[k] + *out);
+    }
     *out += kept;
 
     /* Per-chunk children counts and rare events, attributed half by half
@@ -296,12 +351,11 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     return 0;
 }
 
-
 static void run_unit(size_t ui, int slot, void *ctx)
 {
     engine *e = ctx;
-    unit *u = &e->units[ui];
-    scratch *t = &e->tls[slot];
+    unit *u = &e->w->units[ui];
+    scratch *t = &e->w->tls[slot];
     size_t ci = u->c0;
     size_t out = u->out;
     for (size_t lo = u->lo; lo < u->hi; lo += TILE) {
@@ -315,7 +369,16 @@ static void run_unit(size_t ui, int slot, void *ctx)
     u->nout = out - u->out;
 }
 
-/* ---- rounds -------------------------------------------------------------- */
+/* After a parallel round: move one unit's children to their place. */
+static void gather_unit(size_t ui, int slot, void *ctx)
+{
+    engine *e = ctx;
+    const unit *u = &e->w->units[ui];
+    (void)slot;
+    items_move(&e->w->cur, u->dest, &e->w->next, u->out, u->nout);
+}
+
+/* ---- rounds ------------------------------------------------------------------ */
 
 static int grow(void **p, size_t *cap, size_t need, size_t size)
 {
@@ -327,31 +390,31 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
     void *q = sq_alloc_array(want, size);
     if (q == NULL)
         return -1;
-    if (*cap)
-        memcpy(q, *p, *cap * size);
     sq_free(*p);
     *p = q;
     *cap = want;
     return 0;
 }
 
-/* Cut the runs of the active problems into chunks, and chunks into units. */
+/* Cut the runs of the active problems into chunks, and chunks into units of
+ * contiguous items. */
 static int plan_round(engine *e)
 {
+    struct sq_simpson_ws *w = e->w;
     size_t nch = 0;
     for (size_t p = 0; p < e->nprob; p++)
-        if (e->prob[p].active)
-            nch += (e->prob[p].run + CHUNK - 1) / CHUNK;
-    if (grow((void **)&e->chunks, &e->chunk_cap, nch, sizeof(chunk)) != 0
-        || grow((void **)&e->units, &e->unit_cap, nch, sizeof(unit)) != 0)
+        if (w->prob[p].active)
+            nch += (w->prob[p].run + CHUNK - 1) / CHUNK;
+    if (grow((void **)&w->chunks, &w->chunk_cap, nch, sizeof(chunk)) != 0
+        || grow((void **)&w->units, &w->unit_cap, nch, sizeof(unit)) != 0)
         return -1;
     e->nchunks = 0;
     for (size_t p = 0; p < e->nprob; p++) {
-        const pstate *ps = &e->prob[p];
+        const pstate *ps = &w->prob[p];
         if (!ps->active)
             continue;
         for (size_t off = 0; off < ps->run; off += CHUNK) {
-            chunk *c = &e->chunks[e->nchunks++];
+            chunk *c = &w->chunks[e->nchunks++];
             memset(c, 0, sizeof *c);
             c->prob = p;
             c->lo = ps->start + off;
@@ -360,46 +423,37 @@ static int plan_round(engine *e)
     }
     e->nunits = 0;
     for (size_t c = 0; c < e->nchunks;) {
-        unit *u = &e->units[e->nunits++];
+        unit *u = &w->units[e->nunits++];
         memset(u, 0, sizeof *u);
         u->c0 = c;
-        u->lo = e->chunks[c].lo;
-        while (c < e->nchunks && e->chunks[c].lo - u->lo < UNIT)
+        u->lo = w->chunks[c].lo;
+        c++;
+        while (c < e->nchunks && w->chunks[c].lo == w->chunks[c - 1].hi
+               && w->chunks[c].lo - u->lo < UNIT)
             c++;
         u->c1 = c;
-        u->hi = e->chunks[c - 1].hi;
+        u->hi = w->chunks[c - 1].hi;
     }
     return 0;
 }
 
-/* Copy frontier `s` items [from, from + n) to position `to` of `d`. */
-static void items_move(items *d, size_t to, const items *s, size_t from,
-                       size_t n)
+/* Add the estimates of a problem's unfinished items (its run in `s`, then
+ * its pending items) in position order. */
+static void add_unfinished(pstate *ps, const items *s)
 {
-    for (int k = 0; k < NCOL; k++)
-        memmove(d->col[k] + to, s->col[k] + from, n * sizeof(double));
-    memmove(d->pid + to, s->pid + from, n * sizeof(uint64_t));
-}
-
-/* After a parallel round: move one unit's children to their place. */
-static void gather_unit(size_t ui, int slot, void *ctx)
-{
-    engine *e = ctx;
-    const unit *u = &e->units[ui];
-    (void)slot;
-    items_move(&e->cur, u->dest, &e->next, u->out, u->nout);
-}
-
-/* Add the estimates of a problem's unfinished items, in order. */
-static void add_unfinished(pstate *ps, const items *s, size_t start,
-                           size_t run)
-{
-    for (size_t j = start; j < start + run; j++) {
+    for (size_t j = ps->start; j < ps->start + ps->run; j++) {
         double err;
         double v = item_estimate(s, j, &err);
         sq_sum_add(&ps->sum, &ps->sumc, v);
         sq_sum_add(&ps->err, &ps->errc, err);
     }
+    for (size_t j = ps->pend.n; j-- > 0;) {
+        double err;
+        double v = item_estimate(&ps->pend, j, &err);
+        sq_sum_add(&ps->sum, &ps->sumc, v);
+        sq_sum_add(&ps->err, &ps->errc, err);
+    }
+    ps->pend.n = 0;
 }
 
 static void stop(pstate *ps, sq_status status)
@@ -410,51 +464,52 @@ static void stop(pstate *ps, sq_status status)
 }
 
 /*
- * One round over the whole frontier. Returns -1 if memory ran out (the
- * frontier is then still the round's input).
+ * One round over the whole frontier. Returns -1 if memory ran out before
+ * anything was evaluated (the frontier is then intact).
  */
 static int round_once(engine *e)
 {
-    size_t n = e->cur.n;
+    struct sq_simpson_ws *w = e->w;
+    size_t n = w->cur.n;
     /* Both buffers can hold the largest possible next frontier: the
      * parallel path compacts `next` back into `cur`. */
-    if (plan_round(e) != 0 || items_reserve(&e->next, 2 * n + SLACK) != 0
-        || items_reserve(&e->cur, 2 * n + SLACK) != 0)
+    if (plan_round(e) != 0 || items_reserve(&w->next, 2 * n + SLACK, 0) != 0
+        || items_reserve(&w->cur, 2 * n + SLACK, n) != 0)
         return -1;
     int parallel = e->nthreads > 1 && n >= PAR_MIN && e->nunits > 1;
     if (parallel) {
         for (size_t u = 0; u < e->nunits; u++)
-            e->units[u].out = 2 * e->units[u].lo;
+            w->units[u].out = 2 * w->units[u].lo;
         sq_parallel_for(e->nunits, e->nthreads, run_unit, e);
     } else {
         size_t off = 0;
         for (size_t u = 0; u < e->nunits; u++) {
-            e->units[u].out = off;
+            w->units[u].out = off;
             run_unit(u, 0, e);
-            off += e->units[u].nout;
+            off += w->units[u].nout;
         }
     }
 
     /* A failed callback stops its problems as they stood at the start of
      * the round, so what other threads finished meanwhile cannot matter. */
     for (size_t u = 0; u < e->nunits; u++) {
-        const unit *un = &e->units[u];
+        const unit *un = &w->units[u];
         if (!un->failed)
             continue;
         for (size_t c = un->c0; c < un->c1; c++) {
-            pstate *ps = &e->prob[e->chunks[c].prob];
-            if (e->chunks[c].hi > un->fail_lo && ps->active) {
-                add_unfinished(ps, &e->cur, ps->start, ps->run);
+            pstate *ps = &w->prob[w->chunks[c].prob];
+            if (w->chunks[c].hi > un->fail_lo && ps->active) {
+                add_unfinished(ps, &w->cur);
                 stop(ps, SQ_CALLBACK_ABORT);
             }
         }
     }
 
     for (size_t p = 0; p < e->nprob; p++)
-        e->prob[p].next_run = 0;
+        w->prob[p].next_run = 0;
     for (size_t c = 0; c < e->nchunks; c++) {
-        const chunk *ch = &e->chunks[c];
-        pstate *ps = &e->prob[ch->prob];
+        const chunk *ch = &w->chunks[c];
+        pstate *ps = &w->prob[ch->prob];
         ps->next_run += ch->children;
         if (!ps->active)
             continue;
@@ -473,22 +528,21 @@ static int round_once(engine *e)
     size_t total = 0;
     if (parallel) {
         for (size_t u = 0; u < e->nunits; u++) {
-            e->units[u].dest = total;
-            total += e->units[u].nout;
+            w->units[u].dest = total;
+            total += w->units[u].nout;
         }
         sq_parallel_for(e->nunits, e->nthreads, gather_unit, e);
     } else {
         for (size_t u = 0; u < e->nunits; u++)
-            total += e->units[u].nout;
-        items t = e->cur;
-        e->cur = e->next;
-        e->next = t;
+            total += w->units[u].nout;
+        items t = w->cur;
+        w->cur = w->next;
+        w->next = t;
     }
-    e->cur.n = total;
-
+    w->cur.n = total;
     size_t start = 0;
     for (size_t p = 0; p < e->nprob; p++) {
-        pstate *ps = &e->prob[p];
+        pstate *ps = &w->prob[p];
         ps->start = start;
         ps->run = ps->next_run;
         start += ps->run;
@@ -498,49 +552,98 @@ static int round_once(engine *e)
 
 /*
  * Between rounds: problems without items are done; problems that hit a
- * budget or a non-finite value stop with their unfinished items' estimates
- * and leave the frontier.
+ * budget or a non-finite value stop with their unfinished items' estimates;
+ * every other problem takes exactly min(WINDOW, items left) items into the
+ * next round, its leftmost ones. The frontier is then rebuilt compactly.
+ * Returns -1 if memory ran out.
  */
-static void settle(engine *e)
+static int settle(engine *e)
 {
+    struct sq_simpson_ws *w = e->w;
     const sq_run *run = e->run;
-    int drop = 0;
+    int relayout = 0;
     for (size_t p = 0; p < e->nprob; p++) {
-        pstate *ps = &e->prob[p];
+        pstate *ps = &w->prob[p];
         if (!ps->active) {
-            drop |= ps->run > 0;
+            relayout |= ps->run > 0;
             continue;
         }
+        size_t left = ps->run + ps->pend.n;
+        size_t next = left < WINDOW ? left : WINDOW;   /* the next round's */
         sq_status why = SQ_OK;
         if (ps->status == SQ_NONFINITE)
             why = SQ_NONFINITE;
-        else if (ps->run > 0 && ps->evals + 4 * ps->run > run->max_evals)
+        else if (left > 0 && ps->evals + 4 * next > run->max_evals)
             why = SQ_MAX_EVALS;
-        else if (ps->run > run->max_intervals)
+        else if (left > run->max_intervals)
             why = SQ_MAX_INTERVALS;
         if (why != SQ_OK) {
-            add_unfinished(ps, &e->cur, ps->start, ps->run);
+            add_unfinished(ps, &w->cur);
             stop(ps, why);
-            drop |= ps->run > 0;
-        } else if (ps->run == 0) {
+            relayout |= ps->run > 0;
+        } else if (left == 0) {
             ps->active = 0;
+        } else if (ps->run != WINDOW && (ps->run > WINDOW || ps->pend.n > 0)) {
+            relayout = 1;
         }
     }
-    if (!drop)
-        return;
+    if (!relayout)
+        return 0;
+
+    /* Room for what moves to the pending stacks, and for the new frontier. */
+    size_t need = 0;
+    for (size_t p = 0; p < e->nprob; p++) {
+        pstate *ps = &w->prob[p];
+        if (!ps->active)
+            continue;
+        if (ps->run > WINDOW
+            && items_reserve(&ps->pend, ps->pend.n + ps->run - WINDOW + SLACK,
+                             ps->pend.n) != 0)
+            return -1;
+        size_t left = ps->run + ps->pend.n;
+        need += left < WINDOW ? left : WINDOW;
+    }
+    /* With one problem in the frontier its run stays where it is (truncate,
+     * append): no copy. Otherwise rebuild the frontier in `next`. */
+    int in_place = e->nprob == 1 && w->prob[0].active;
+    items *dst = in_place ? &w->cur : &w->next;
+    if (items_reserve(dst, need + SLACK, in_place ? w->cur.n : 0) != 0)
+        return -1;
+
     size_t to = 0;
     for (size_t p = 0; p < e->nprob; p++) {
-        pstate *ps = &e->prob[p];
-        if (!ps->active)
+        pstate *ps = &w->prob[p];
+        if (!ps->active) {
             ps->run = 0;
-        items_move(&e->cur, to, &e->cur, ps->start, ps->run);
+            continue;
+        }
+        size_t take = ps->run < WINDOW ? ps->run : WINDOW;
+        if (ps->run > take) {
+            /* The surplus lies left of everything already pending. */
+            items_move_reversed(&ps->pend, ps->pend.n, &w->cur,
+                                ps->start + take, ps->run - take, e->nthreads);
+            ps->pend.n += ps->run - take;
+        }
+        if (!in_place)
+            items_move(dst, to, &w->cur, ps->start, take);
+        size_t refill = WINDOW - take < ps->pend.n ? WINDOW - take : ps->pend.n;
+        items_move_reversed(dst, to + take, &ps->pend, ps->pend.n - refill,
+                            refill, e->nthreads);
+        ps->pend.n -= refill;
         ps->start = to;
+        ps->run = take + refill;
         to += ps->run;
     }
-    e->cur.n = to;
+    if (!in_place) {
+        items t = w->cur;
+        w->cur = w->next;
+        w->next = t;
+    }
+    w->cur.n = to;
+    return 0;
 }
 
-/* ---- root visits ------------------------------------------------------------ */
+/* ---- root visits --------------------------------------------------------------- */
 
 /* Leftmost of the five root abscissae whose value is not finite, or NaN. */
 static double root_where(const double *x, const double *y, size_t ld,
@@ -559,10 +662,12 @@ static double root_where(const double *x, const double *y, size_t ld,
  */
 static int visit_roots(engine *e, const sq_problem *pr)
 {
-    scratch *t = &e->tls[0];
+    struct sq_simpson_ws *w = e->w;
+    scratch *t = &w->tls[0];
     size_t vlen = e->ops->vlen;
-    if (items_reserve(&e->cur, e->nprob + SLACK) != 0)
+    if (items_reserve(&w->cur, e->nprob + SLACK, 0) != 0)
         return -1;
+    w->cur.n = 0;
     for (size_t lo = 0; lo < e->nprob; lo += TILE) {
         size_t n = e->nprob - lo < TILE ? e->nprob - lo : TILE;
         size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
@@ -579,7 +684,7 @@ static int visit_roots(engine *e, const sq_problem *pr)
         int failed = sq_eval(e->run->ev, 5 * ld, x, y) != 0;
         for (size_t j = 0; j < n; j++) {
             const sq_problem *q = &pr[lo + j];
-            pstate *ps = &e->prob[lo + j];
+            pstate *ps = &w->prob[lo + j];
             ps->rounds = 1;
             if (failed) {
                 ps->sum = NAN;
@@ -605,7 +710,7 @@ static int visit_roots(engine *e, const sq_problem *pr)
                                                  f[3], f[4], &err);
             double tol = fmax(q->epsabs, q->epsrel * fabs(first));
             double val;
-            uint8_t fate = sq_simpson_half(q->a, x[2 * ld + j], q->b, f[0],
+            int64_t fate = sq_simpson_half(q->a, x[2 * ld + j], q->b, f[0],
                                            f[1], f[2], f[3], f[4], tol,
                                            &val, &err);
             if (fate != SQ_HALF_SPLIT) {
@@ -615,12 +720,12 @@ static int visit_roots(engine *e, const sq_problem *pr)
                 ps->active = 0;
                 continue;
             }
-            size_t i = e->cur.n++;
+            size_t i = w->cur.n++;
             double v[NCOL] = {q->a, q->b, f[0], f[1], f[2], f[3], f[4],
                               0.5 * tol};
             for (int k = 0; k < NCOL; k++)
-                e->cur.col[k][i] = v[k];
-            e->cur.pid[i] = lo + j;
+                w->cur.col[k][i] = v[k];
+            w->cur.pid[i] = lo + j;
             ps->start = i;
             ps->run = 1;
         }
@@ -628,46 +733,95 @@ static int visit_roots(engine *e, const sq_problem *pr)
     return 0;
 }
 
-/* ---- entry point ----------------------------------------------------------- */
+/* ---- the workspace ----------------------------------------------------------- */
 
-static void engine_free(engine *e)
+void sq_simpson_ws_free(struct sq_simpson_ws *w)
 {
-    items_free(&e->cur);
-    items_free(&e->next);
-    if (e->tls != NULL)
-        for (int i = 0; i < e->nthreads; i++)
-            sq_free(e->tls[i].mem);
-    sq_free(e->tls);
-    sq_free(e->prob);
-    sq_free(e->chunks);
-    sq_free(e->units);
+    if (w == NULL)
+        return;
+    items_free(&w->cur);
+    items_free(&w->next);
+    for (size_t p = 0; p < w->prob_cap; p++)
+        items_free(&w->prob[p].pend);
+    for (int i = 0; i < w->ntls; i++)
+        sq_free(w->tls[i].mem);
+    sq_free(w->tls);
+    sq_free(w->prob);
+    sq_free(w->chunks);
+    sq_free(w->units);
+    sq_free(w);
 }
 
-static int engine_init(engine *e, const sq_run *run, size_t nprob)
+static size_t items_bytes(const items *s)
 {
-    memset(e, 0, sizeof *e);
-    e->run = run;
-    e->ops = run->ev->ops;
-    e->pad = sq_eval_pads(run->ev);
-    e->nthreads = run->threads > 0 ? run->threads : 1;
-    e->nprob = nprob;
-    e->prob = sq_alloc_array(nprob, sizeof(pstate));
-    e->tls = sq_alloc_array((size_t)e->nthreads, sizeof(scratch));
-    if (e->prob == NULL || e->tls == NULL)
-        return -1;
-    memset(e->tls, 0, (size_t)e->nthreads * sizeof(scratch));
-    for (int i = 0; i < e->nthreads; i++)
-        if (scratch_init(&e->tls[i]) != 0)
+    return s->cap ? (NCOL + 1) * ((s->cap + SLACK) * sizeof(double) + STAGGER) : 0;
+}
+
+size_t sq_simpson_ws_bytes(const struct sq_simpson_ws *w)
+{
+    if (w == NULL)
+        return 0;
+    size_t b = sizeof *w + items_bytes(&w->cur) + items_bytes(&w->next);
+    for (size_t p = 0; p < w->prob_cap; p++)
+        b += items_bytes(&w->prob[p].pend);
+    b += w->prob_cap * sizeof(pstate) + w->chunk_cap * sizeof(chunk)
+       + w->unit_cap * sizeof(unit) + (size_t)w->ntls * sizeof(scratch);
+    return b;
+}
+
+/* Make the workspace ready for nprob problems on nthreads threads. */
+static int ws_prepare(struct sq_simpson_ws **wp, size_t nprob, int nthreads)
+{
+    struct sq_simpson_ws *w = *wp;
+    if (w == NULL) {
+        w = sq_alloc(sizeof *w);
+        if (w == NULL)
             return -1;
+        memset(w, 0, sizeof *w);
+        *wp = w;
+    }
+    if (nprob > w->prob_cap) {
+        pstate *p = sq_alloc_array(nprob, sizeof(pstate));
+        if (p == NULL)
+            return -1;
+        memset(p, 0, nprob * sizeof(pstate));
+        for (size_t i = 0; i < w->prob_cap; i++)
+            p[i].pend = w->prob[i].pend;
+        sq_free(w->prob);
+        w->prob = p;
+        w->prob_cap = nprob;
+    }
+    if (nthreads > w->ntls) {
+        scratch *t = sq_alloc_array((size_t)nthreads, sizeof(scratch));
+        if (t == NULL)
+            return -1;
+        memset(t, 0, (size_t)nthreads * sizeof(scratch));
+        if (w->ntls)
+            memcpy(t, w->tls, (size_t)w->ntls * sizeof(scratch));
+        sq_free(w->tls);
+        w->tls = t;
+        for (int i = w->ntls; i < nthreads; i++) {
+            if (scratch_init(&w->tls[i]) != 0)
+                return -1;
+            w->ntls = i + 1;
+        }
+    }
     for (size_t p = 0; p < nprob; p++) {
-        pstate *ps = &e->prob[p];
+        pstate *ps = &w->prob[p];
+        items pend = ps->pend;
         memset(ps, 0, sizeof *ps);
+        ps->pend = pend;
+        ps->pend.n = 0;
         ps->status = SQ_OK;
         ps->where = NAN;
         ps->active = 1;
     }
+    w->cur.n = 0;
+    w->next.n = 0;
     return 0;
 }
+
+/* ---- entry point ------------------------------------------------------------- */
 
 static void finish(const pstate *ps, sq_result *res)
 {
@@ -683,35 +837,48 @@ static void finish(const pstate *ps, sq_result *res)
     res->detail = NULL;
 }
 
-void sq_simpson_local(const sq_run *run, const sq_problem *p, sq_result *res)
+static void fail_nomem(sq_result *res)
 {
-    engine e;
-    if (engine_init(&e, run, 1) != 0 || visit_roots(&e, p) != 0) {
-        engine_free(&e);
-        memset(res, 0, sizeof *res);
-        res->value = NAN;
-        res->error = INFINITY;
-        res->where = NAN;
-        res->status = SQ_NOMEM;
+    memset(res, 0, sizeof *res);
+    res->value = NAN;
+    res->error = INFINITY;
+    res->where = NAN;
+    res->status = SQ_NOMEM;
+}
+
+void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
+                      const sq_problem *p, sq_result *res)
+{
+    engine e = {0};
+    e.run = run;
+    e.ops = run->ev->ops;
+    e.pad = sq_eval_pads(run->ev);
+    e.nthreads = run->threads > 0 ? run->threads : 1;
+    e.nprob = 1;
+    if (ws_prepare(wp, e.nprob, e.nthreads) != 0) {
+        fail_nomem(res);
         return;
     }
-    settle(&e);
-    while (e.cur.n > 0) {
-        for (size_t q = 0; q < e.nprob; q++)
-            if (e.prob[q].active)
-                e.prob[q].rounds++;
-        if (round_once(&e) != 0) {
-            for (size_t q = 0; q < e.nprob; q++) {
-                pstate *ps = &e.prob[q];
-                if (ps->active) {
-                    add_unfinished(ps, &e.cur, ps->start, ps->run);
-                    stop(ps, SQ_NOMEM);
-                }
-            }
-            break;
-        }
-        settle(&e);
+    e.w = *wp;
+    if (visit_roots(&e, p) != 0) {
+        fail_nomem(res);
+        return;
     }
-    finish(&e.prob[0], res);
-    engine_free(&e);
+    int nomem = settle(&e) != 0;
+    while (!nomem && e.w->cur.n > 0) {
+        for (size_t q = 0; q < e.nprob; q++)
+            if (e.w->prob[q].active)
+                e.w->prob[q].rounds++;
+        nomem = round_once(&e) != 0 || settle(&e) != 0;
+    }
+    if (nomem) {
+        for (size_t q = 0; q < e.nprob; q++) {
+            pstate *ps = &e.w->prob[q];
+            if (ps->active) {
+                add_unfinished(ps, &e.w->cur);
+                stop(ps, SQ_NOMEM);
+            }
+        }
+    }
+    finish(&e.w->prob[0], res);
 }

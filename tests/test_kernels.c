@@ -285,14 +285,24 @@ Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
     enum { H = 2 * N + SQ_MAX_VLEN };
     static double ref[11][H], out[11][H];
     static uint64_t refp[H], outp[H];
-    static uint8_t reff[H], outf[H];
+    static int64_t reff[H], outf[H];
+    static uint8_t refk[H], outk[H];
     double xr[4 * LD];
     sq_ops_scalar.simpson_nodes(N, LD, a, b, xr);
     for (size_t i = 0; i < 4 * LD; i++)
         y[i] = cos(xr[i]) * (i % 97 == 5 ? NAN : i % 89 == 7 ? INFINITY : 1.0);
     sq_simpson_halves hr = {ref[0], ref[1], ref[2], ref[3], ref[4], ref[5],
-                            ref[6], ref[7], refp, ref[8], ref[9], reff};
-    sq_ops_scalar.simpson_estimate(N, &in, y, LD, &hr);
+                            ref[6], ref[7], refp, ref[8], ref[9], reff, refk};
+    int unusual_ref;
+    size_t nsplit_ref = sq_ops_scalar.simpson_estimate(N, &in, y, LD, &hr,
+                                                       &unusual_ref);
+    size_t count = 0;
+    for (size_t h = 0; h < 2 * N; h++) {
+        cr_assert_eq(refk[h], reff[h] == SQ_HALF_SPLIT);
+        count += refk[h];
+    }
+    cr_assert_eq(count, nsplit_ref);
+    cr_assert(unusual_ref);
 
     int fates[4] = {0};
     for (size_t h = 0; h < 2 * N; h++)
@@ -308,12 +318,16 @@ Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
         ops->simpson_nodes(N, LD, a, b, x);
         cr_assert(memcmp(x, xr, sizeof x) == 0, "nodes differ at isa %d", ops->isa);
         sq_simpson_halves ho = {out[0], out[1], out[2], out[3], out[4], out[5],
-                                out[6], out[7], outp, out[8], out[9], outf};
-        ops->simpson_estimate(N, &in, y, LD, &ho);
+                                out[6], out[7], outp, out[8], out[9], outf, outk};
+        int unusual;
+        cr_assert_eq(ops->simpson_estimate(N, &in, y, LD, &ho, &unusual),
+                     nsplit_ref);
+        cr_assert_eq(unusual, unusual_ref);
+        cr_assert(memcmp(outk, refk, 2 * N) == 0);
         for (int k = 0; k < 10; k++)
             cr_assert(memcmp(out[k], ref[k], 2 * N * sizeof(double)) == 0,
                       "field %d differs at isa %d", k, ops->isa);
         cr_assert(memcmp(outp, refp, 2 * N * sizeof(uint64_t)) == 0);
-        cr_assert(memcmp(outf, reff, 2 * N) == 0);
+        cr_assert(memcmp(outf, reff, 2 * N * sizeof(int64_t)) == 0);
     }
 }

@@ -8,6 +8,7 @@
 #include <criterion/criterion.h>
 #include <float.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +20,13 @@
 
 typedef double (*scalar_f)(double);
 
+/* Records every point it is asked for. The engine may call it from several
+ * threads at once, so it takes a lock. */
 typedef struct recorder {
     scalar_f f;
     double *pts;
     size_t n, cap;
+    pthread_mutex_t lock;
 } recorder;
 
 static void record(recorder *r, double x)
@@ -38,10 +42,12 @@ static void record(recorder *r, double x)
 static int recording_batch(size_t n, const double *x, double *y, void *ctx)
 {
     recorder *r = ctx;
-    for (size_t i = 0; i < n; i++) {
+    pthread_mutex_lock(&r->lock);
+    for (size_t i = 0; i < n; i++)
         record(r, x[i]);
+    pthread_mutex_unlock(&r->lock);
+    for (size_t i = 0; i < n; i++)
         y[i] = r->f(x[i]);
-    }
     return 0;
 }
 
@@ -108,7 +114,8 @@ static const classic_case classic_cases[] = {
 
 static void check_classic(const classic_case *c, int threads)
 {
-    recorder mine = {c->f, NULL, 0, 0}, ref = {c->f, NULL, 0, 0};
+    recorder mine = {c->f, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
+    recorder ref = {c->f, NULL, 0, 0, PTHREAD_MUTEX_INITIALIZER};
     sq_integrand g = sq_fn_batch(recording_batch, &mine);
     sq_options o;
     sq_options_init(&o);
@@ -242,4 +249,48 @@ Test(simpson, counts_are_consistent)
     sq_integrate(&g, -100, 100, NULL, &r);
     cr_assert_eq(r.evals, 3 + 2 * r.intervals);
     cr_assert(r.rounds >= 2);
+}
+
+/* A job whose rounds are wider than the window: the engine takes the
+ * leftmost items first and parks the rest, and still evaluates exactly the
+ * classic algorithm's points. */
+static double f_cos(double x) { return cos(x); }
+
+Test(simpson, wide_jobs_still_match_the_classic_algorithm, .timeout = 120)
+{
+    classic_case c = {f_cos, 0, 1000, 1e-12, 0};
+    check_classic(&c, 1);
+    check_classic(&c, 2);
+}
+
+Test(simpson, a_reused_workspace_gives_the_same_bits)
+{
+    sq_workspace *ws = sq_workspace_new();
+    cr_assert_not_null(ws);
+    cr_assert_eq(sq_workspace_bytes(ws) > 0, 1);
+    const struct { const char *k; double a, b, tol; } jobs[] = {
+        {"cos", 0, 1000, 1e-11}, {"gauss", -3, 3, 1e-14}, {"sin", 0, 1, 1e-6},
+        {"cos", 0, 1000, 1e-11},
+    };
+    size_t grown = 0;
+    for (size_t i = 0; i < 4; i++) {
+        sq_integrand f = sq_fn_kernel(jobs[i].k);
+        sq_options o;
+        sq_options_init(&o);
+        o.epsabs = jobs[i].tol;
+        o.epsrel = 0;
+        sq_result fresh, reused;
+        sq_integrate(&f, jobs[i].a, jobs[i].b, &o, &fresh);
+        sq_integrate_ws(ws, &f, jobs[i].a, jobs[i].b, &o, &reused);
+        cr_assert_eq(fresh.value, reused.value, "job %zu", i);
+        cr_assert_eq(fresh.error, reused.error);
+        cr_assert_eq(fresh.evals, reused.evals);
+        if (i == 0)
+            grown = sq_workspace_bytes(ws);
+    }
+    /* The second run of the first job needed no more memory. */
+    cr_assert(sq_workspace_bytes(ws) >= grown);
+    sq_workspace_free(ws);
+    sq_workspace_free(NULL);
+    cr_assert_eq(sq_workspace_bytes(NULL), 0);
 }

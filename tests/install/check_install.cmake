@@ -13,6 +13,12 @@ function(run)
   set(LAST_OUTPUT "${out}" PARENT_SCOPE)
 endfunction()
 
+# A sanitized library needs its users built with the same sanitizers.
+set(san_flags "")
+if(SANITIZE)
+  set(san_flags -fsanitize=${SANITIZE})
+endif()
+
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${PREFIX})
 file(GLOB_RECURSE pcfile ${PREFIX}/*/simdquad.pc)
 if(NOT pcfile)
@@ -26,8 +32,8 @@ set(ENV{PKG_CONFIG_PATH} ${pcdir})
 run(pkg-config --cflags --libs simdquad)
 string(STRIP "${LAST_OUTPUT}" flags)
 separate_arguments(flags UNIX_COMMAND "${flags}")
-run(${C_COMPILER} ${SOURCE_DIR}/tests/install/consumer/consumer.c ${flags} -lm
-    -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pc)
+run(${C_COMPILER} ${san_flags} ${SOURCE_DIR}/tests/install/consumer/consumer.c
+    ${flags} -lm -Wl,-rpath,${libdir} -o ${WORK_DIR}/consumer_pc)
 run(${WORK_DIR}/consumer_pc)
 message(STATUS "pkg-config consumer: ${LAST_OUTPUT}")
 
@@ -35,6 +41,7 @@ message(STATUS "pkg-config consumer: ${LAST_OUTPUT}")
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
     -B ${WORK_DIR}/cmake_build -DCMAKE_PREFIX_PATH=${PREFIX}
     -DCMAKE_C_COMPILER=${C_COMPILER}
+    "-DCMAKE_C_FLAGS=${san_flags}"
     -DCMAKE_BUILD_RPATH=${libdir})
 run(${CMAKE_COMMAND} --build ${WORK_DIR}/cmake_build)
 run(${WORK_DIR}/cmake_build/consumer_shared)

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simdquad-bench: what SIMD, cores and the frontier engine buy, measured side
+ * by side in one run. Every figure is the median of repeated timings (min and
+ * max in brackets); comparisons are ratios within the run, since machines are
+ * shared and noisy.
+ *
+ *   simdquad-bench [kernels|engine|all] [--repeats N] [--threads N]
+ *
+ * kernels: evaluations per second of every built-in kernel, through its
+ *          scalar libm twin and through simdquad's kernel at each ISA this
+ *          CPU runs, on one thread and on all threads.
+ * engine:  engine efficiency, the time the raw kernel needs for the same
+ *          number of evaluations divided by the time of the integration, and
+ *          the speed-up from one thread to all.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bench_util.h"
+#include "simdquad.h"
+
+enum { ARRAY = 4096 };   /* points per kernel call: x and y stay in L2 */
+
+static int repeats = 7;
+static int max_threads = 0;
+
+/* ---- kernels ----------------------------------------------------------------- */
+
+typedef struct kernel_job {
+    int kernel;
+    sq_isa isa;          /* SQ_ISA_COUNT: the libm twin */
+    int threads;
+    size_t calls;        /* per thread */
+    double lo, hi;       /* input range */
+} kernel_job;
+
+static void fill(double *x, size_t n, double lo, double hi)
+{
+    for (size_t i = 0; i < n; i++)
+        x[i] = lo + (hi - lo) * ((double)i + 0.5) / (double)n;
+}
+
+static void run_kernel_job(void *ctx)
+{
+    const kernel_job *j = ctx;
+#pragma omp parallel num_threads(j->threads)
+    {
+        double *x = malloc(ARRAY * sizeof *x), *y = malloc(ARRAY * sizeof *y);
+        if (x != NULL && y != NULL) {
+            fill(x, ARRAY, j->lo, j->hi);
+            for (size_t c = 0; c < j->calls; c++) {
+                if (j->isa == SQ_ISA_COUNT)
+                    sq_kernel_eval_twin(j->kernel, ARRAY, x, y);
+                else
+                    sq_kernel_eval(j->kernel, j->isa, ARRAY, x, y);
+            }
+        }
+        free(x);
+        free(y);
+    }
+}
+
+static void kernel_range(const char *name, double *lo, double *hi)
+{
+    *lo = -10;
+    *hi = 10;
+    if (strcmp(name, "log") == 0 || strcmp(name, "sqrt") == 0) {
+        *lo = 1e-3;
+        *hi = 1e3;
+    }
+}
+
+/* Evaluations per second; stat holds seconds per job. */
+static double kernel_rate(int k, sq_isa isa, int threads, bench_stat *st)
+{
+    kernel_job j = {k, isa, threads, 200, 0, 0};
+    kernel_range(sq_kernel_name((size_t)k), &j.lo, &j.hi);
+    *st = bench_time(run_kernel_job, &j, repeats);
+    return (double)threads * (double)j.calls * ARRAY / st->median;
+}
+
+static void bench_kernels(int threads)
+{
+    printf("## Kernels: evaluations per second (millions)\n\n");
+    printf("Arrays of %d points (in cache). Ratios are against the scalar libm "
+           "twin on one thread.\n\n", ARRAY);
+    printf("| kernel | threads | libm twin |");
+    for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
+        if (sq_isa_supported((sq_isa)i))
+            printf(" %s |", sq_isa_name((sq_isa)i));
+    printf("\n|---|---|---|");
+    for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
+        if (sq_isa_supported((sq_isa)i))
+            printf("---|");
+    printf("\n");
+    int counts[2] = {1, threads};
+    for (size_t k = 0; k < sq_kernel_count(); k++) {
+        double base = 0;
+        for (int c = 0; c < (threads > 1 ? 2 : 1); c++) {
+            bench_stat st;
+            double twin = kernel_rate((int)k, SQ_ISA_COUNT, counts[c], &st);
+            if (c == 0)
+                base = twin;
+            printf("| %s | %d | %.0f (%.1fx) |", sq_kernel_name(k), counts[c],
+                   twin / 1e6, twin / base);
+            for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++) {
+                if (!sq_isa_supported((sq_isa)i))
+                    continue;
+                double r = kernel_rate((int)k, (sq_isa)i, counts[c], &st);
+                printf(" %.0f (%.1fx) [%.0f-%.0f] |", r / 1e6, r / base,
+                       r * st.median / st.max / 1e6, r * st.median / st.min / 1e6);
+            }
+            printf("\n");
+        }
+    }
+    printf("\n");
+}
+
+/* ---- engine ------------------------------------------------------------------ */
+
+typedef struct engine_job {
+    const char *name;
+    const char *kernel;
+    double a, b;              /* one integral, or ... */
+    double table_step;        /* ... integrals over [0, k * step], k = 1..n */
+    size_t table_n;
+    double epsabs;
+    int threads;
+    sq_workspace *ws;
+    sq_result last;
+    size_t evals;
+} engine_job;
+
+static void run_engine_job(void *ctx)
+{
+    engine_job *j = ctx;
+    sq_integrand f = sq_fn_kernel(j->kernel);
+    sq_options o;
+    sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
+    o.epsabs = j->epsabs;
+    o.epsrel = 0;
+    o.threads = j->threads;
+    j->evals = 0;
+    if (j->table_n == 0) {
+        sq_integrate_ws(j->ws, &f, j->a, j->b, &o, &j->last);
+        j->evals = j->last.evals;
+        return;
+    }
+    for (size_t k = 1; k <= j->table_n; k++) {
+        sq_integrate_ws(j->ws, &f, 0, (double)k * j->table_step, &o, &j->last);
+        j->evals += j->last.evals;
+    }
+}
+
+typedef struct raw_job {
+    int kernel;
+    size_t evals;
+    double *x, *y;
+} raw_job;
+
+static void run_raw_job(void *ctx)
+{
+    const raw_job *r = ctx;
+    for (size_t done = 0; done < r->evals; done += ARRAY)
+        sq_kernel_eval(r->kernel, SQ_ISA_AUTO, ARRAY, r->x, r->y);
+}
+
+static void bench_engine(int threads)
+{
+    printf("## Engine efficiency (adaptive Simpson, local control)\n\n");
+    printf("Efficiency = time of the raw %s kernel for the same number of "
+           "evaluations (arrays of %d in cache, spread over the job's range) / "
+           "time of the integration.\n\n",
+           sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), ARRAY);
+    printf("| job | evaluations | threads | time (ms) | efficiency | speed-up |\n");
+    printf("|---|---|---|---|---|---|\n");
+    engine_job jobs[] = {
+        {.name = "exp(-x^2) on [-6, 6], epsabs 1e-15", .kernel = "gauss",
+         .a = -6, .b = 6, .epsabs = 1e-15},
+        {.name = "exp(-x^2) table: [0, 0.005k], k = 1..1200, epsabs 1e-14",
+         .kernel = "gauss", .table_step = 0.005, .table_n = 1200,
+         .epsabs = 1e-14},
+        {.name = "cos on [0, 3000], epsabs 1e-12", .kernel = "cos", .a = 0,
+         .b = 3000, .epsabs = 1e-12},
+    };
+    static double x[ARRAY], y[ARRAY];
+    for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
+        engine_job *j = &jobs[i];
+        /* The raw kernel sees the job's own range: the cost of a math
+         * function can depend on its argument. */
+        if (j->table_n)
+            fill(x, ARRAY, 0, j->table_step * (double)j->table_n);
+        else
+            fill(x, ARRAY, j->a, j->b);
+        j->ws = sq_workspace_new();
+        double one_thread = 0;
+        for (int c = 0; c < (threads > 1 ? 2 : 1); c++) {
+            j->threads = c == 0 ? 1 : threads;
+            bench_stat st = bench_time(run_engine_job, j, repeats);
+            raw_job r = {sq_kernel_find(j->kernel), j->evals, x, y};
+            bench_stat raw = bench_time(run_raw_job, &r, repeats);
+            if (c == 0)
+                one_thread = st.median;
+            printf("| %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx |\n",
+                   j->name, j->evals, j->threads, st.median * 1e3, st.min * 1e3,
+                   st.max * 1e3, raw.median / st.median, one_thread / st.median);
+        }
+        sq_workspace_free(j->ws);
+    }
+    printf("\n");
+}
+
+/* ---- main -------------------------------------------------------------------- */
+
+static void usage(void)
+{
+    fprintf(stderr, "usage: simdquad-bench [kernels|engine|all] [--repeats N] "
+                    "[--threads N]\n");
+}
+
+int main(int argc, char **argv)
+{
+    const char *mode = "all";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
+            repeats = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
+            max_threads = atoi(argv[++i]);
+        } else if (argv[i][0] != '-') {
+            mode = argv[i];
+        } else {
+            usage();
+            return 2;
+        }
+    }
+    if (repeats < 1 || max_threads < 0) {
+        usage();
+        return 2;
+    }
+    int threads = max_threads > 0 ? max_threads : omp_get_max_threads();
+    int all = strcmp(mode, "all") == 0;
+    if (!all && strcmp(mode, "kernels") != 0 && strcmp(mode, "engine") != 0) {
+        usage();
+        return 2;
+    }
+    bench_header(stdout, "simdquad benchmark", threads);
+    if (all || strcmp(mode, "kernels") == 0)
+        bench_kernels(threads);
+    if (all || strcmp(mode, "engine") == 0)
+        bench_engine(threads);
+    return 0;
+}

@@ -1,0 +1,27 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Install, on Debian or Ubuntu, whatever simdquad needs and is missing.
+#   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
+#   scripts/deps.sh test    the above and Criterion
+#   scripts/deps.sh bench   the above and GSL (the peer in the benchmarks)
+set -eu
+
+need=""
+have_pc() { pkg-config --exists "$1" 2>/dev/null; }
+command -v cmake >/dev/null 2>&1 || need="$need cmake"
+command -v cc >/dev/null 2>&1 || need="$need gcc"
+command -v make >/dev/null 2>&1 || need="$need make"
+command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
+have_pc sleef || need="$need libsleef-dev"
+case "${1:-build}" in
+  test) have_pc criterion || need="$need libcriterion-dev" ;;
+  bench) have_pc gsl || need="$need libgsl-dev" ;;
+esac
+
+if [ -n "$need" ]; then
+  echo "installing:$need" >&2
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $need >/dev/null
+fi
