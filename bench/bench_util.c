@@ -54,6 +54,32 @@ bench_stat bench_time(void (*fn)(void *ctx), void *ctx, int repeats)
     return bench_summarize(samples, (size_t)repeats);
 }
 
+double bench_ratio(void (*fn_a)(void *), void *ctx_a, void (*fn_b)(void *),
+                   void *ctx_b, int repeats, bench_stat *a, bench_stat *b)
+{
+    double ta[256], tb[256], ratio[256];
+    if (repeats < 1)
+        repeats = 1;
+    if (repeats > 256)
+        repeats = 256;
+    fn_a(ctx_a);
+    fn_b(ctx_b);
+    for (int r = 0; r < repeats; r++) {
+        double t = bench_now();
+        fn_a(ctx_a);
+        ta[r] = bench_now() - t;
+        t = bench_now();
+        fn_b(ctx_b);
+        tb[r] = bench_now() - t;
+        ratio[r] = tb[r] / ta[r];
+    }
+    if (a != NULL)
+        *a = bench_summarize(ta, (size_t)repeats);
+    if (b != NULL)
+        *b = bench_summarize(tb, (size_t)repeats);
+    return bench_summarize(ratio, (size_t)repeats).median;
+}
+
 const char *bench_cpu_model(void)
 {
     static char model[256];

@@ -26,6 +26,14 @@ bench_stat bench_summarize(double *samples, size_t n);
  */
 bench_stat bench_time(void (*fn)(void *ctx), void *ctx, int repeats);
 
+/*
+ * Time fn_a and fn_b alternately, `repeats` pairs after one warm-up each, so
+ * that both see the same machine state. Returns the median over pairs of
+ * time(b) / time(a); *a and *b (if not NULL) get each side's summary.
+ */
+double bench_ratio(void (*fn_a)(void *), void *ctx_a, void (*fn_b)(void *),
+                   void *ctx_b, int repeats, bench_stat *a, bench_stat *b);
+
 /* Print the machine, compiler, flags, SLEEF version and ISA as Markdown. */
 void bench_header(FILE *out, const char *title, int threads);
 

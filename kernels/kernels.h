@@ -73,31 +73,51 @@ enum sq_simpson_fate {
 };
 
 /*
- * Children of one Simpson round, in position order: half 2j is the left
- * half of item j, half 2j+1 its right half. For every half, the fields it
- * would carry as an item of the next round, its contribution if accepted,
- * its fate (see sq_simpson_fate; 64-bit like every other field, which
- * keeps the estimate loop in one vector width) and keep = (fate == SPLIT)
- * as the mask for compaction.
+ * The outcome of one Simpson round for n items: the left and right half of
+ * item j. In position order half 2j is the left half of item j, half 2j+1
+ * its right half.
  */
-typedef struct sq_simpson_halves {
-    double *a, *b, *f0, *f1, *f2, *f3, *f4, *tol;
-    uint64_t *pid;
-    double *val, *err;
-    int64_t *fate;
-    uint8_t *keep;
-} sq_simpson_halves;
+typedef struct sq_simpson_visit {
+    double *mid;               /* the items' midpoints */
+    double *val_l, *val_r;     /* contributions (zero unless accepted) */
+    double *err_l, *err_r;     /* their error estimates */
+    int64_t *fate_l, *fate_r;  /* sq_simpson_fate; 64-bit like the other
+                                * fields, so the loop runs in one width */
+} sq_simpson_visit;
 
 /*
- * Estimate both halves of n items from the values y (laid out as the nodes
- * of sq_simpson_nodes_fn with leading dimension ld). Writes 2n halves and
- * returns how many split; *unusual is set nonzero if any half is ROUNDOFF
- * or NONFINITE.
+ * Visit both halves of n items, from the values y laid out as the nodes of
+ * sq_simpson_nodes_fn with leading dimension ld. Returns how many halves
+ * split; *unusual is set nonzero if any half is ROUNDOFF or NONFINITE.
  */
 typedef size_t sq_simpson_estimate_fn(size_t n, const sq_simpson_items *in,
                                       const double *restrict y, size_t ld,
-                                      const sq_simpson_halves *out,
+                                      const sq_simpson_visit *out,
                                       int *unusual);
+
+/* Where the next round's items go. */
+typedef struct sq_simpson_dest {
+    double *a, *b, *f0, *f1, *f2, *f3, *f4, *tol;
+    uint64_t *pid;
+} sq_simpson_dest;
+
+/*
+ * Write the halves that split as items of the next round, in position
+ * order, and return how many. Each array needs 2 * SQ_MAX_VLEN doubles of
+ * slack past the last item written (kernels store whole vectors).
+ */
+typedef size_t sq_simpson_emit_fn(size_t n, const sq_simpson_items *in,
+                                  const double *restrict y, size_t ld,
+                                  const sq_simpson_visit *v,
+                                  const sq_simpson_dest *out);
+
+/*
+ * Canonical sums of halves given as left/right arrays:
+ * s[(2j) % 8] += l[j] and s[(2j + 1) % 8] += r[j], in order of j. This is
+ * sq_sum8_fn over the halves in position order, lane for lane.
+ */
+typedef void sq_sum8_pair_fn(size_t n, const double *restrict l,
+                             const double *restrict r, double *restrict s);
 
 /*
  * Stream compaction of 64-bit values: copy src[i] to dst[k++] for every i < n
@@ -122,8 +142,10 @@ typedef struct sq_isa_ops {
     sq_kern_fn *const *kern;   /* SQK_COUNT entries */
     sq_simpson_nodes_fn *simpson_nodes;
     sq_simpson_estimate_fn *simpson_estimate;
+    sq_simpson_emit_fn *simpson_emit;
     sq_compress_fn *compress;
     sq_sum8_fn *sum8;
+    sq_sum8_pair_fn *sum8_pair;
 } sq_isa_ops;
 
 extern const sq_isa_ops sq_ops_scalar;

@@ -166,32 +166,27 @@ static double item_estimate(const items *s, size_t j, double *err)
 
 typedef struct scratch {
     double *x, *y;                 /* 5 rows of TILE (+ padding) nodes */
-    double *h[NCOL];               /* the 2 * TILE halves, as items */
-    uint64_t *hpid;
-    double *val, *err;
-    int64_t *fate;
-    uint8_t *keep;
+    double *mid, *vl, *vr, *el, *er;
+    int64_t *fl, *fr;
     void *mem;
 } scratch;
 
 static int scratch_init(scratch *t)
 {
     size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
-    size_t hs = (2 * TILE + SLACK) * sizeof(double) + STAGGER;
-    char *p = sq_alloc(2 * xs + (NCOL + 5) * hs);
+    size_t hs = (TILE + SLACK) * sizeof(double) + STAGGER;
+    char *p = sq_alloc(2 * xs + 7 * hs);
     if (p == NULL)
         return -1;
     t->mem = p;
     t->x = (double *)p;
     t->y = (double *)(p + xs);
     p += 2 * xs;
-    for (int k = 0; k < NCOL; k++, p += hs)
-        t->h[k] = (double *)p;
-    t->hpid = (uint64_t *)p;
-    t->val = (double *)(p + hs);
-    t->err = (double *)(p + 2 * hs);
-    t->fate = (int64_t *)(p + 3 * hs);
-    t->keep = (uint8_t *)(p + 4 * hs);
+    double **cols[5] = {&t->mid, &t->vl, &t->vr, &t->el, &t->er};
+    for (int k = 0; k < 5; k++, p += hs)
+        *cols[k] = (double *)p;
+    t->fl = (int64_t *)p;
+    t->fr = (int64_t *)(p + hs);
     return 0;
 }
 
@@ -293,58 +288,57 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
         return -1;
 
     sq_simpson_items in = items_view(cur, lo);
-    sq_simpson_halves h = {
-        t->h[C_A], t->h[C_B], t->h[C_F0], t->h[C_F1], t->h[C_F2],
-        t->h[C_F3], t->h[C_F4], t->h[C_TOL], t->hpid,
-        t->val, t->err, t->fate, t->keep,
-    };
-    int special;
-    size_t nh = 2 * n;
-    size_t nsplit = ops->simpson_estimate(n, &in, t->y, ld, &h, &special);
+    sq_simpson_visit v = {t->mid, t->vl, t->vr, t->el, t->er, t->fl, t->fr};
+    int unusual;
+    size_t nsplit = ops->simpson_estimate(n, &in, t->y, ld, &v, &unusual);
 
     /* Canonical sums. Fast path: the tile lies in one chunk and starts at a
      * multiple of 4 items in it, so half c of the tile is half c of the
      * chunk modulo 8. */
     chunk *c = chunk_of(e, ci, lo);
     if (hi <= c->hi && (lo - c->lo) % 4 == 0) {
-        ops->sum8(nh, t->val, c->sv);
-        ops->sum8(nh, t->err, c->se);
+        ops->sum8_pair(n, t->vl, t->vr, c->sv);
+        ops->sum8_pair(n, t->el, t->er, c->se);
     } else {
-        for (size_t k = 0; k < nh; k++) {
-            c = chunk_of(e, ci, lo + k / 2);
-            size_t pos = 2 * (lo - c->lo) + k;
-            c->sv[pos % 8] += t->val[k];
-            c->se[pos % 8] += t->err[k];
+        for (size_t j = 0; j < n; j++) {
+            c = chunk_of(e, ci, lo + j);
+            size_t pos = 2 * (lo + j - c->lo);
+            c->sv[pos % 8] += t->vl[j];
+            c->se[pos % 8] += t->el[j];
+            c->sv[(pos + 1) % 8] += t->vr[j];
+            c->se[(pos + 1) % 8] += t->er[j];
         }
     }
 
-    /* Early rounds split everything and late ones nothing: copy or skip. */
-    size_t kept = nsplit;
-    if (nsplit == nh) {
-        memcpy(next->pid + *out, t->hpid, nh * sizeof(uint64_t));
-        for (int k = 0; k < NCOL; k++)
-            memcpy(next->col[k] + *out, t->h[k], nh * sizeof(double));
-    } else if (nsplit > 0) {
-        ops->compress(nh, t->keep, t->hpid, next->pid + *out);
-        for (int k = 0; k < NCOL; k++)
-            ops->compress(nh, t->keep, t->h[k], next->col[k] + *out);
+    if (nsplit > 0) {
+        sq_simpson_dest d = {
+            next->col[C_A] + *out, next->col[C_B] + *out,
+            next->col[C_F0] + *out, next->col[C_F1] + *out,
+            next->col[C_F2] + *out, next->col[C_F3] + *out,
+            next->col[C_F4] + *out, next->col[C_TOL] + *out,
+            next->pid + *out,
+        };
+        ops->simpson_emit(n, &in, t->y, ld, &v, &d);
+        *out += nsplit;
     }
-    *out += kept;
 
     /* Per-chunk children counts and rare events, attributed half by half
      * only when the tile spans chunks or something unusual happened. */
     c = chunk_of(e, ci, lo);
-    if (hi <= c->hi && !special) {
-        c->children += kept;
+    if (hi <= c->hi && !unusual) {
+        c->children += nsplit;
     } else {
-        for (size_t k = 0; k < nh; k++) {
-            c = chunk_of(e, ci, lo + k / 2);
-            c->children += t->keep[k];
-            if (t->fate[k] == SQ_HALF_ROUNDOFF)
-                c->roundoff = 1;
-            if (t->fate[k] == SQ_HALF_NONFINITE && !c->nonfinite) {
-                c->nonfinite = 1;
-                c->where = half_where(t, ld, k / 2, (int)(k % 2));
+        for (size_t j = 0; j < n; j++) {
+            c = chunk_of(e, ci, lo + j);
+            const int64_t fate[2] = {t->fl[j], t->fr[j]};
+            for (int side = 0; side < 2; side++) {
+                c->children += fate[side] == SQ_HALF_SPLIT;
+                if (fate[side] == SQ_HALF_ROUNDOFF)
+                    c->roundoff = 1;
+                if (fate[side] == SQ_HALF_NONFINITE && !c->nonfinite) {
+                    c->nonfinite = 1;
+                    c->where = half_where(t, ld, j, side);
+                }
             }
         }
     }

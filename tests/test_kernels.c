@@ -61,8 +61,10 @@ Test(kernels, every_table_is_complete)
             cr_assert_not_null(ops->kern[k], "isa %d kernel %d", ops->isa, k);
         cr_assert_not_null(ops->simpson_nodes);
         cr_assert_not_null(ops->simpson_estimate);
+        cr_assert_not_null(ops->simpson_emit);
         cr_assert_not_null(ops->compress);
         cr_assert_not_null(ops->sum8);
+        cr_assert_not_null(ops->sum8_pair);
         cr_assert(ops->vlen >= 1 && ops->vlen <= SQ_MAX_VLEN);
     }
     cr_assert(sq_isa_supported(SQ_ISA_SCALAR));
@@ -267,7 +269,7 @@ Test(kernels, canonical_sums_are_the_same_bits_everywhere)
  * plus NaN and Inf here and there. */
 Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
 {
-    enum { N = 203, LD = 208 };
+    enum { N = 203, LD = 208, S = N + 2 * SQ_MAX_VLEN };
     static double a[N], b[N], f[5][N], tol[N], x[4 * LD], y[4 * LD];
     static uint64_t pid[N];
     uint64_t seed = 4242;
@@ -282,34 +284,53 @@ Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
     sq_simpson_items in = {a, b, f[0], f[1], f[2], f[3], f[4], tol, pid};
 
     /* Reference: the scalar ISA. */
-    enum { H = 2 * N + SQ_MAX_VLEN };
-    static double ref[11][H], out[11][H];
-    static uint64_t refp[H], outp[H];
-    static int64_t reff[H], outf[H];
-    static uint8_t refk[H], outk[H];
+    static double rv[5][N], ov[5][N];
+    static int64_t rf[2][N], of[2][N];
+    static double rd[8][2 * S], od[8][2 * S];
+    static uint64_t rp[2 * S], op[2 * S];
     double xr[4 * LD];
     sq_ops_scalar.simpson_nodes(N, LD, a, b, xr);
     for (size_t i = 0; i < 4 * LD; i++)
         y[i] = cos(xr[i]) * (i % 97 == 5 ? NAN : i % 89 == 7 ? INFINITY : 1.0);
-    sq_simpson_halves hr = {ref[0], ref[1], ref[2], ref[3], ref[4], ref[5],
-                            ref[6], ref[7], refp, ref[8], ref[9], reff, refk};
+    sq_simpson_visit vr = {rv[0], rv[1], rv[2], rv[3], rv[4], rf[0], rf[1]};
     int unusual_ref;
-    size_t nsplit_ref = sq_ops_scalar.simpson_estimate(N, &in, y, LD, &hr,
+    size_t nsplit_ref = sq_ops_scalar.simpson_estimate(N, &in, y, LD, &vr,
                                                        &unusual_ref);
-    size_t count = 0;
-    for (size_t h = 0; h < 2 * N; h++) {
-        cr_assert_eq(refk[h], reff[h] == SQ_HALF_SPLIT);
-        count += refk[h];
-    }
-    cr_assert_eq(count, nsplit_ref);
-    cr_assert(unusual_ref);
+    sq_simpson_dest dr = {rd[0], rd[1], rd[2], rd[3], rd[4], rd[5], rd[6],
+                          rd[7], rp};
+    cr_assert_eq(sq_ops_scalar.simpson_emit(N, &in, y, LD, &vr, &dr), nsplit_ref);
 
     int fates[4] = {0};
-    for (size_t h = 0; h < 2 * N; h++)
-        fates[reff[h]]++;
+    size_t count = 0;
+    for (size_t j = 0; j < N; j++)
+        for (int s = 0; s < 2; s++) {
+            fates[rf[s][j]]++;
+            count += rf[s][j] == SQ_HALF_SPLIT;
+        }
+    cr_assert_eq(count, nsplit_ref);
+    cr_assert(unusual_ref);
     cr_assert(fates[SQ_HALF_ACCEPT] > 0 && fates[SQ_HALF_SPLIT] > 0
               && fates[SQ_HALF_NONFINITE] > 0,
               "the test frontier should exercise several fates");
+
+    /* The emitted items are the split halves, in position order. */
+    size_t k = 0;
+    for (size_t j = 0; j < N; j++) {
+        double m = 0.5 * a[j] + 0.5 * b[j];
+        if (rf[0][j] == SQ_HALF_SPLIT) {
+            cr_assert(rd[0][k] == a[j] && rd[1][k] == m && rd[2][k] == f[0][j]
+                      && rd[6][k] == f[2][j] && rd[7][k] == 0.5 * tol[j]
+                      && rp[k] == pid[j], "left half of item %zu", j);
+            k++;
+        }
+        if (rf[1][j] == SQ_HALF_SPLIT) {
+            cr_assert(rd[0][k] == m && rd[1][k] == b[j] && rd[2][k] == f[2][j]
+                      && rd[3][k] == y[2 * LD + j] && rd[6][k] == f[4][j]
+                      && rp[k] == pid[j], "right half of item %zu", j);
+            k++;
+        }
+    }
+    cr_assert_eq(k, nsplit_ref);
 
     for (size_t i = 0; i < NOPS; i++) {
         const sq_isa_ops *ops = all_ops[i];
@@ -317,17 +338,50 @@ Test(kernels, simpson_rule_kernels_are_the_same_bits_at_every_isa)
             continue;
         ops->simpson_nodes(N, LD, a, b, x);
         cr_assert(memcmp(x, xr, sizeof x) == 0, "nodes differ at isa %d", ops->isa);
-        sq_simpson_halves ho = {out[0], out[1], out[2], out[3], out[4], out[5],
-                                out[6], out[7], outp, out[8], out[9], outf, outk};
+        sq_simpson_visit vo = {ov[0], ov[1], ov[2], ov[3], ov[4], of[0], of[1]};
         int unusual;
-        cr_assert_eq(ops->simpson_estimate(N, &in, y, LD, &ho, &unusual),
+        cr_assert_eq(ops->simpson_estimate(N, &in, y, LD, &vo, &unusual),
                      nsplit_ref);
         cr_assert_eq(unusual, unusual_ref);
-        cr_assert(memcmp(outk, refk, 2 * N) == 0);
-        for (int k = 0; k < 10; k++)
-            cr_assert(memcmp(out[k], ref[k], 2 * N * sizeof(double)) == 0,
-                      "field %d differs at isa %d", k, ops->isa);
-        cr_assert(memcmp(outp, refp, 2 * N * sizeof(uint64_t)) == 0);
-        cr_assert(memcmp(outf, reff, 2 * N * sizeof(int64_t)) == 0);
+        cr_assert(memcmp(ov, rv, sizeof ov) == 0, "values differ at isa %d", ops->isa);
+        cr_assert(memcmp(of, rf, sizeof of) == 0, "fates differ at isa %d", ops->isa);
+        sq_simpson_dest d = {od[0], od[1], od[2], od[3], od[4], od[5], od[6],
+                             od[7], op};
+        /* Every prefix length, to cover the vector loops' tails. */
+        for (size_t n = 0; n <= N; n += (n < 20 ? 1 : 17)) {
+            size_t want = 0;
+            for (size_t j = 0; j < n; j++)
+                want += (rf[0][j] == SQ_HALF_SPLIT) + (rf[1][j] == SQ_HALF_SPLIT);
+            cr_assert_eq(ops->simpson_emit(n, &in, y, LD, &vo, &d), want);
+            for (int fld = 0; fld < 8; fld++)
+                cr_assert(memcmp(od[fld], rd[fld], want * sizeof(double)) == 0,
+                          "emitted field %d differs at isa %d, n %zu", fld,
+                          ops->isa, n);
+            cr_assert(memcmp(op, rp, want * sizeof(uint64_t)) == 0);
+        }
+    }
+}
+
+Test(kernels, paired_sums_equal_sums_over_interleaved_halves)
+{
+    enum { N = 301 };
+    double l[N], r[N], both[2 * N];
+    uint64_t seed = 99;
+    for (size_t j = 0; j < N; j++) {
+        l[j] = rng_uniform(&seed, -1, 1) * exp2(rng_uniform(&seed, -30, 30));
+        r[j] = rng_uniform(&seed, -1, 1) * exp2(rng_uniform(&seed, -30, 30));
+        both[2 * j] = l[j];
+        both[2 * j + 1] = r[j];
+    }
+    for (size_t i = 0; i < NOPS; i++) {
+        if (!runnable(all_ops[i]))
+            continue;
+        for (size_t n = 0; n <= N; n += 13) {
+            double want[8] = {1, 2, 3, 4, 5, 6, 7, 8}, got[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+            sq_ops_scalar.sum8(2 * n, both, want);
+            all_ops[i]->sum8_pair(n, l, r, got);
+            cr_assert(memcmp(want, got, sizeof want) == 0, "isa %d n %zu",
+                      all_ops[i]->isa, n);
+        }
     }
 }
