@@ -195,15 +195,26 @@ SQ_API sq_status sq_kernel_eval_twin(int kernel, size_t n, const double *x,
 
 /** Quadrature rule. */
 typedef enum sq_rule {
-    SQ_RULE_DEFAULT = 0,
-    SQ_RULE_SIMPSON        /**< adaptive Simpson with Richardson correction */
+    SQ_RULE_DEFAULT = 0,   /**< Gauss-Kronrod 10/21 */
+    SQ_RULE_SIMPSON,       /**< adaptive Simpson with Richardson correction */
+    SQ_RULE_GK15,          /**< Gauss-Kronrod 7/15 */
+    SQ_RULE_GK21           /**< Gauss-Kronrod 10/21 */
 } sq_rule;
 
 /** How the tolerance is distributed over the intervals. */
 typedef enum sq_control {
-    SQ_CONTROL_DEFAULT = 0,
-    SQ_CONTROL_LOCAL       /**< each half gets half its parent's tolerance */
+    SQ_CONTROL_DEFAULT = 0, /**< global for Gauss-Kronrod, local for Simpson */
+    SQ_CONTROL_LOCAL,       /**< each half gets half its parent's tolerance */
+    SQ_CONTROL_GLOBAL       /**< stop when the sum of all errors meets it */
 } sq_control;
+
+/** Error estimate of a Gauss-Kronrod interval. */
+typedef enum sq_errest {
+    SQ_ERREST_DEFAULT = 0, /**< QUADPACK's rescaled |K - G| */
+    SQ_ERREST_QUADPACK,    /**< 200 |K-G| / resasc raised to 1.5, times resasc,
+                                never below 50 eps resabs */
+    SQ_ERREST_RAW          /**< the plain difference |K - G| */
+} sq_errest;
 
 /** Default per-integral evaluation budget. */
 #define SQ_DEFAULT_MAX_EVALS ((size_t)50000000)
@@ -223,8 +234,24 @@ typedef struct sq_options {
      * can deliver ends quickly with SQ_ROUNDOFF and the best estimate.
      */
     double epsrel;
-    sq_rule rule;         /**< default: Simpson */
-    sq_control control;   /**< default: local */
+    sq_rule rule;         /**< default: Gauss-Kronrod 10/21 */
+    sq_control control;   /**< default: global (local for Simpson) */
+    sq_errest errest;     /**< default: QUADPACK's */
+    /**
+     * Wynn epsilon extrapolation of the sequence of estimates near a
+     * singularity, as QUADPACK's qags does (global control only; default 1).
+     */
+    int extrapolate;
+    /**
+     * Interior points where the integrand is not smooth (a kink, a jump, an
+     * integrable singularity), in any order; npoints of them. The range is
+     * split there first. Gauss-Kronrod rules never evaluate them (they never
+     * evaluate the ends of an interval); Simpson's rule, which evaluates the
+     * ends of every piece, does. Each must lie in [a, b] and be finite;
+     * points equal to a limit, and repeated points, are ignored.
+     */
+    const double *points;
+    size_t npoints;
     /**
      * Evaluation budget per integral (default SQ_DEFAULT_MAX_EVALS, must be
      * > 0). The first application of the rule is always made; the budget is

@@ -383,6 +383,7 @@ static size_t compress(size_t n, const uint8_t *restrict keep,
 /* ---- the table ------------------------------------------------------------------- */
 
 extern sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT];
+extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
 
 const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .isa = SQ_ISA_ID,
@@ -394,4 +395,5 @@ const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .compress = compress,
     .sum8 = sum8,
     .sum8_pair = sum8_pair,
+    .gk = &SQ_ISA_SYM(sq_gk_ops),
 };

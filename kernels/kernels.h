@@ -119,6 +119,90 @@ typedef size_t sq_simpson_emit_fn(size_t n, const sq_simpson_items *in,
 typedef void sq_sum8_pair_fn(size_t n, const double *restrict l,
                              const double *restrict r, double *restrict s);
 
+/* ---- Gauss-Kronrod ------------------------------------------------------ */
+
+/*
+ * A Gauss-Kronrod rule (kernels/gk_tables.c): 2 npair + 1 nodes on [-1, 1],
+ * the centre and the pairs +-xgk[i] (decreasing). The embedded Gauss rule
+ * uses the pairs of odd index, with weights wg[i / 2], and the centre with
+ * weight wg_centre (zero when the Gauss rule has an even number of nodes).
+ */
+typedef struct sq_gk_rule {
+    const char *name;
+    int npair;
+    const double *xgk, *wgk;
+    double wgk_centre;
+    const double *wg;
+    double wg_centre;
+} sq_gk_rule;
+
+extern const sq_gk_rule sq_gk15, sq_gk21;
+
+/* Rows of a node block: row 0 is the centre, rows 2i+1 and 2i+2 the
+ * nodes c - h xgk[i] and c + h xgk[i]. */
+static inline size_t sq_gk_rows(const sq_gk_rule *r)
+{
+    return 2 * (size_t)r->npair + 1;
+}
+
+/*
+ * Nodes of n intervals with centres c and half-widths h (h > 0):
+ * x[k * ld + j]. Columns n..ld-1 repeat column 0.
+ */
+typedef void sq_gk_nodes_fn(size_t n, size_t ld, const sq_gk_rule *r,
+                            const double *restrict c,
+                            const double *restrict h, double *restrict x);
+
+/* Changes of variable for infinite ranges; t is the integration variable. */
+enum sq_map_kind {
+    SQ_MAP_NONE = 0,    /* x = t */
+    SQ_MAP_UPPER = 1,   /* [o, inf):  x = o + s t / (1 - t),   t in [0, 1) */
+    SQ_MAP_LOWER = 2,   /* (-inf, o]: x = o - s t / (1 - t),   t in [0, 1) */
+    SQ_MAP_BOTH = 3     /* (-inf, inf): x = s t / (1 - t^2),   t in (-1, 1) */
+};
+
+/*
+ * Map a block of rows x ld nodes in place from t to x, column j by the
+ * change of variable (kind[j], origin o[j], scale s[j]), and write the
+ * Jacobian dx/dt. Columns of kind SQ_MAP_NONE get x = t, jac = 1.
+ */
+typedef void sq_map_fn(size_t rows, size_t ld, const int64_t *restrict kind,
+                       const double *restrict origin,
+                       const double *restrict scale, double *restrict x,
+                       double *restrict jac);
+
+/* Error estimate of a Gauss-Kronrod visit. */
+enum sq_gk_error {
+    SQ_GK_ERROR_QUADPACK = 0,   /* QUADPACK's rescaled |K - G| */
+    SQ_GK_ERROR_RAW = 1         /* |K - G| itself */
+};
+
+/* The outcome of Gauss-Kronrod visits: per interval the Kronrod value,
+ * its error estimate, QUADPACK's resabs (integral of |f|) and resasc
+ * (integral of |f - mean|), and bad = 1 if a value was NaN or Inf. */
+typedef struct sq_gk_out {
+    double *val, *err, *resabs, *resasc;
+    int64_t *bad;
+} sq_gk_out;
+
+/*
+ * Estimate n intervals with half-widths h from the values y of their nodes
+ * (as laid out by sq_gk_nodes_fn), multiplied first by jac when jac is not
+ * NULL (y is overwritten with the products). Returns the number of
+ * intervals with a non-finite value.
+ */
+typedef size_t sq_gk_estimate_fn(size_t n, size_t ld, const sq_gk_rule *r,
+                                 const double *restrict h, double *restrict y,
+                                 const double *restrict jac, int error_kind,
+                                 const sq_gk_out *out);
+
+/* The Gauss-Kronrod kernels of one ISA. */
+typedef struct sq_gk_ops {
+    sq_gk_nodes_fn *nodes;
+    sq_map_fn *map;
+    sq_gk_estimate_fn *estimate;
+} sq_gk_ops;
+
 /*
  * Stream compaction of 64-bit values: copy src[i] to dst[k++] for every i < n
  * with keep[i] == 1 (keep[i] is 0 or 1), in order. Returns k. dst must have
@@ -146,6 +230,7 @@ typedef struct sq_isa_ops {
     sq_compress_fn *compress;
     sq_sum8_fn *sum8;
     sq_sum8_pair_fn *sum8_pair;
+    const sq_gk_ops *gk;
 } sq_isa_ops;
 
 extern const sq_isa_ops sq_ops_scalar;

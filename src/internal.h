@@ -81,6 +81,25 @@ static inline void sq_sum_add(double *s, double *c, double v)
     *s = t;
 }
 
+/* ---- Wynn's epsilon algorithm (src/wynn.c) ------------------------------- */
+
+enum { SQ_WYNN_LIMIT = 50 };
+
+typedef struct sq_wynn {
+    double tab[SQ_WYNN_LIMIT + 3];
+    size_t n;           /* elements in the table */
+    double res3la[3];   /* the last three limit estimates */
+    size_t nres;        /* limit estimates made */
+} sq_wynn;
+
+void sq_wynn_init(sq_wynn *w);
+
+/*
+ * Append x to the sequence and return the extrapolated limit with an error
+ * estimate (DBL_MAX while there are too few estimates to judge).
+ */
+void sq_wynn_add(sq_wynn *w, double x, double *result, double *abserr);
+
 /* ---- engines ----------------------------------------------------------- */
 
 /* One integral as the engines see it: a < b finite, validated tolerances. */
@@ -89,25 +108,38 @@ typedef struct sq_problem {
     double epsabs, epsrel;
 } sq_problem;
 
-/* Budgets and threading shared by all problems of a call. */
+/* Rule, control, budgets and threading shared by all problems of a call. */
 typedef struct sq_run {
     const sq_evaluator *ev;
+    const sq_gk_rule *rule;    /* Gauss-Kronrod engine only */
+    int errest;                /* enum sq_gk_error */
+    int local;                 /* local error control */
+    int extrapolate;
     size_t max_evals;
     size_t max_intervals;
     int threads;
 } sq_run;
 
-/* Adaptive Simpson with local error control (src/simpson.c). Its buffers
- * live in *ws (allocated on first use) and are kept for the next call. */
+/* Adaptive Simpson with local error control (src/simpson.c), for nprob
+ * problems at once. Its buffers live in *ws (allocated on first use) and are
+ * kept for the next call. */
 struct sq_simpson_ws;
 void sq_simpson_local(struct sq_simpson_ws **ws, const sq_run *run,
-                      const sq_problem *p, sq_result *res);
+                      const sq_problem *p, size_t nprob, sq_result *res);
 void sq_simpson_ws_free(struct sq_simpson_ws *ws);
 size_t sq_simpson_ws_bytes(const struct sq_simpson_ws *ws);
+
+/* Gauss-Kronrod with global or local control (src/adapt.c). */
+struct sq_adapt_ws;
+void sq_adapt(struct sq_adapt_ws **ws, const sq_run *run, const sq_problem *p,
+              const double *points, size_t npoints, sq_result *res);
+void sq_adapt_ws_free(struct sq_adapt_ws *ws);
+size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *ws);
 
 /* What a workspace holds: each engine's buffers. */
 struct sq_workspace {
     struct sq_simpson_ws *simpson;
+    struct sq_adapt_ws *adapt;
 };
 
 #endif /* SQ_INTERNAL_H */

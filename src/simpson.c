@@ -841,21 +841,23 @@ static void fail_nomem(sq_result *res)
 }
 
 void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
-                      const sq_problem *p, sq_result *res)
+                      const sq_problem *p, size_t nprob, sq_result *res)
 {
     engine e = {0};
     e.run = run;
     e.ops = run->ev->ops;
     e.pad = sq_eval_pads(run->ev);
     e.nthreads = run->threads > 0 ? run->threads : 1;
-    e.nprob = 1;
+    e.nprob = nprob;
     if (ws_prepare(wp, e.nprob, e.nthreads) != 0) {
-        fail_nomem(res);
+        for (size_t q = 0; q < nprob; q++)
+            fail_nomem(&res[q]);
         return;
     }
     e.w = *wp;
     if (visit_roots(&e, p) != 0) {
-        fail_nomem(res);
+        for (size_t q = 0; q < nprob; q++)
+            fail_nomem(&res[q]);
         return;
     }
     int nomem = settle(&e) != 0;
@@ -874,5 +876,6 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
             }
         }
     }
-    finish(&e.w->prob[0], res);
+    for (size_t q = 0; q < nprob; q++)
+        finish(&e.w->prob[q], &res[q]);
 }

@@ -119,6 +119,7 @@ static void check_classic(const classic_case *c, int threads)
     sq_integrand g = sq_fn_batch(recording_batch, &mine);
     sq_options o;
     sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
     o.epsabs = c->eps;
     o.epsrel = 0;
     o.threads = threads;
@@ -156,6 +157,7 @@ Test(simpson, sin_on_0_pi_takes_473_evaluations_with_every_kernel_isa)
     sq_integrand g = sq_fn_kernel("sin");
     sq_options o;
     sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
     o.epsabs = 1e-10;
     o.epsrel = 0;
     for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
@@ -199,6 +201,7 @@ Test(simpson, accuracy_against_exact_values)
             sq_integrand g = sq_fn_kernel(c->kernel);
             sq_options o;
             sq_options_init(&o);
+            o.rule = SQ_RULE_SIMPSON;
             o.epsabs = tols[t];
             o.epsrel = 0;
             sq_result r;
@@ -220,6 +223,7 @@ Test(simpson, relative_tolerance_is_met)
     sq_integrand g = sq_fn_kernel("exp");
     sq_options o;
     sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
     o.epsrel = 1e-12;
     sq_result r;
     cr_assert_eq(sq_integrate(&g, 0, 10, &o, &r), SQ_OK);
@@ -230,9 +234,12 @@ Test(simpson, relative_tolerance_is_met)
 Test(simpson, reversed_limits_negate_exactly)
 {
     sq_integrand g = sq_fn_kernel("gauss_cos");
+    sq_options o;
+    sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
     sq_result f, b;
-    sq_integrate(&g, -1.5, 2.5, NULL, &f);
-    sq_integrate(&g, 2.5, -1.5, NULL, &b);
+    sq_integrate(&g, -1.5, 2.5, &o, &f);
+    sq_integrate(&g, 2.5, -1.5, &o, &b);
     cr_assert_eq(b.value, -f.value);
     cr_assert_eq(b.error, f.error);
     cr_assert_eq(b.evals, f.evals);
@@ -245,8 +252,11 @@ Test(simpson, reversed_limits_negate_exactly)
 Test(simpson, counts_are_consistent)
 {
     sq_integrand g = sq_fn_kernel("lorentz");
+    sq_options o;
+    sq_options_init(&o);
+    o.rule = SQ_RULE_SIMPSON;
     sq_result r;
-    sq_integrate(&g, -100, 100, NULL, &r);
+    sq_integrate(&g, -100, 100, &o, &r);
     cr_assert_eq(r.evals, 3 + 2 * r.intervals);
     cr_assert(r.rounds >= 2);
 }
@@ -277,6 +287,7 @@ Test(simpson, a_reused_workspace_gives_the_same_bits)
         sq_integrand f = sq_fn_kernel(jobs[i].k);
         sq_options o;
         sq_options_init(&o);
+        o.rule = SQ_RULE_SIMPSON;
         o.epsabs = jobs[i].tol;
         o.epsrel = 0;
         sq_result fresh, reused;

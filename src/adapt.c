@@ -1,0 +1,1131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Gauss-Kronrod quadrature with global or local error control, as a
+ * breadth-first frontier.
+ *
+ * Each problem owns two runs of intervals: `live` (evaluated, kept from
+ * earlier rounds) and `fresh` (created by the last round's splits, not yet
+ * evaluated). A round
+ *
+ *   1. evaluates every fresh interval: the nodes of a tile of intervals form
+ *      one array (mapped to x for infinite ranges), one integrand call, one
+ *      estimate kernel (kernels/isa_gk.c); tiles run on several threads;
+ *   2. decides each problem from all its intervals (live then fresh, an
+ *      order that depends on the problem alone): it stops when the sum of
+ *      the errors meets max(epsabs, epsrel |I|); otherwise it splits the
+ *      fewest largest-error intervals whose removal would meet it (global
+ *      control, as cubature's parallel mode), keeps the others, and retires
+ *      for good those too small ever to matter. With local control an
+ *      interval is accepted when its error is below its share of the
+ *      tolerance, in proportion to its width, and split otherwise.
+ *
+ * Near an endpoint singularity the error concentrates in the smallest
+ * intervals and shrinks slowly. As QUADPACK's qags does, the engine then
+ * refines the larger intervals first, and feeds the sequence of estimates
+ * (one per level of refinement at the singularity) to Wynn's epsilon
+ * algorithm, whose limit often meets the tolerance long before plain
+ * bisection would.
+ *
+ * Sums over a problem's intervals are formed in the problem's own order with
+ * compensated summation, so results never depend on threads or tiling.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum {
+    TILE = 64,           /* intervals per tile */
+    PAR_MIN = 256,       /* fewer fresh intervals run on the calling thread */
+    SLACK = 2 * SQ_MAX_VLEN,
+    STAGGER = 3 * 64,    /* bytes between arrays: avoids L1 set conflicts */
+    SMALL_SORT = 48      /* selection by sorting up to this many intervals */
+};
+
+/* ---- intervals --------------------------------------------------------------- */
+
+enum { F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, NFIELD };
+
+typedef struct ivs {
+    size_t n, cap;
+    double *f[NFIELD];   /* centre, half-width (in t), value, error, resabs,
+                          * resasc, and the parent's value and error */
+    uint64_t *pid;
+    void *mem;
+} ivs;
+
+static int ivs_reserve(ivs *s, size_t cap, size_t keep)
+{
+    if (cap <= s->cap)
+        return 0;
+    size_t want = s->cap ? s->cap : 256;
+    while (want < cap)
+        want *= 2;
+    size_t stride = (want + SLACK) * sizeof(double) + STAGGER;
+    char *mem = sq_alloc_array(NFIELD + 1, stride);
+    if (mem == NULL)
+        return -1;
+    for (int k = 0; k < NFIELD; k++) {
+        double *col = (double *)(mem + (size_t)k * stride);
+        if (keep)
+            memcpy(col, s->f[k], keep * sizeof(double));
+        s->f[k] = col;
+    }
+    uint64_t *pid = (uint64_t *)(mem + (size_t)NFIELD * stride);
+    if (keep)
+        memcpy(pid, s->pid, keep * sizeof(uint64_t));
+    sq_free(s->mem);
+    s->pid = pid;
+    s->mem = mem;
+    s->cap = want;
+    return 0;
+}
+
+static void ivs_free(ivs *s)
+{
+    sq_free(s->mem);
+    memset(s, 0, sizeof *s);
+}
+
+static size_t ivs_bytes(const ivs *s)
+{
+    return s->cap ? (NFIELD + 1) * ((s->cap + SLACK) * sizeof(double) + STAGGER)
+                  : 0;
+}
+
+/* ---- per-problem state ----------------------------------------------------------- */
+
+typedef struct extrapolation {
+    int on;              /* allowed (and not given up) */
+    int started;         /* the largest error sits in the smallest intervals */
+    double small;        /* width below which an interval counts as small */
+    double ertest;       /* tolerance the large intervals must meet first */
+    double result, abserr, correc;
+    int ktmin;
+    int ierro;           /* roundoff spoils the table */
+    int divergent;
+    sq_wynn table;
+} extrapolation;
+
+typedef struct gstate {
+    sq_problem def;
+    int64_t map;
+    double origin, scale;
+    double half_width;             /* half the total width in t */
+    int local;
+    size_t live_start, live_n, fresh_start, fresh_n;
+    size_t next_live_n, next_fresh_n;
+    double rsum, rsumc, rerr, rerrc;   /* retired for good */
+    double tol_local;
+    size_t evals, visits;
+    uint32_t rounds;
+    sq_status status;
+    double where;
+    int active;
+    int iroff1, iroff2, iroff3;
+    int ksgn;
+    double defabs;
+    double value, error;           /* set when the problem finishes */
+    int bad_round;                 /* a fresh interval had a non-finite value */
+    extrapolation ext;
+} gstate;
+
+/* ---- per-thread tile buffers ------------------------------------------------------- */
+
+typedef struct tscratch {
+    double *x, *y, *jac;
+    double *origin, *scale;
+    int64_t *kind, *bad;
+    void *mem;
+} tscratch;
+
+static int tscratch_init(tscratch *t)
+{
+    size_t block = 21 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
+    size_t col = (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
+    char *p = sq_alloc(3 * block + 5 * col);
+    if (p == NULL)
+        return -1;
+    t->mem = p;
+    t->x = (double *)p;
+    t->y = (double *)(p + block);
+    t->jac = (double *)(p + 2 * block);
+    p += 3 * block;
+    t->origin = (double *)p;
+    t->scale = (double *)(p + col);
+    t->kind = (int64_t *)(p + 2 * col);
+    t->bad = (int64_t *)(p + 3 * col);
+    return 0;
+}
+
+/* What a tile reports besides its estimates. */
+typedef struct tile_report {
+    int failed;            /* the callback returned nonzero */
+} tile_report;
+
+/* ---- the workspace -------------------------------------------------------------- */
+
+struct sq_adapt_ws {
+    ivs live, fresh, next_live, next_fresh;
+    gstate *prob;
+    size_t prob_cap;
+    tscratch *tls;
+    int ntls;
+    tile_report *reports;
+    size_t report_cap;
+    /* decision scratch */
+    double *hist;
+    size_t hist_cap;
+    size_t *order;
+    size_t order_cap;
+    uint8_t *fate;
+    size_t fate_cap;
+};
+
+typedef struct engine {
+    const sq_run *run;
+    const sq_isa_ops *ops;
+    const sq_gk_rule *rule;
+    size_t rows;
+    int pad;
+    int errest;
+    struct sq_adapt_ws *w;
+    size_t nprob;
+    int nthreads;
+} engine;
+
+/* ---- evaluation of fresh intervals ---------------------------------------------------- */
+
+static void run_fresh_tile(size_t ti, int slot, void *ctx)
+{
+    engine *e = ctx;
+    struct sq_adapt_ws *w = e->w;
+    tscratch *t = &w->tls[slot];
+    tile_report *rep = &w->reports[ti];
+    ivs *fr = &w->fresh;
+    size_t lo = ti * TILE, hi = lo + TILE < fr->n ? lo + TILE : fr->n;
+    size_t n = hi - lo, vlen = e->ops->vlen;
+    size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
+    const sq_gk_ops *gk = e->ops->gk;
+
+    rep->failed = 0;
+    gk->nodes(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->x);
+
+    int mapped = 0;
+    for (size_t j = 0; j < ld; j++) {
+        const gstate *ps = &w->prob[fr->pid[lo + (j < n ? j : 0)]];
+        t->kind[j] = ps->map;
+        t->origin[j] = ps->origin;
+        t->scale[j] = ps->scale;
+        mapped |= ps->map != SQ_MAP_NONE;
+    }
+    if (mapped)
+        gk->map(e->rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
+
+    if (sq_eval(e->run->ev, e->rows * ld, t->x, t->y) != 0) {
+        rep->failed = 1;
+        return;
+    }
+    sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
+                     fr->f[F_RASC] + lo, t->bad};
+    gk->estimate(n, ld, e->rule, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
+                 e->errest, &out);
+    /* Non-finite values, or an estimate that overflowed: the interval gets
+     * a NaN value, and its error field the leftmost abscissa where f was
+     * not finite (or its centre). */
+    for (size_t j = 0; j < n; j++) {
+        double *v = fr->f[F_VAL] + lo + j, *er = fr->f[F_ERR] + lo + j;
+        if (!t->bad[j] && isfinite(*v) && isfinite(*er))
+            continue;
+        double where = NAN;
+        for (size_t k = 0; k < e->rows; k++) {
+            double xk = t->x[k * ld + j];
+            if (!isfinite(t->y[k * ld + j]) && !(xk >= where))
+                where = xk;
+        }
+        *v = NAN;
+        *er = isnan(where) ? t->x[j] : where;
+    }
+}
+
+/* Evaluate all fresh intervals. Returns -1 if memory ran out. */
+static int evaluate_fresh(engine *e)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t ntiles = (w->fresh.n + TILE - 1) / TILE;
+    if (ntiles > w->report_cap) {
+        tile_report *r = sq_alloc_array(ntiles, sizeof *r);
+        if (r == NULL)
+            return -1;
+        sq_free(w->reports);
+        w->reports = r;
+        w->report_cap = ntiles;
+    }
+    int threads = w->fresh.n >= PAR_MIN ? e->nthreads : 1;
+    sq_parallel_for(ntiles, threads, run_fresh_tile, e);
+
+    /* Callback failures, then non-finite values, in frontier order: each
+     * problem reports the first of its intervals that had one. */
+    for (size_t ti = 0; ti < ntiles; ti++) {
+        if (!w->reports[ti].failed)
+            continue;
+        size_t lo = ti * TILE, hi = lo + TILE < w->fresh.n ? lo + TILE : w->fresh.n;
+        for (size_t j = lo; j < hi; j++) {
+            gstate *ps = &w->prob[w->fresh.pid[j]];
+            w->fresh.f[F_VAL][j] = NAN;
+            w->fresh.f[F_ERR][j] = NAN;
+            if (ps->status == SQ_OK)
+                ps->status = SQ_CALLBACK_ABORT;
+        }
+    }
+    for (size_t j = 0; j < w->fresh.n; j++) {
+        if (!isnan(w->fresh.f[F_VAL][j]))
+            continue;
+        gstate *ps = &w->prob[w->fresh.pid[j]];
+        if (ps->status == SQ_OK && !ps->bad_round) {
+            ps->bad_round = 1;
+            ps->where = w->fresh.f[F_ERR][j];
+        }
+    }
+    return 0;
+}
+
+/* ---- decisions ---------------------------------------------------------------------- */
+
+/* An interval of a problem, as the decision sees it: index into live or
+ * fresh. */
+typedef struct iref {
+    const ivs *s;
+    size_t i;
+} iref;
+
+static iref nth(const struct sq_adapt_ws *w, const gstate *ps, size_t k)
+{
+    iref r;
+    if (k < ps->live_n) {
+        r.s = &w->live;
+        r.i = ps->live_start + k;
+    } else {
+        r.s = &w->fresh;
+        r.i = ps->fresh_start + (k - ps->live_n);
+    }
+    return r;
+}
+
+static double fld(iref r, int f)
+{
+    return r.s->f[f][r.i];
+}
+
+/* Can [c - h, c + h] be bisected with every node of both halves strictly
+ * inside? The outermost Gauss-Kronrod node lies 0.0043 h from the end (GK21),
+ * so a half-width under a few hundred ulps would put it on the end itself. */
+static int splittable(double c, double h)
+{
+    double far = fabs(c) + h;
+    double ulp = nextafter(far, INFINITY) - far;
+    return h >= 512 * ulp && h > 0;
+}
+
+/* What happens to an interval. */
+enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
+
+typedef struct totals {
+    double area, errsum, resabs;
+    double maxerr, maxerr_width;
+} totals;
+
+static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps, size_t n)
+{
+    totals t = {0, 0, 0, -1, 0};
+    double ac = 0, ec = 0;
+    t.area = ps->rsum;
+    ac = ps->rsumc;
+    t.errsum = ps->rerr;
+    ec = ps->rerrc;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        double v = fld(r, F_VAL), er = fld(r, F_ERR);
+        if (isnan(v))
+            continue;
+        sq_sum_add(&t.area, &ac, v);
+        sq_sum_add(&t.errsum, &ec, er);
+        t.resabs += fld(r, F_RABS);
+        if (er > t.maxerr) {
+            t.maxerr = er;
+            t.maxerr_width = 2 * fld(r, F_H);
+        }
+    }
+    t.area += ac;
+    t.errsum += ec;
+    return t;
+}
+
+/* Room for n entries in the decision scratch arrays. */
+static int grow_order(struct sq_adapt_ws *w, size_t n)
+{
+    if (n > w->order_cap) {
+        size_t *o = sq_alloc_array(n, sizeof *o);
+        if (o == NULL)
+            return -1;
+        sq_free(w->order);
+        w->order = o;
+        w->order_cap = n;
+    }
+    if (n > w->fate_cap) {
+        uint8_t *f = sq_alloc_array(n, sizeof *f);
+        if (f == NULL)
+            return -1;
+        sq_free(w->fate);
+        w->fate = f;
+        w->fate_cap = n;
+    }
+    return 0;
+}
+
+/* The binary exponent and two leading mantissa bits of e > 0: an order
+ * preserving bucket, 4 per octave. */
+static int bucket_of(double e)
+{
+    int ex;
+    double m = frexp(e, &ex);          /* e = m 2^ex, m in [0.5, 1) */
+    return (ex + 1100) * 4 + (int)((m - 0.5) * 8);
+}
+
+/*
+ * Choose, among the intervals k with eligible(k), the fewest with the
+ * largest errors whose removal brings `total` down to `target`, and mark
+ * them SPLIT in fate[]. Ties are broken by bucket: every interval in the
+ * last bucket needed is taken, so the choice depends on the errors alone.
+ * Returns how many were marked, or -1 if memory ran out.
+ */
+static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
+                         double total, double target, double min_width)
+{
+    double need = total - target;
+    if (!(need > 0))
+        return 0;
+    size_t m = 0;
+    if (grow_order(w, n) != 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        if (w->fate[k] != KEEP || !(2 * fld(r, F_H) > min_width)
+            || !(fld(r, F_ERR) > 0))
+            continue;
+        w->order[m++] = k;
+    }
+    if (m == 0)
+        return 0;
+    long marked = 0;
+    if (m <= SMALL_SORT) {
+        /* Insertion sort by error, largest first; index breaks ties. */
+        for (size_t a = 1; a < m; a++) {
+            size_t key = w->order[a];
+            double ek = fld(nth(w, ps, key), F_ERR);
+            size_t b = a;
+            while (b > 0 && fld(nth(w, ps, w->order[b - 1]), F_ERR) < ek) {
+                w->order[b] = w->order[b - 1];
+                b--;
+            }
+            w->order[b] = key;
+        }
+        double removed = 0;
+        for (size_t a = 0; a < m && removed < need; a++) {
+            w->fate[w->order[a]] = SPLIT;
+            removed += fld(nth(w, ps, w->order[a]), F_ERR);
+            marked++;
+        }
+        return marked;
+    }
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t a = 0; a < m; a++) {
+        int b = bucket_of(fld(nth(w, ps, w->order[a]), F_ERR));
+        lo = b < lo ? b : lo;
+        hi = b > hi ? b : hi;
+    }
+    size_t nb = (size_t)(hi - lo + 1);
+    if (nb > w->hist_cap) {
+        double *h = sq_alloc_array(nb, sizeof *h);
+        if (h == NULL)
+            return -1;
+        sq_free(w->hist);
+        w->hist = h;
+        w->hist_cap = nb;
+    }
+    memset(w->hist, 0, nb * sizeof *w->hist);
+    for (size_t a = 0; a < m; a++) {
+        double er = fld(nth(w, ps, w->order[a]), F_ERR);
+        w->hist[bucket_of(er) - lo] += er;
+    }
+    double removed = 0;
+    int cut = lo;
+    for (int b = hi; b >= lo; b--) {
+        removed += w->hist[b - lo];
+        cut = b;
+        if (removed >= need)
+            break;
+    }
+    for (size_t a = 0; a < m; a++) {
+        size_t k = w->order[a];
+        if (bucket_of(fld(nth(w, ps, k), F_ERR)) >= cut) {
+            w->fate[k] = SPLIT;
+            marked++;
+        }
+    }
+    return marked;
+}
+
+/* QUADPACK's test that bisection stopped paying: the two halves of a parent
+ * together are no better than the parent. Siblings are adjacent in fresh. */
+static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
+{
+    const ivs *fr = &w->fresh;
+    size_t nlive = ps->live_n + ps->fresh_n;
+    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+        size_t i = ps->fresh_start + k;
+        double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
+        if (isnan(pv))
+            continue;            /* a first visit has no parent */
+        double v1 = fr->f[F_VAL][i], v2 = fr->f[F_VAL][i + 1];
+        double e1 = fr->f[F_ERR][i], e2 = fr->f[F_ERR][i + 1];
+        if (fr->f[F_RASC][i] == e1 || fr->f[F_RASC][i + 1] == e2)
+            continue;            /* an estimate at its cap says nothing */
+        double area12 = v1 + v2, erro12 = e1 + e2;
+        if (fabs(pv - area12) <= 1e-5 * fabs(area12) && erro12 >= 0.99 * pe) {
+            if (ps->ext.started)
+                ps->iroff2++;
+            else
+                ps->iroff1++;
+        }
+        if (nlive > 10 && erro12 > pe)
+            ps->iroff3++;
+    }
+}
+
+/*
+ * The result a problem returns when it stops without meeting the
+ * tolerance by plain summation: the plain sum, or the extrapolated limit
+ * when its relative error estimate is smaller (QUADPACK's choice, with its
+ * test for divergence).
+ */
+static void finish(gstate *ps, sq_status status, const totals *t, double extra_err)
+{
+    double value = t->area, error = t->errsum + extra_err;
+    const extrapolation *x = &ps->ext;
+    if (status != SQ_OK && status != SQ_NONFINITE
+        && status != SQ_CALLBACK_ABORT && x->abserr < DBL_MAX) {
+        double xe = x->abserr + (x->ierro == 3 ? x->correc : 0.0);
+        int use = x->result != 0 && t->area != 0
+                  ? xe / fabs(x->result) <= t->errsum / fabs(t->area)
+                  : xe <= t->errsum;
+        if (use) {
+            value = x->result;
+            error = xe;
+            int small_both = ps->ksgn == -1
+                && fmax(fabs(x->result), fabs(t->area)) <= 0.01 * ps->defabs;
+            double ratio = t->area != 0 ? x->result / t->area : INFINITY;
+            if (!small_both && (ratio < 0.01 || ratio > 100 || t->errsum > fabs(t->area)))
+                status = SQ_DIVERGENT;
+        }
+    }
+    if (x->divergent && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT)
+        status = SQ_DIVERGENT;
+    ps->value = value;
+    ps->error = error;
+    if (ps->status == SQ_OK)
+        ps->status = status;
+    ps->active = 0;
+}
+
+/* One step of QUADPACK's extrapolation. Returns 1 if the extrapolated
+ * limit met its tolerance (the problem is then finished). */
+static int extrapolate(gstate *ps, const totals *t, double erlarg)
+{
+    extrapolation *x = &ps->ext;
+    double reseps, abseps;
+    sq_wynn_add(&x->table, t->area, &reseps, &abseps);
+    x->ktmin++;
+    if (x->ktmin > 5 && x->abserr < 1e-3 * t->errsum)
+        x->divergent = 1;
+    if (abseps < x->abserr) {
+        x->ktmin = 0;
+        x->abserr = abseps;
+        x->result = reseps;
+        x->correc = erlarg;
+        x->ertest = fmax(ps->def.epsabs, ps->def.epsrel * fabs(reseps));
+        if (x->abserr <= x->ertest) {
+            ps->value = x->result;
+            ps->error = x->abserr;
+            ps->active = 0;
+            return 1;
+        }
+    }
+    if (x->table.n == 1)
+        x->on = 0;
+    x->started = 0;
+    x->small *= 0.5;
+    return 0;
+}
+
+/*
+ * Decide problem p after a round: finish it, or mark each of its intervals
+ * KEEP, SPLIT, RETIRE or DROP in w->fate. Returns -1 if memory ran out.
+ */
+static int decide(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t n = ps->live_n + ps->fresh_n;
+    if (grow_order(w, n) != 0)
+        return -1;
+    memset(w->fate, KEEP, n);
+
+    double extra_err = 0;        /* for intervals we could not evaluate */
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        if (isnan(fld(r, F_VAL))) {
+            w->fate[k] = DROP;
+            double pv = fld(r, F_PVAL);
+            extra_err += isnan(pv) ? INFINITY : fabs(pv) + fld(r, F_PERR);
+        }
+    }
+    totals t = sum_up(w, ps, n);
+    if (ps->status == SQ_CALLBACK_ABORT) {
+        finish(ps, SQ_CALLBACK_ABORT, &t, extra_err);
+        return 0;
+    }
+    if (ps->bad_round) {
+        finish(ps, SQ_NONFINITE, &t, extra_err);
+        return 0;
+    }
+
+    double tol = fmax(ps->def.epsabs, ps->def.epsrel * fabs(t.area));
+    int first = ps->rounds == 1;
+    if (first) {
+        ps->defabs = t.resabs;
+        ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
+        ps->tol_local = tol;
+    }
+
+    if (ps->local) {
+        /* Each interval against its share of the whole's tolerance. */
+        int unsplittable = 0;
+        for (size_t k = 0; k < n; k++) {
+            if (w->fate[k] == DROP)
+                continue;
+            iref r = nth(w, ps, k);
+            double share = ps->tol_local * (fld(r, F_H) / ps->half_width);
+            if (fld(r, F_ERR) <= share) {
+                w->fate[k] = RETIRE;
+            } else if (splittable(fld(r, F_C), fld(r, F_H))) {
+                w->fate[k] = SPLIT;
+            } else {
+                w->fate[k] = RETIRE;
+                unsplittable = 1;
+            }
+        }
+        if (unsplittable)
+            ps->status = SQ_ROUNDOFF;    /* reported once the rest is done */
+        return 0;
+    }
+
+    count_roundoff(w, ps);
+    if (t.errsum <= tol) {
+        /* A first estimate at its cap (error == resasc) is not trusted, and
+         * an integrand that vanished at every node gets a second look. */
+        int trusted = 1;
+        if (first) {
+            for (size_t k = 0; k < n; k++) {
+                iref r = nth(w, ps, k);
+                if (fld(r, F_ERR) == fld(r, F_RASC) && fld(r, F_ERR) != 0)
+                    trusted = 0;
+            }
+        }
+        if (ps->rounds <= 2 && t.resabs == 0)
+            trusted = 0;
+        if (trusted) {
+            ps->value = t.area;
+            ps->error = t.errsum;
+            ps->active = 0;
+            return 0;
+        }
+        /* Not trusted: split everything once more. */
+        for (size_t k = 0; k < n; k++)
+            if (w->fate[k] == KEEP)
+                w->fate[k] = SPLIT;
+        goto split_checks;
+    }
+    if (first && t.errsum <= 100 * DBL_EPSILON * t.resabs) {
+        finish(ps, SQ_ROUNDOFF, &t, extra_err);
+        return 0;
+    }
+    if (ps->iroff1 + ps->iroff2 >= 10 || ps->iroff3 >= 20) {
+        finish(ps, SQ_ROUNDOFF, &t, extra_err);
+        return 0;
+    }
+    if (ps->iroff2 >= 5)
+        ps->ext.ierro = 3;
+
+    extrapolation *x = &ps->ext;
+    int large_only = 0;
+    if (x->on) {
+        if (first) {
+            sq_wynn_add(&x->table, t.area, &x->result, &x->abserr);
+            x->abserr = DBL_MAX;
+        } else if (ps->rounds == 2) {
+            double r, a;
+            sq_wynn_add(&x->table, t.area, &r, &a);
+            x->small = 0.75 * ps->half_width;
+            x->ertest = tol;
+        } else {
+            double erlarg = 0;
+            for (size_t k = 0; k < n; k++) {
+                iref r = nth(w, ps, k);
+                if (w->fate[k] != DROP && 2 * fld(r, F_H) > x->small)
+                    erlarg += fld(r, F_ERR);
+            }
+            if (!x->started && t.maxerr_width <= x->small)
+                x->started = 1;
+            if (x->started) {
+                if (x->ierro != 3 && erlarg > x->ertest) {
+                    large_only = 1;
+                } else {
+                    if (extrapolate(ps, &t, erlarg))
+                        return 0;
+                    if (x->divergent) {
+                        finish(ps, SQ_DIVERGENT, &t, extra_err);
+                        return 0;
+                    }
+                }
+            }
+            if (large_only) {
+                long m = select_split(w, ps, n, erlarg, x->ertest, x->small);
+                if (m < 0)
+                    return -1;
+                if (m == 0) {
+                    /* No large interval left to refine: extrapolate now. */
+                    large_only = 0;
+                    if (extrapolate(ps, &t, erlarg))
+                        return 0;
+                    if (x->divergent) {
+                        finish(ps, SQ_DIVERGENT, &t, extra_err);
+                        return 0;
+                    }
+                }
+            }
+        }
+    }
+    if (!large_only && select_split(w, ps, n, t.errsum, tol, 0.0) < 0)
+        return -1;
+
+    /* Intervals too small to matter again are retired for good. */
+    double negligible = tol * 0x1p-10 / (double)n;
+    for (size_t k = 0; k < n; k++)
+        if (w->fate[k] == KEEP && fld(nth(w, ps, k), F_ERR) <= negligible)
+            w->fate[k] = RETIRE;
+
+split_checks:;
+    /* An interval that cannot be bisected any more keeps its error. */
+    size_t splits = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (w->fate[k] != SPLIT)
+            continue;
+        iref r = nth(w, ps, k);
+        if (splittable(fld(r, F_C), fld(r, F_H)))
+            splits++;
+        else
+            w->fate[k] = KEEP;
+    }
+    if (splits == 0) {
+        finish(ps, SQ_ROUNDOFF, &t, extra_err);
+        return 0;
+    }
+    return 0;
+}
+
+/* Apply the fates of problem ps: kept intervals to next_live, children of
+ * split ones to next_fresh, retired ones into the retired sums. */
+static void apply(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t n = ps->live_n + ps->fresh_n;
+    ivs *nl = &w->next_live, *nf = &w->next_fresh;
+    size_t l0 = nl->n, f0 = nf->n;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        switch (w->fate[k]) {
+        case KEEP:
+            for (int f = 0; f < NFIELD; f++)
+                nl->f[f][nl->n] = fld(r, f);
+            nl->pid[nl->n++] = r.s->pid[r.i];
+            break;
+        case RETIRE:
+            sq_sum_add(&ps->rsum, &ps->rsumc, fld(r, F_VAL));
+            sq_sum_add(&ps->rerr, &ps->rerrc, fld(r, F_ERR));
+            break;
+        case SPLIT: {
+            double c = fld(r, F_C), h = 0.5 * fld(r, F_H);
+            double cs[2] = {c - h, c + h};
+            for (int side = 0; side < 2; side++) {
+                size_t i = nf->n++;
+                nf->f[F_C][i] = cs[side];
+                nf->f[F_H][i] = h;
+                nf->f[F_PVAL][i] = fld(r, F_VAL);
+                nf->f[F_PERR][i] = fld(r, F_ERR);
+                nf->pid[i] = r.s->pid[r.i];
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    ps->next_live_n = nl->n - l0;
+    ps->next_fresh_n = nf->n - f0;
+    ps->live_start = l0;
+    ps->fresh_start = f0;
+}
+
+/* Best estimate of a problem stopped between rounds: its intervals, and the
+ * parents of fresh intervals not yet evaluated (one per sibling pair). */
+static totals pending_totals(const struct sq_adapt_ws *w, const gstate *ps)
+{
+    totals t = {ps->rsum, ps->rerr, 0, -1, 0};
+    double ac = ps->rsumc, ec = ps->rerrc;
+    for (size_t k = 0; k < ps->live_n; k++) {
+        size_t i = ps->live_start + k;
+        sq_sum_add(&t.area, &ac, w->live.f[F_VAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->live.f[F_ERR][i]);
+    }
+    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+        size_t i = ps->fresh_start + k;
+        sq_sum_add(&t.area, &ac, w->fresh.f[F_PVAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->fresh.f[F_PERR][i]);
+    }
+    t.area += ac;
+    t.errsum += ec;
+    return t;
+}
+
+/* ---- problems ------------------------------------------------------------------ */
+
+/* t for x under a problem's change of variable. */
+static double to_t(const gstate *ps, double x)
+{
+    switch (ps->map) {
+    case SQ_MAP_UPPER: {
+        double u = (x - ps->origin) / ps->scale;
+        return u / (1 + u);
+    }
+    case SQ_MAP_LOWER: {
+        double u = (ps->origin - x) / ps->scale;
+        return u / (1 + u);
+    }
+    case SQ_MAP_BOTH:
+        /* 2x / (1 + sqrt(1 + 4x^2)), written so that nothing overflows. */
+        return x / (0.5 + hypot(0.5, x));
+    default:
+        return x;
+    }
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+    double a = *(const double *)p, b = *(const double *)q;
+    return (a > b) - (a < b);
+}
+
+/*
+ * Set up problem ps over [a, b] (a < b, either may be infinite) with the
+ * given interior points, and append its first intervals to fresh.
+ */
+static int start_problem(engine *e, gstate *ps, const sq_problem *def,
+                         uint64_t pid, const double *points, size_t npoints)
+{
+    struct sq_adapt_ws *w = e->w;
+    double a = def->a, b = def->b;
+    ps->def = *def;
+    ps->map = SQ_MAP_NONE;
+    ps->origin = 0;
+    ps->scale = 1;
+    double t0 = a, t1 = b;
+    /* A finite range whose width overflows (such as [-DBL_MAX, DBL_MAX]) is
+     * compressed with the doubly infinite map, restricted to [t(a), t(b)]. */
+    int huge = isinf(b - a);
+    if (isinf(a) && isinf(b)) {
+        ps->map = SQ_MAP_BOTH;
+        t0 = -1;
+        t1 = 1;
+    } else if (isinf(b)) {
+        ps->map = SQ_MAP_UPPER;
+        ps->origin = a;
+        ps->scale = fmax(1.0, fabs(a));
+        t0 = 0;
+        t1 = 1;
+    } else if (isinf(a)) {
+        ps->map = SQ_MAP_LOWER;
+        ps->origin = b;
+        ps->scale = fmax(1.0, fabs(b));
+        t0 = 0;
+        t1 = 1;
+    } else if (huge) {
+        ps->map = SQ_MAP_BOTH;
+        t0 = to_t(ps, a);
+        t1 = to_t(ps, b);
+    }
+    ps->half_width = 0.5 * t1 - 0.5 * t0;   /* never overflows */
+    if (ivs_reserve(&w->fresh, w->fresh.n + npoints + 1 + SLACK, w->fresh.n) != 0)
+        return -1;
+
+    /* Pieces in t: the ends and the mapped interior points, sorted. */
+    size_t np = 0;
+    double *tp = w->hist;        /* borrowed: hist_cap >= npoints + 2 */
+    tp[np++] = t0;
+    for (size_t i = 0; i < npoints; i++) {
+        double x = points[i];
+        if (x > a && x < b)
+            tp[np++] = to_t(ps, x);
+    }
+    tp[np++] = t1;
+    qsort(tp, np, sizeof *tp, cmp_double);
+    ps->fresh_start = w->fresh.n;
+    ps->fresh_n = 0;
+    for (size_t i = 0; i + 1 < np; i++) {
+        double lo = tp[i], hi = tp[i + 1];
+        if (!(hi > lo))
+            continue;            /* repeated point */
+        size_t j = w->fresh.n++;
+        w->fresh.f[F_C][j] = 0.5 * lo + 0.5 * hi;
+        w->fresh.f[F_H][j] = 0.5 * hi - 0.5 * lo;
+        w->fresh.f[F_PVAL][j] = NAN;
+        w->fresh.f[F_PERR][j] = NAN;
+        w->fresh.pid[j] = pid;
+        ps->fresh_n++;
+    }
+    ps->live_n = 0;
+    ps->status = SQ_OK;
+    ps->where = NAN;
+    ps->active = 1;
+    ps->local = e->run->local;
+    ps->ext.on = e->run->extrapolate && !ps->local;
+    ps->ext.abserr = DBL_MAX;
+    sq_wynn_init(&ps->ext.table);
+    return 0;
+}
+
+/* ---- the workspace ----------------------------------------------------------------- */
+
+void sq_adapt_ws_free(struct sq_adapt_ws *w)
+{
+    if (w == NULL)
+        return;
+    ivs_free(&w->live);
+    ivs_free(&w->fresh);
+    ivs_free(&w->next_live);
+    ivs_free(&w->next_fresh);
+    for (int i = 0; i < w->ntls; i++)
+        sq_free(w->tls[i].mem);
+    sq_free(w->tls);
+    sq_free(w->prob);
+    sq_free(w->reports);
+    sq_free(w->hist);
+    sq_free(w->order);
+    sq_free(w->fate);
+    sq_free(w);
+}
+
+size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
+{
+    if (w == NULL)
+        return 0;
+    return sizeof *w + ivs_bytes(&w->live) + ivs_bytes(&w->fresh)
+         + ivs_bytes(&w->next_live) + ivs_bytes(&w->next_fresh)
+         + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
+         + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
+         + w->order_cap * sizeof(size_t) + w->fate_cap;
+}
+
+static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
+                      size_t npoints)
+{
+    struct sq_adapt_ws *w = *wp;
+    if (w == NULL) {
+        w = sq_alloc(sizeof *w);
+        if (w == NULL)
+            return -1;
+        memset(w, 0, sizeof *w);
+        *wp = w;
+    }
+    if (nprob > w->prob_cap) {
+        gstate *p = sq_alloc_array(nprob, sizeof *p);
+        if (p == NULL)
+            return -1;
+        sq_free(w->prob);
+        w->prob = p;
+        w->prob_cap = nprob;
+    }
+    memset(w->prob, 0, nprob * sizeof *w->prob);
+    if (nthreads > w->ntls) {
+        tscratch *t = sq_alloc_array((size_t)nthreads, sizeof *t);
+        if (t == NULL)
+            return -1;
+        memset(t, 0, (size_t)nthreads * sizeof *t);
+        if (w->ntls)
+            memcpy(t, w->tls, (size_t)w->ntls * sizeof *t);
+        sq_free(w->tls);
+        w->tls = t;
+        for (int i = w->ntls; i < nthreads; i++) {
+            if (tscratch_init(&w->tls[i]) != 0)
+                return -1;
+            w->ntls = i + 1;
+        }
+    }
+    if (npoints + 2 > w->hist_cap) {
+        double *h = sq_alloc_array(npoints + 2, sizeof *h);
+        if (h == NULL)
+            return -1;
+        sq_free(w->hist);
+        w->hist = h;
+        w->hist_cap = npoints + 2;
+    }
+    w->live.n = w->fresh.n = w->next_live.n = w->next_fresh.n = 0;
+    return 0;
+}
+
+/* ---- rounds -------------------------------------------------------------------- */
+
+/* Budgets, checked between rounds: a problem whose next round would spend
+ * too much stops with its best estimate. */
+static void check_budgets(engine *e, gstate *ps)
+{
+    if (!ps->active)
+        return;
+    size_t next_evals = ps->fresh_n * e->rows;
+    sq_status why = SQ_OK;
+    if (ps->evals + next_evals > e->run->max_evals)
+        why = SQ_MAX_EVALS;
+    else if (ps->live_n + ps->fresh_n > e->run->max_intervals)
+        why = SQ_MAX_INTERVALS;
+    if (why != SQ_OK) {
+        totals t = pending_totals(e->w, ps);
+        finish(ps, why, &t, 0);
+    }
+}
+
+/* One round: evaluate, decide, apply. Returns -1 if memory ran out. */
+static int round_once(engine *e)
+{
+    struct sq_adapt_ws *w = e->w;
+    if (evaluate_fresh(e) != 0)
+        return -1;
+    size_t total = w->live.n + w->fresh.n;
+    if (ivs_reserve(&w->next_live, total + SLACK, 0) != 0
+        || ivs_reserve(&w->next_fresh, 2 * total + SLACK, 0) != 0)
+        return -1;
+    w->next_live.n = w->next_fresh.n = 0;
+    for (size_t p = 0; p < e->nprob; p++) {
+        gstate *ps = &w->prob[p];
+        if (!ps->active)
+            continue;
+        ps->evals += ps->fresh_n * e->rows;
+        ps->visits += ps->fresh_n;
+        ps->rounds++;
+        if (decide(e, ps) != 0)
+            return -1;
+        if (!ps->active) {
+            ps->live_n = ps->fresh_n = 0;
+            continue;
+        }
+        apply(e, ps);
+        ps->live_n = ps->next_live_n;
+        ps->fresh_n = ps->next_fresh_n;
+        ps->bad_round = 0;
+    }
+    ivs t = w->live;
+    w->live = w->next_live;
+    w->next_live = t;
+    t = w->fresh;
+    w->fresh = w->next_fresh;
+    w->next_fresh = t;
+    for (size_t p = 0; p < e->nprob; p++)
+        check_budgets(e, &w->prob[p]);
+    /* Stopped problems leave the frontier: compact the fresh run. */
+    size_t to = 0;
+    for (size_t p = 0; p < e->nprob; p++) {
+        gstate *ps = &w->prob[p];
+        if (!ps->active) {
+            ps->fresh_n = 0;
+            continue;
+        }
+        if (ps->fresh_start != to)
+            for (int f = 0; f < NFIELD; f++)
+                memmove(w->fresh.f[f] + to, w->fresh.f[f] + ps->fresh_start,
+                        ps->fresh_n * sizeof(double));
+        if (ps->fresh_start != to)
+            memmove(w->fresh.pid + to, w->fresh.pid + ps->fresh_start,
+                    ps->fresh_n * sizeof(uint64_t));
+        ps->fresh_start = to;
+        to += ps->fresh_n;
+    }
+    w->fresh.n = to;
+    return 0;
+}
+
+/* ---- entry point --------------------------------------------------------------- */
+
+static void result_of(const gstate *ps, sq_result *res)
+{
+    res->value = ps->value;
+    res->error = ps->error;
+    res->evals = ps->evals;
+    res->intervals = ps->visits;
+    res->rounds = ps->rounds;
+    res->status = ps->status;
+    res->where = ps->where;
+    res->detail = NULL;
+}
+
+void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
+              const double *points, size_t npoints, sq_result *res)
+{
+    engine e = {0};
+    e.run = run;
+    e.ops = run->ev->ops;
+    e.rule = run->rule;
+    e.rows = sq_gk_rows(run->rule);
+    e.pad = sq_eval_pads(run->ev);
+    e.errest = run->errest;
+    e.nthreads = run->threads > 0 ? run->threads : 1;
+    e.nprob = 1;
+    if (ws_prepare(wp, e.nprob, e.nthreads, npoints) != 0) {
+        memset(res, 0, sizeof *res);
+        res->value = NAN;
+        res->error = INFINITY;
+        res->where = NAN;
+        res->status = SQ_NOMEM;
+        return;
+    }
+    e.w = *wp;
+    gstate *ps = &e.w->prob[0];
+    int nomem = start_problem(&e, ps, p, 0, points, npoints) != 0;
+    while (!nomem && e.w->fresh.n > 0)
+        nomem = round_once(&e) != 0;
+    if (nomem && ps->active) {
+        totals t = pending_totals(e.w, ps);
+        finish(ps, SQ_NOMEM, &t, 0);
+        if (ps->rounds == 0) {
+            ps->value = NAN;
+            ps->error = INFINITY;
+        }
+    }
+    if (ps->active) {
+        /* Local control ran out of intervals to split: done. */
+        totals t = pending_totals(e.w, ps);
+        ps->value = t.area;
+        ps->error = t.errsum;
+        ps->active = 0;
+    }
+    result_of(ps, res);
+}
