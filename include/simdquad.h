@@ -65,6 +65,10 @@ typedef enum sq_status {
     SQ_MAX_EVALS,         /**< the evaluation budget was spent */
     SQ_MAX_INTERVALS,     /**< the interval budget was spent */
     SQ_ROUNDOFF,          /**< tolerance below what double precision reaches */
+    SQ_INACCURATE,        /**< local control accepted every piece, but the
+                               honest error estimate of the sum exceeds the
+                               tolerance (Simpson's classic acceptance test
+                               trusts two estimates that agree by chance) */
     SQ_NONFINITE,         /**< the integrand gave NaN or Inf (see .where) */
     SQ_DIVERGENT,         /**< the integral is probably divergent */
     SQ_BAD_INPUT,         /**< an argument is invalid (see .detail) */

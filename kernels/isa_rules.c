@@ -49,11 +49,17 @@ simpson_visit(size_t n, const double *restrict A, const double *restrict B,
     for (size_t j = 0; j < n; j++) {
         double a = A[j], b = B[j], m = sq_mid(a, b);
         double lm = sq_mid(a, m), rm = sq_mid(m, b);
+        double pd = sq_simpson_delta(a, b, F0[j], F1[j], F2[j], F3[j], F4[j]);
+        double dl, dr;
         mid[j] = m;
-        fl[j] = sq_simpson_half(a, lm, m, F0[j], y0[j], F1[j], y1[j], F2[j],
-                                TOL[j], &vl[j], &el[j]);
-        fr[j] = sq_simpson_half(m, rm, b, F2[j], y2[j], F3[j], y3[j], F4[j],
-                                TOL[j], &vr[j], &er[j]);
+        int64_t fate_l = sq_simpson_half(a, lm, m, F0[j], y0[j], F1[j], y1[j],
+                                         F2[j], TOL[j], &vl[j], &dl);
+        int64_t fate_r = sq_simpson_half(m, rm, b, F2[j], y2[j], F3[j], y3[j],
+                                         F4[j], TOL[j], &vr[j], &dr);
+        fl[j] = fate_l;
+        fr[j] = fate_r;
+        el[j] = sq_simpson_error(fate_l, dl, dl, dr, pd);
+        er[j] = sq_simpson_error(fate_r, dr, dl, dr, pd);
     }
 }
 

@@ -35,14 +35,6 @@ static inline double sq_fabs(double v)
     return fabs(v);
 }
 
-/*
- * Visit [c, e] with midpoint p: fc, fp, fe are known, q1 and q3 are the new
- * values at the quarter points sq_mid(c, p) and sq_mid(p, e). As in the
- * classic recursive algorithm, whole is the parent's estimate of [c, e] and
- * the visit is accepted when |left + right - whole| <= 15 tol, with value
- * left + right + delta / 15. Returns the fate (enum sq_simpson_fate) and
- * writes the contribution (zero unless accepted) and its error.
- */
 /* The spacing of doubles near |x| (at least the smallest subnormal). */
 static inline double sq_ulp(double x)
 {
@@ -55,10 +47,18 @@ static inline double sq_ulp(double x)
     return u > 0x1p-1074 ? u : 0x1p-1074;
 }
 
+/*
+ * Visit [c, e] with midpoint p: fc, fp, fe are known, q1 and q3 are the new
+ * values at the quarter points sq_mid(c, p) and sq_mid(p, e). As in the
+ * classic recursive algorithm, whole is the parent's estimate of [c, e] and
+ * the visit is accepted when |left + right - whole| <= 15 tol, with value
+ * left + right + delta / 15. Returns the fate (enum sq_simpson_fate) and
+ * writes the contribution (zero unless accepted) and delta (signed).
+ */
 static inline int64_t sq_simpson_half(double c, double p, double e,
                                       double fc, double q1, double fp,
                                       double q3, double fe, double tol,
-                                      double *val, double *err)
+                                      double *val, double *delta_out)
 {
     /* Written without branches, with 64-bit flags, so that the compiler
      * turns the estimate loop into straight vector code in one width. The
@@ -86,11 +86,63 @@ static inline int64_t sq_simpson_half(double c, double p, double e,
     int64_t roundoff = finite & !accept & (noisy | !splittable);
     int64_t split = finite & !accept & !roundoff;
     *val = accept | roundoff ? left + right + delta / 15 : 0.0;
-    /* A roundoff-limited half reports the whole discrepancy. */
-    double e_acc = accept ? ad * (1.0 / 15) : 0.0;
-    *err = roundoff ? ad : e_acc;
+    *delta_out = delta;
     return split * SQ_HALF_SPLIT + roundoff * SQ_HALF_ROUNDOFF
          + !finite * SQ_HALF_NONFINITE;
+}
+
+/*
+ * The error a half reports. Richardson's estimate |delta| / 15 assumes the
+ * error falls as h^5: then the deltas of the two halves of an interval add
+ * up to R = 16 times less than its own delta (parent_delta), with the same
+ * sign. If the error falls as h^p instead, R = 2^(p-1) and a half's finer
+ * estimate is off by |delta| / (R - 1). Where the pair's deltas fell faster
+ * than the model says (R > 16) the agreement is partly luck (two estimates
+ * close by coincidence) and the model's own prediction, the half's share of
+ * parent_delta / 16, is used instead. So a half reports
+ * max(|delta|, its share of parent_delta / 16) / clamp(R - 1, 1, 15).
+ *
+ * All of that presumes the asymptotic regime, whose mark is a common sign:
+ * the error of a rule keeps its sign as h halves, so parent_delta and the
+ * pair's summed delta agree in sign. Where they do not, the three levels
+ * of estimates are not converging in order yet, and a half's own |delta| can
+ * be many times below its error (exp(-225 (x - 0.6)^2) on [0.5, 0.625]:
+ * |delta| 8e-6, error 6e-5, because the coarser estimate of its parent
+ * overshot and changed sign). Such a half reports, without credit, the
+ * larger of its |delta| and half the pair's total |delta|. A roundoff-limited
+ * half reports its |delta|; the decisions stay the classic ones.
+ */
+static inline double sq_simpson_error(int64_t fate, double delta,
+                                      double delta_l, double delta_r,
+                                      double parent_delta)
+{
+    double ad = sq_fabs(delta);
+    double pair_ad = sq_fabs(delta_l) + sq_fabs(delta_r);
+    double ratio = sq_fabs(parent_delta) / pair_ad;   /* NaN if 0 / 0 */
+    double divisor = ratio - 1;
+    divisor = divisor < 15 ? divisor : 15;            /* NaN takes 15 */
+    divisor = divisor > 1 ? divisor : 1;
+    double share = pair_ad > 0 ? ad / pair_ad : 0.5;
+    double predicted = sq_fabs(parent_delta) * (1.0 / 16) * share;
+    double modelled = (ad > predicted ? ad : predicted) / divisor;
+    double half_pair = 0.5 * pair_ad;
+    double uncredited = ad > half_pair ? ad : half_pair;
+    int64_t ordered = parent_delta * (delta_l + delta_r) > 0;
+    double err = ordered ? modelled : uncredited;
+    return fate == SQ_HALF_ACCEPT ? err
+         : fate == SQ_HALF_ROUNDOFF ? ad : 0.0;
+}
+
+/* delta (signed) of an interval evaluated at its five Simpson points. */
+static inline double sq_simpson_delta(double a, double b, double f0,
+                                      double f1, double f2, double f3,
+                                      double f4)
+{
+    double m = sq_mid(a, b);
+    double whole = sq_simpson_rule(a, b, f0, f2, f4);
+    double left = sq_simpson_rule(a, m, f0, f1, f2);
+    double right = sq_simpson_rule(m, b, f2, f3, f4);
+    return left + right - whole;
 }
 
 /* Best estimate of an interval that will not be visited again, with the

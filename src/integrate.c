@@ -133,7 +133,8 @@ static void result_reset(sq_result *res, sq_status status, const char *detail)
 static sq_status worse(sq_status a, sq_status b)
 {
     static const int rank[SQ_STATUS_COUNT] = {
-        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_MAX_INTERVALS] = 2,
+        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1,
+        [SQ_MAX_INTERVALS] = 2,
         [SQ_MAX_EVALS] = 3, [SQ_DIVERGENT] = 4, [SQ_NONFINITE] = 5,
         [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7, [SQ_NOMEM] = 8,
         [SQ_BAD_INPUT] = 9,

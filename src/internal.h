@@ -120,6 +120,11 @@ typedef struct sq_run {
     int threads;
 } sq_run;
 
+/* Levels of Simpson's bisection never accepted (the first visit is level 0):
+ * the first acceptable interval is a 2^-SQ_SIMPSON_FORCED_LEVELS part of the
+ * range, seen through 2^(SQ_SIMPSON_FORCED_LEVELS + 2) + 1 points. */
+#define SQ_SIMPSON_FORCED_LEVELS 3
+
 /* Adaptive Simpson with local error control (src/simpson.c), for nprob
  * problems at once. Its buffers live in *ws (allocated on first use) and are
  * kept for the next call. */

@@ -42,6 +42,7 @@
 #include "simpson_half.h"
 
 enum {
+    FORCED = SQ_SIMPSON_FORCED_LEVELS,  /* levels never accepted */
     TILE = 128,       /* items per tile: 512 nodes per kernel call */
     CHUNK = 1024,     /* items per canonical summation chunk */
     UNIT = 2048,      /* target items per unit of parallel work */
@@ -203,6 +204,7 @@ typedef struct pstate {
     double where;
     int roundoff;
     int active;
+    double epsabs, epsrel;
 } pstate;
 
 typedef struct chunk {
@@ -240,6 +242,8 @@ typedef struct engine {
     const sq_run *run;
     const sq_isa_ops *ops;
     int pad;                       /* pad node arrays to whole vectors */
+    int forced;                    /* this round accepts nothing */
+    uint32_t round;
     struct sq_simpson_ws *w;
     size_t nprob;
     size_t nchunks, nunits;
@@ -270,6 +274,29 @@ static double half_where(const scratch *t, size_t ld, size_t j, int side)
 }
 
 /*
+ * In the first rounds nothing is accepted: five or nine points say too
+ * little (two estimates can agree by coincidence, an oscillation can alias
+ * into a smooth curve), so every half splits once more. Returns the new
+ * number of splits.
+ */
+static size_t force_splits(size_t n, const sq_simpson_visit *v)
+{
+    size_t nsplit = 0;
+    int64_t *fates[2] = {v->fate_l, v->fate_r};
+    double *vals[2] = {v->val_l, v->val_r}, *errs[2] = {v->err_l, v->err_r};
+    for (int side = 0; side < 2; side++)
+        for (size_t j = 0; j < n; j++) {
+            if (fates[side][j] == SQ_HALF_ACCEPT) {
+                fates[side][j] = SQ_HALF_SPLIT;
+                vals[side][j] = 0;
+                errs[side][j] = 0;
+            }
+            nsplit += fates[side][j] == SQ_HALF_SPLIT;
+        }
+    return nsplit;
+}
+
+/*
  * Visit the halves of items [lo, hi) (within one unit): nodes, evaluation,
  * estimates, canonical sums into the chunks, children into `next` at *out.
  * Returns nonzero if the callback failed.
@@ -291,6 +318,8 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     sq_simpson_visit v = {t->mid, t->vl, t->vr, t->el, t->er, t->fl, t->fr};
     int unusual;
     size_t nsplit = ops->simpson_estimate(n, &in, t->y, ld, &v, &unusual);
+    if (e->forced)
+        nsplit = force_splits(n, &v);
 
     /* Canonical sums. Fast path: the tile lies in one chunk and starts at a
      * multiple of 4 items in it, so half c of the tile is half c of the
@@ -703,14 +732,20 @@ static int visit_roots(engine *e, const sq_problem *pr)
             double first = sq_simpson_unfinished(q->a, q->b, f[0], f[1], f[2],
                                                  f[3], f[4], &err);
             double tol = fmax(q->epsabs, q->epsrel * fabs(first));
+            ps->epsabs = q->epsabs;
+            ps->epsrel = q->epsrel;
             double val;
             int64_t fate = sq_simpson_half(q->a, x[2 * ld + j], q->b, f[0],
                                            f[1], f[2], f[3], f[4], tol,
                                            &val, &err);
-            if (fate != SQ_HALF_SPLIT) {
+            /* The textbook algorithm may accept this first five-point
+             * estimate, but two estimates can agree by coincidence (Kahaner's
+             * test 4 is built that way) and nothing checks them: the halves
+             * are always visited, and checked against this one. */
+            if (fate == SQ_HALF_ROUNDOFF) {
                 ps->sum = val;
-                ps->err = err;
-                ps->roundoff = fate == SQ_HALF_ROUNDOFF;
+                ps->err = fabs(err);
+                ps->roundoff = 1;
                 ps->active = 0;
                 continue;
             }
@@ -827,6 +862,12 @@ static void finish(const pstate *ps, sq_result *res)
     res->status = ps->status;
     if (res->status == SQ_OK && ps->roundoff)
         res->status = SQ_ROUNDOFF;
+    /* Finished by the classic local tests, but the honest error can exceed
+     * the tolerance: where Richardson's model fails, or when the first
+     * estimate (which set the working tolerance) was too large. */
+    double tol = fmax(ps->epsabs, ps->epsrel * fabs(res->value));
+    if (res->status == SQ_OK && res->error > tol)
+        res->status = SQ_INACCURATE;
     res->where = ps->where;
     res->detail = NULL;
 }
@@ -865,6 +906,9 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
         for (size_t q = 0; q < e.nprob; q++)
             if (e.w->prob[q].active)
                 e.w->prob[q].rounds++;
+        /* The root visit is level 0; round r visits level r. */
+        e.round++;
+        e.forced = e.round < FORCED;
         nomem = round_once(&e) != 0 || settle(&e) != 0;
     }
     if (nomem) {
