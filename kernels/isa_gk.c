@@ -94,6 +94,21 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
             bad[j] |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
         }
     }
+    /* The interpolant at both ends: fixed weighted sums of the values, the
+     * right end's weights mirrored for the left end. */
+    double *restrict el = out->endl, *restrict er = out->endr;
+    for (size_t j = 0; j < n; j++) {
+        el[j] = r->end[0] * y[j];
+        er[j] = r->end[0] * y[j];
+    }
+    for (int i = 0; i < r->npair; i++) {
+        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
+        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
+        for (size_t j = 0; j < n; j++) {
+            er[j] += wn * lo[j] + wp * hi[j];
+            el[j] += wp * lo[j] + wn * hi[j];
+        }
+    }
     /* The integral of |f - mean|, QUADPACK's measure of smoothness. */
     for (size_t j = 0; j < n; j++)
         rasc[j] = r->wgk_centre * fabs(y[j] - 0.5 * resk[j]);

@@ -134,6 +134,11 @@ typedef struct sq_gk_rule {
     double wgk_centre;
     const double *wg;
     double wg_centre;
+    /* Weights of the rows' values for the interpolant at +1 (mirrored for
+     * -1), and 1 - xgk[0]: the fraction of the half-width between the
+     * outermost node and an end, where the rule sees nothing. */
+    const double *end;
+    double blind;
 } sq_gk_rule;
 
 extern const sq_gk_rule sq_gk15, sq_gk21;
@@ -179,9 +184,11 @@ enum sq_gk_error {
 
 /* The outcome of Gauss-Kronrod visits: per interval the Kronrod value,
  * its error estimate, QUADPACK's resabs (integral of |f|) and resasc
- * (integral of |f - mean|), and bad = 1 if a value was NaN or Inf. */
+ * (integral of |f - mean|), the rule's interpolant extrapolated to the left
+ * and right ends, and bad = 1 if a value was NaN or Inf. */
 typedef struct sq_gk_out {
     double *val, *err, *resabs, *resasc;
+    double *endl, *endr;
     int64_t *bad;
 } sq_gk_out;
 

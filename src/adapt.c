@@ -46,12 +46,24 @@ enum {
 
 /* ---- intervals --------------------------------------------------------------- */
 
-enum { F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, NFIELD };
+enum {
+    F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, NFIELD
+};
 
+/*
+ * Intervals of the problems, each problem's run in position order. Fields:
+ * centre and half-width (in t); value; error (the rule's, F_RAW, plus the
+ * bound on jumps hidden at the ends); QUADPACK's resabs and resasc; the
+ * parent's value and error (for fresh intervals); the interpolant
+ * extrapolated to the left and right ends; and, across each end, the
+ * neighbour's extrapolation to it (F_NL, F_NR) with the neighbour's error
+ * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
+ * where no check is made).
+ */
 typedef struct ivs {
     size_t n, cap;
-    double *f[NFIELD];   /* centre, half-width (in t), value, error, resabs,
-                          * resasc, and the parent's value and error */
+    double *f[NFIELD];
     uint64_t *pid;
     void *mem;
 } ivs;
@@ -105,7 +117,7 @@ typedef struct extrapolation {
     double result, abserr, correc;
     int ktmin;
     int ierro;           /* roundoff spoils the table */
-    int divergent;
+    sq_status stuck;     /* no better limit for five steps: see extrapolate */
     sq_wynn table;
 } extrapolation;
 
@@ -118,6 +130,7 @@ typedef struct gstate {
     size_t live_start, live_n, fresh_start, fresh_n;
     size_t next_live_n, next_fresh_n;
     double rsum, rsumc, rerr, rerrc;   /* retired for good */
+    double rrabs;                      /* their integral of |f| */
     double tol_local;
     size_t evals, visits;
     uint32_t rounds;
@@ -178,7 +191,7 @@ struct sq_adapt_ws {
     /* decision scratch */
     double *hist;
     size_t hist_cap;
-    size_t *order;
+    size_t *order, *pos;
     size_t order_cap;
     uint8_t *fate;
     size_t fate_cap;
@@ -229,7 +242,8 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         return;
     }
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
-                     fr->f[F_RASC] + lo, t->bad};
+                     fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
+                     t->bad};
     gk->estimate(n, ld, e->rule, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
                  e->errest, &out);
     /* Non-finite values, or an estimate that overflowed: the interval gets
@@ -337,16 +351,17 @@ typedef struct totals {
     double maxerr, maxerr_width;
 } totals;
 
-static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps, size_t n)
+static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
+                     const size_t *pos, size_t n)
 {
-    totals t = {0, 0, 0, -1, 0};
+    totals t = {0, 0, ps->rrabs, -1, 0};
     double ac = 0, ec = 0;
     t.area = ps->rsum;
     ac = ps->rsumc;
     t.errsum = ps->rerr;
     ec = ps->rerrc;
     for (size_t k = 0; k < n; k++) {
-        iref r = nth(w, ps, k);
+        iref r = nth(w, ps, pos[k]);
         double v = fld(r, F_VAL), er = fld(r, F_ERR);
         if (isnan(v))
             continue;
@@ -368,10 +383,16 @@ static int grow_order(struct sq_adapt_ws *w, size_t n)
 {
     if (n > w->order_cap) {
         size_t *o = sq_alloc_array(n, sizeof *o);
-        if (o == NULL)
+        size_t *q = sq_alloc_array(n, sizeof *q);
+        if (o == NULL || q == NULL) {
+            sq_free(o);
+            sq_free(q);
             return -1;
+        }
         sq_free(w->order);
+        sq_free(w->pos);
         w->order = o;
+        w->pos = q;
         w->order_cap = n;
     }
     if (n > w->fate_cap) {
@@ -478,12 +499,95 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
     return marked;
 }
 
-/* QUADPACK's test that bisection stopped paying: the two halves of a parent
- * together are no better than the parent. Siblings are adjacent in fresh. */
+/*
+ * Jumps the rule cannot see. A Gauss-Kronrod rule never evaluates the ends
+ * of an interval: between its outermost node and each end lies a margin of
+ * blind * h where a jump would go unnoticed by the interval, and by its
+ * neighbour on the other side of the end as well. Across every end, the
+ * difference between the two neighbours' interpolants extrapolated to it,
+ * less what their own inaccuracy explains (their errors per unit width,
+ * times 4 for the extrapolation weights), bounds such a jump: it vanishes
+ * for smooth f and for neighbours still too coarse to say anything. Each
+ * interval's error is its rule's error plus its margins times those bounds,
+ * recomputed every round from the current neighbours. A retired neighbour
+ * leaves its last values behind (it never changes). Ends of the range and
+ * breakpoints are not checked: discontinuities are expected there.
+ *
+ * `pos` lists the problem's intervals in position order.
+ */
+static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
+                           const size_t *pos, size_t n)
+{
+    /* The rule's own error of the fresh intervals, before any bound. */
+    for (size_t k = 0; k < ps->fresh_n; k++) {
+        size_t i = ps->fresh_start + k;
+        w->fresh.f[F_RAW][i] = w->fresh.f[F_ERR][i];
+    }
+    for (size_t r = 0; r + 1 < n; r++) {
+        iref a = nth(w, ps, pos[r]), b = nth(w, ps, pos[r + 1]);
+        if (isnan(fld(a, F_VAL)) || isnan(fld(b, F_VAL)))
+            continue;
+        if (isnan(fld(a, F_NRE)) || isnan(fld(b, F_NLE)))
+            continue;            /* a breakpoint */
+        double ar = fld(a, F_C) + fld(a, F_H), bl = fld(b, F_C) - fld(b, F_H);
+        double far = fmax(fabs(ar), fabs(bl));
+        if (fabs(ar - bl) > 16 * (nextafter(far, INFINITY) - far))
+            continue;            /* a retired interval lies between */
+        a.s->f[F_NR][a.i] = fld(b, F_EL);
+        a.s->f[F_NRE][a.i] = fld(b, F_RAW) / (2 * fld(b, F_H));
+        b.s->f[F_NL][b.i] = fld(a, F_ER);
+        b.s->f[F_NLE][b.i] = fld(a, F_RAW) / (2 * fld(a, F_H));
+    }
+    double blind = e->rule->blind;
+    for (size_t r = 0; r < n; r++) {
+        iref x = nth(w, ps, pos[r]);
+        if (isnan(fld(x, F_VAL)))
+            continue;
+        double own = 4 * fld(x, F_RAW) / (2 * fld(x, F_H));
+        double ml = fabs(fld(x, F_NL) - fld(x, F_EL));
+        double mr = fabs(fld(x, F_NR) - fld(x, F_ER));
+        double el = own + 4 * fld(x, F_NLE), er = own + 4 * fld(x, F_NRE);
+        /* NaN (no check) or an unexplained part of zero gives nothing. */
+        ml = ml > el ? ml - el : 0.0;
+        mr = mr > er ? mr - er : 0.0;
+        double hidden = (ml + mr) * blind * fld(x, F_H);
+        x.s->f[F_ERR][x.i] = fld(x, F_RAW) + (isfinite(hidden) ? hidden : 0.0);
+    }
+}
+
+/* The problem's intervals in position order: the merge of live and fresh,
+ * each already in order. Entries are indices as nth() takes them. */
+static void position_order(const struct sq_adapt_ws *w, const gstate *ps,
+                           size_t *pos)
+{
+    size_t l = 0, f = 0, k = 0;
+    while (l < ps->live_n || f < ps->fresh_n) {
+        int take_live;
+        if (l == ps->live_n)
+            take_live = 0;
+        else if (f == ps->fresh_n)
+            take_live = 1;
+        else
+            take_live = w->live.f[F_C][ps->live_start + l]
+                      < w->fresh.f[F_C][ps->fresh_start + f];
+        pos[k++] = take_live ? l++ : ps->live_n + f++;
+    }
+}
+
+/*
+ * QUADPACK's test that bisection stopped paying: the two halves of a parent
+ * together are no better than the parent (the value unchanged to 1e-5, the
+ * error not reduced), or the error grew. qags counts such bisections one
+ * per iteration; a breadth-first round bisects many intervals at once, so
+ * here a round counts once, and only when most of its bisections stalled.
+ * With one bisection per round, as next to a singularity, that is qags's
+ * count. Siblings are adjacent in fresh.
+ */
 static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
 {
     const ivs *fr = &w->fresh;
     size_t nlive = ps->live_n + ps->fresh_n;
+    size_t pairs = 0, stalled = 0, raised = 0;
     for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
         size_t i = ps->fresh_start + k;
         double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
@@ -491,18 +595,27 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
             continue;            /* a first visit has no parent */
         double v1 = fr->f[F_VAL][i], v2 = fr->f[F_VAL][i + 1];
         double e1 = fr->f[F_ERR][i], e2 = fr->f[F_ERR][i + 1];
+        pairs++;
         if (fr->f[F_RASC][i] == e1 || fr->f[F_RASC][i + 1] == e2)
             continue;            /* an estimate at its cap says nothing */
         double area12 = v1 + v2, erro12 = e1 + e2;
-        if (fabs(pv - area12) <= 1e-5 * fabs(area12) && erro12 >= 0.99 * pe) {
-            if (ps->ext.started)
-                ps->iroff2++;
-            else
-                ps->iroff1++;
-        }
-        if (nlive > 10 && erro12 > pe)
-            ps->iroff3++;
+        int steady = fabs(pv - area12) <= 1e-5 * fabs(area12);
+        stalled += steady && erro12 >= 0.99 * pe;
+        /* A raised error counts only with a stable value: a pair still too
+         * coarse to resolve an oscillation raises it too. */
+        raised += nlive > 10 && erro12 > pe
+                  && fabs(pv - area12) <= 1e-3 * fabs(area12);
     }
+    if (pairs == 0)
+        return;
+    if (2 * stalled > pairs) {
+        if (ps->ext.started)
+            ps->iroff2++;
+        else
+            ps->iroff1++;
+    }
+    if (2 * raised > pairs)
+        ps->iroff3++;
 }
 
 /*
@@ -517,7 +630,7 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
     const extrapolation *x = &ps->ext;
     if (status != SQ_OK && status != SQ_NONFINITE
         && status != SQ_CALLBACK_ABORT && x->abserr < DBL_MAX) {
-        double xe = x->abserr + (x->ierro == 3 ? x->correc : 0.0);
+        double xe = x->abserr;   /* already includes erlarg */
         int use = x->result != 0 && t->area != 0
                   ? xe / fabs(x->result) <= t->errsum / fabs(t->area)
                   : xe <= t->errsum;
@@ -531,8 +644,8 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
                 status = SQ_DIVERGENT;
         }
     }
-    if (x->divergent && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT)
-        status = SQ_DIVERGENT;
+    if (x->stuck && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT)
+        status = x->stuck;
     ps->value = value;
     ps->error = error;
     if (ps->status == SQ_OK)
@@ -547,9 +660,26 @@ static int extrapolate(gstate *ps, const totals *t, double erlarg)
     extrapolation *x = &ps->ext;
     double reseps, abseps;
     sq_wynn_add(&x->table, t->area, &reseps, &abseps);
+    /* The table's error is the spread of its last few limit estimates, a
+     * gauge rather than a bound: near a logarithmic singularity their common
+     * bias exceeds their spread (by 1.3 times on x^-0.9 log(1/x)), so four
+     * times the spread is reported. The limit is also no more accurate than
+     * the sums it was made from: every term carries the error of the large
+     * intervals (erlarg), which the table cannot see, and QUADPACK's
+     * roundoff floor of 50 eps times the integral of |f|. */
+    if (abseps < DBL_MAX)
+        abseps = 4 * abseps;
+    abseps = fmax(abseps + erlarg, 50 * DBL_EPSILON * t->resabs);
+    /* Five steps without a better limit, which is still far better than
+     * the plain sum: QUADPACK reports divergence or too slow convergence.
+     * A limit already settled to eight digits is not diverging, though: the
+     * table has reached the rounding noise of the sums it is fed (which it
+     * amplifies about a thousand times near a singularity), and no further
+     * bisection can help: that is roundoff. */
     x->ktmin++;
     if (x->ktmin > 5 && x->abserr < 1e-3 * t->errsum)
-        x->divergent = 1;
+        x->stuck = x->abserr <= 1e-8 * fabs(x->result) ? SQ_ROUNDOFF
+                                                       : SQ_DIVERGENT;
     if (abseps < x->abserr) {
         x->ktmin = 0;
         x->abserr = abseps;
@@ -591,7 +721,9 @@ static int decide(engine *e, gstate *ps)
             extra_err += isnan(pv) ? INFINITY : fabs(pv) + fld(r, F_PERR);
         }
     }
-    totals t = sum_up(w, ps, n);
+    position_order(w, ps, w->pos);
+    boundary_terms(e, w, ps, w->pos, n);
+    totals t = sum_up(w, ps, w->pos, n);
     if (ps->status == SQ_CALLBACK_ABORT) {
         finish(ps, SQ_CALLBACK_ABORT, &t, extra_err);
         return 0;
@@ -686,7 +818,14 @@ static int decide(engine *e, gstate *ps)
                 if (w->fate[k] != DROP && 2 * fld(r, F_H) > x->small)
                     erlarg += fld(r, F_ERR);
             }
-            if (!x->started && t.maxerr_width <= x->small)
+            /* As in qags, extrapolate once the largest error sits in the
+             * smallest intervals; but only when that one interval carries a
+             * good part of the total, as next to a singularity. Where the
+             * error is spread over thousands of small intervals (an
+             * oscillation over a long range) the sums are not of the form
+             * the epsilon table accelerates. */
+            if (!x->started && t.maxerr_width <= x->small
+                && t.maxerr >= 0.1 * t.errsum)
                 x->started = 1;
             if (x->started) {
                 if (x->ierro != 3 && erlarg > x->ertest) {
@@ -694,8 +833,8 @@ static int decide(engine *e, gstate *ps)
                 } else {
                     if (extrapolate(ps, &t, erlarg))
                         return 0;
-                    if (x->divergent) {
-                        finish(ps, SQ_DIVERGENT, &t, extra_err);
+                    if (x->stuck) {
+                        finish(ps, x->stuck, &t, extra_err);
                         return 0;
                     }
                 }
@@ -709,8 +848,8 @@ static int decide(engine *e, gstate *ps)
                     large_only = 0;
                     if (extrapolate(ps, &t, erlarg))
                         return 0;
-                    if (x->divergent) {
-                        finish(ps, SQ_DIVERGENT, &t, extra_err);
+                    if (x->stuck) {
+                        finish(ps, x->stuck, &t, extra_err);
                         return 0;
                     }
                 }
@@ -753,7 +892,8 @@ static void apply(engine *e, gstate *ps)
     size_t n = ps->live_n + ps->fresh_n;
     ivs *nl = &w->next_live, *nf = &w->next_fresh;
     size_t l0 = nl->n, f0 = nf->n;
-    for (size_t k = 0; k < n; k++) {
+    for (size_t q = 0; q < n; q++) {
+        size_t k = w->pos[q];
         iref r = nth(w, ps, k);
         switch (w->fate[k]) {
         case KEEP:
@@ -764,6 +904,7 @@ static void apply(engine *e, gstate *ps)
         case RETIRE:
             sq_sum_add(&ps->rsum, &ps->rsumc, fld(r, F_VAL));
             sq_sum_add(&ps->rerr, &ps->rerrc, fld(r, F_ERR));
+            ps->rrabs += fld(r, F_RABS);
             break;
         case SPLIT: {
             double c = fld(r, F_C), h = 0.5 * fld(r, F_H);
@@ -774,6 +915,12 @@ static void apply(engine *e, gstate *ps)
                 nf->f[F_H][i] = h;
                 nf->f[F_PVAL][i] = fld(r, F_VAL);
                 nf->f[F_PERR][i] = fld(r, F_ERR);
+                /* The outer ends keep what lies across them; the middle is
+                 * filled in once both halves are evaluated. */
+                nf->f[F_NL][i] = side == 0 ? fld(r, F_NL) : 0.0;
+                nf->f[F_NLE][i] = side == 0 ? fld(r, F_NLE) : INFINITY;
+                nf->f[F_NR][i] = side == 1 ? fld(r, F_NR) : 0.0;
+                nf->f[F_NRE][i] = side == 1 ? fld(r, F_NRE) : INFINITY;
                 nf->pid[i] = r.s->pid[r.i];
             }
             break;
@@ -901,6 +1048,11 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         w->fresh.f[F_H][j] = 0.5 * hi - 0.5 * lo;
         w->fresh.f[F_PVAL][j] = NAN;
         w->fresh.f[F_PERR][j] = NAN;
+        /* Ends of the range and breakpoints: no jump check. */
+        w->fresh.f[F_NL][j] = 0;
+        w->fresh.f[F_NR][j] = 0;
+        w->fresh.f[F_NLE][j] = NAN;
+        w->fresh.f[F_NRE][j] = NAN;
         w->fresh.pid[j] = pid;
         ps->fresh_n++;
     }
@@ -932,6 +1084,7 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     sq_free(w->reports);
     sq_free(w->hist);
     sq_free(w->order);
+    sq_free(w->pos);
     sq_free(w->fate);
     sq_free(w);
 }
@@ -944,7 +1097,7 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
          + ivs_bytes(&w->next_live) + ivs_bytes(&w->next_fresh)
          + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
          + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
-         + w->order_cap * sizeof(size_t) + w->fate_cap;
+         + 2 * w->order_cap * sizeof(size_t) + w->fate_cap;
 }
 
 static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,

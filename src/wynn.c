@@ -98,6 +98,17 @@ void sq_wynn_add(sq_wynn *w, double x, double *result, double *abserr)
     }
     *abserr = fabs(*result - w->res3la[2]) + fabs(*result - w->res3la[1])
             + fabs(*result - w->res3la[0]);
+    /* QUADPACK's estimate sums the last three differences. When the limit
+     * estimates themselves converge slowly and steadily (ratio rho close to
+     * 1, as near a logarithmic singularity) the distance to the limit is the
+     * geometric tail d rho / (1 - rho), which can be larger. */
+    double d_old = fabs(w->res3la[2] - w->res3la[1]);
+    double d_new = fabs(*result - w->res3la[2]);
+    if (d_old > 0) {
+        double rho = d_new / d_old;
+        if (rho < 1)
+            *abserr = max2(*abserr, d_new * rho / (1 - rho));
+    }
     w->res3la[0] = w->res3la[1];
     w->res3la[1] = w->res3la[2];
     w->res3la[2] = *result;
