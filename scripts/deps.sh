@@ -14,7 +14,9 @@ command -v make >/dev/null 2>&1 || need="$need make"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc sleef || need="$need libsleef-dev"
 case "${1:-build}" in
-  test) have_pc criterion || need="$need libcriterion-dev" ;;
+  test)
+    have_pc criterion || need="$need libcriterion-dev"
+    have_pc mpfr || need="$need libmpfr-dev" ;;
   bench) have_pc gsl || need="$need libgsl-dev" ;;
 esac
 
