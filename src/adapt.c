@@ -338,9 +338,12 @@ static double fld(iref r, int f)
  * so a half-width under a few hundred ulps would put it on the end itself. */
 static int splittable(double c, double h)
 {
-    double far = fabs(c) + h;
-    double ulp = nextafter(far, INFINITY) - far;
-    return h >= 512 * ulp && h > 0;
+    double far = fabs(c) + h, next;
+    uint64_t bits;
+    memcpy(&bits, &far, sizeof bits);
+    bits++;                            /* the next double up (far >= 0) */
+    memcpy(&next, &bits, sizeof next);
+    return h >= 512 * (next - far) && h > 0;
 }
 
 /* What happens to an interval. */
@@ -349,12 +352,21 @@ enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
 typedef struct totals {
     double area, errsum, resabs;
     double maxerr, maxerr_width;
+    double improvable;   /* error of the intervals above their roundoff floor */
 } totals;
+
+/* Is the interval's error its roundoff floor, 50 eps times the integral of
+ * |f| over it (QUADPACK's)? Bisection cannot lower that: the halves' floors
+ * add up to the same. */
+static int at_floor(double err, double rabs)
+{
+    return err <= 50 * DBL_EPSILON * rabs;
+}
 
 static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
                      const size_t *pos, size_t n)
 {
-    totals t = {0, 0, ps->rrabs, -1, 0};
+    totals t = {0, 0, ps->rrabs, -1, 0, 0};
     double ac = 0, ec = 0;
     t.area = ps->rsum;
     ac = ps->rsumc;
@@ -368,6 +380,8 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
         sq_sum_add(&t.area, &ac, v);
         sq_sum_add(&t.errsum, &ec, er);
         t.resabs += fld(r, F_RABS);
+        if (!at_floor(er, fld(r, F_RABS)))
+            t.improvable += er;
         if (er > t.maxerr) {
             t.maxerr = er;
             t.maxerr_width = 2 * fld(r, F_H);
@@ -410,9 +424,9 @@ static int grow_order(struct sq_adapt_ws *w, size_t n)
  * preserving bucket, 4 per octave. */
 static int bucket_of(double e)
 {
-    int ex;
-    double m = frexp(e, &ex);          /* e = m 2^ex, m in [0.5, 1) */
-    return (ex + 1100) * 4 + (int)((m - 0.5) * 8);
+    uint64_t bits;
+    memcpy(&bits, &e, sizeof bits);
+    return (int)(bits >> 50);          /* exponent, then two mantissa bits */
 }
 
 /*
@@ -434,7 +448,7 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
     for (size_t k = 0; k < n; k++) {
         iref r = nth(w, ps, k);
         if (w->fate[k] != KEEP || !(2 * fld(r, F_H) > min_width)
-            || !(fld(r, F_ERR) > 0))
+            || !(fld(r, F_ERR) > 0) || at_floor(fld(r, F_ERR), fld(r, F_RABS)))
             continue;
         w->order[m++] = k;
     }
@@ -513,8 +527,30 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
  * leaves its last values behind (it never changes). Ends of the range and
  * breakpoints are not checked: discontinuities are expected there.
  *
+ * Rounding sets a floor under any mismatch: the nodes themselves are
+ * rounded to the ulp of the abscissa (1.5e-11 at 1e5, where cos moves by
+ * as much), and the values to theirs. So each interval's allowance also
+ * holds its slope, bounded by resasc / h^2, times 16 ulps of its end, and
+ * 16 eps times its mean |f|; below that a mismatch is noise.
+ *
  * `pos` lists the problem's intervals in position order.
  */
+/* An interval's share of the mismatch allowance at its ends (times 4 in
+ * use): its error per unit width, and the rounding noise of its end values. */
+static double slack(iref x)
+{
+    double c = fld(x, F_C), h = fld(x, F_H);
+    double far = fabs(c) + h, next;
+    uint64_t bits;
+    memcpy(&bits, &far, sizeof bits);
+    bits++;
+    memcpy(&next, &bits, sizeof next);
+    double slope = fld(x, F_RASC) / (h * h);
+    double mean = fld(x, F_RABS) / (2 * h);
+    return fld(x, F_RAW) / (2 * h) + 4 * (next - far) * slope
+           + 4 * DBL_EPSILON * mean;
+}
+
 static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
                            const size_t *pos, size_t n)
 {
@@ -534,16 +570,16 @@ static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
         if (fabs(ar - bl) > 16 * (nextafter(far, INFINITY) - far))
             continue;            /* a retired interval lies between */
         a.s->f[F_NR][a.i] = fld(b, F_EL);
-        a.s->f[F_NRE][a.i] = fld(b, F_RAW) / (2 * fld(b, F_H));
+        a.s->f[F_NRE][a.i] = slack(b);
         b.s->f[F_NL][b.i] = fld(a, F_ER);
-        b.s->f[F_NLE][b.i] = fld(a, F_RAW) / (2 * fld(a, F_H));
+        b.s->f[F_NLE][b.i] = slack(a);
     }
     double blind = e->rule->blind;
     for (size_t r = 0; r < n; r++) {
         iref x = nth(w, ps, pos[r]);
         if (isnan(fld(x, F_VAL)))
             continue;
-        double own = 4 * fld(x, F_RAW) / (2 * fld(x, F_H));
+        double own = 4 * slack(x);
         double ml = fabs(fld(x, F_NL) - fld(x, F_EL));
         double mr = fabs(fld(x, F_NR) - fld(x, F_ER));
         double el = own + 4 * fld(x, F_NLE), er = own + 4 * fld(x, F_NRE);
@@ -624,6 +660,21 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
  * when its relative error estimate is smaller (QUADPACK's choice, with its
  * test for divergence).
  */
+/* QUADPACK's test on an extrapolated limit: far from the plain sum (a
+ * factor of 100 either way, or of the other sign), or a plain sum whose
+ * error exceeds it, means the sums diverge and the epsilon table found an
+ * antilimit (x^-1.5 on [0, 1] gives -2). Not applied when both are small
+ * beside the integral of |f| of an integrand of both signs. */
+static int diverges(const gstate *ps, const totals *t)
+{
+    const extrapolation *x = &ps->ext;
+    int small_both = ps->ksgn == -1
+        && fmax(fabs(x->result), fabs(t->area)) <= 0.01 * ps->defabs;
+    double ratio = t->area != 0 ? x->result / t->area : INFINITY;
+    return !small_both
+           && (!(ratio >= 0.01) || ratio > 100 || t->errsum > fabs(t->area));
+}
+
 static void finish(gstate *ps, sq_status status, const totals *t, double extra_err)
 {
     double value = t->area, error = t->errsum + extra_err;
@@ -637,15 +688,21 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
         if (use) {
             value = x->result;
             error = xe;
-            int small_both = ps->ksgn == -1
-                && fmax(fabs(x->result), fabs(t->area)) <= 0.01 * ps->defabs;
-            double ratio = t->area != 0 ? x->result / t->area : INFINITY;
-            if (!small_both && (ratio < 0.01 || ratio > 100 || t->errsum > fabs(t->area)))
+            if (diverges(ps, t))
                 status = SQ_DIVERGENT;
         }
     }
     if (x->stuck && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT)
         status = x->stuck;
+    if (status == SQ_DIVERGENT) {
+        /* No limit to trust: the plain sum, with an error that covers the
+         * extrapolated value too (the epsilon table turns 2^k - 1, the sums
+         * of 1/x^2 on [0, 1], into -1). */
+        value = t->area;
+        error = t->errsum + extra_err;
+        if (x->abserr < DBL_MAX)
+            error = fmax(error, fabs(x->result - t->area) + x->abserr);
+    }
     ps->value = value;
     ps->error = error;
     if (ps->status == SQ_OK)
@@ -687,6 +744,10 @@ static int extrapolate(gstate *ps, const totals *t, double erlarg)
         x->correc = erlarg;
         x->ertest = fmax(ps->def.epsabs, ps->def.epsrel * fabs(reseps));
         if (x->abserr <= x->ertest) {
+            if (diverges(ps, t)) {
+                finish(ps, SQ_DIVERGENT, t, 0);
+                return 1;
+            }
             ps->value = x->result;
             ps->error = x->abserr;
             ps->active = 0;
@@ -797,6 +858,15 @@ static int decide(engine *e, gstate *ps)
         finish(ps, SQ_ROUNDOFF, &t, extra_err);
         return 0;
     }
+    /* No error left but rounding, or a tolerance below the rounding floor
+     * of the whole integral (which no estimate, extrapolated or not, gets
+     * under) with the rest of the error already down to that floor: more
+     * bisection cannot help. */
+    double floor_sum = 50 * DBL_EPSILON * t.resabs;
+    if (t.improvable == 0 || (tol < floor_sum && t.improvable <= floor_sum)) {
+        finish(ps, SQ_ROUNDOFF, &t, extra_err);
+        return 0;
+    }
     if (ps->iroff2 >= 5)
         ps->ext.ierro = 3;
 
@@ -866,16 +936,27 @@ static int decide(engine *e, gstate *ps)
             w->fate[k] = RETIRE;
 
 split_checks:;
-    /* An interval that cannot be bisected any more keeps its error. */
+    /* An interval that cannot be bisected any more keeps its error. One
+     * 2^-100 of the range wide that still carries error sits next to a
+     * singularity that extrapolation could not handle: an integrand that
+     * behaves like x^-a there has all but (2^-100)^(1-a) of its integral
+     * resolved, so only a >= 1 (divergence) or a within a hair of 1 (too
+     * slow to converge) get this far. */
     size_t splits = 0;
+    int deep = 0;
     for (size_t k = 0; k < n; k++) {
         if (w->fate[k] != SPLIT)
             continue;
         iref r = nth(w, ps, k);
+        deep |= fld(r, F_H) < 0x1p-100 * ps->half_width;
         if (splittable(fld(r, F_C), fld(r, F_H)))
             splits++;
         else
             w->fate[k] = KEEP;
+    }
+    if (deep) {
+        finish(ps, SQ_DIVERGENT, &t, extra_err);
+        return 0;
     }
     if (splits == 0) {
         finish(ps, SQ_ROUNDOFF, &t, extra_err);
@@ -939,7 +1020,7 @@ static void apply(engine *e, gstate *ps)
  * parents of fresh intervals not yet evaluated (one per sibling pair). */
 static totals pending_totals(const struct sq_adapt_ws *w, const gstate *ps)
 {
-    totals t = {ps->rsum, ps->rerr, 0, -1, 0};
+    totals t = {ps->rsum, ps->rerr, 0, -1, 0, 0};
     double ac = ps->rsumc, ec = ps->rerrc;
     for (size_t k = 0; k < ps->live_n; k++) {
         size_t i = ps->live_start + k;
@@ -1036,7 +1117,8 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
             tp[np++] = to_t(ps, x);
     }
     tp[np++] = t1;
-    qsort(tp, np, sizeof *tp, cmp_double);
+    if (np > 2)
+        qsort(tp + 1, np - 2, sizeof *tp, cmp_double);   /* interior only */
     ps->fresh_start = w->fresh.n;
     ps->fresh_n = 0;
     for (size_t i = 0; i + 1 < np; i++) {

@@ -375,3 +375,69 @@ Test(badinput, tiny_and_huge_intervals_terminate)
     cr_assert_eq(st, SQ_OK, "%s", sq_status_name(st));
     cr_assert(fabs(res.value - 3.141592653589793) <= 1e-7, "%.17g", res.value);
 }
+
+/* A tolerance below the rounding floor of a long oscillatory integral
+ * (50 eps times the integral of |cos| over [0, 3000], 2e-11) is found out
+ * after a few rounds, not after the budget; the estimate is still honest. */
+Test(badinput, rounding_floor_of_a_long_range_ends_quickly)
+{
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_options o = opts(SQ_RULE_GK21, 1e-12, 0);
+    sq_result res;
+    sq_status st = sq_integrate(&f, 0, 3000, &o, &res);
+    cr_assert_eq(st, SQ_ROUNDOFF, "status %s", sq_status_name(st));
+    cr_assert(res.evals < 100000, "%zu evaluations", res.evals);
+    cr_assert(fabs(res.value - sin(3000.0)) <= res.error);
+    /* Just above the floor, the same integral succeeds. */
+    o.epsabs = 1e-10;
+    st = sq_integrate(&f, 0, 3000, &o, &res);
+    cr_assert_eq(st, SQ_OK, "status %s", sq_status_name(st));
+    cr_assert(fabs(res.value - sin(3000.0)) <= res.error);
+}
+
+/* Far from the origin the nodes themselves are rounded (to 1.5e-11 at
+ * 1e5) and neighbouring intervals disagree at their common end by as much:
+ * that is noise, not a hidden feature, and must not keep them splitting. */
+Test(badinput, rounded_nodes_far_out_are_not_mistaken_for_jumps)
+{
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_options o = opts(SQ_RULE_GK21, 1e-9, 0);
+    sq_result res;
+    sq_status st = sq_integrate(&f, 0, 1e5, &o, &res);
+    cr_assert_eq(st, SQ_OK, "status %s", sq_status_name(st));
+    cr_assert(res.evals < 2000000, "%zu evaluations", res.evals);
+    cr_assert(fabs(res.value - sin(1e5)) <= res.error);
+}
+
+static int inv_pow(size_t n, const double *x, double *y, void *ctx)
+{
+    const double *p = ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = pow(x[i], -*p);
+    return 0;
+}
+
+/* Divergent integrals end DIVERGENT within a few thousand evaluations, with
+ * the plain sum and an error that does not pretend to a limit: the epsilon
+ * table maps the sums of x^-p to the antilimit -1/(p - 1), -2 for x^-1.5,
+ * which must not come out as a result. */
+Test(badinput, divergent_integrals_are_reported)
+{
+    const double powers[] = {1.0, 1.1, 1.5, 2.0};
+    for (size_t i = 0; i < 4; i++) {
+        sq_integrand f = sq_fn_batch(inv_pow, (void *)&powers[i]);
+        sq_result res;
+        sq_status st = sq_integrate(&f, 0, 1, NULL, &res);
+        cr_assert_eq(st, SQ_DIVERGENT, "x^-%g: %s", powers[i], sq_status_name(st));
+        cr_assert(res.evals < 20000, "x^-%g: %zu evaluations", powers[i], res.evals);
+        cr_assert(res.value > 10 && res.error > 1, "x^-%g: %g +- %g", powers[i],
+                  res.value, res.error);
+    }
+    /* Just convergent: x^-0.99 has integral 100. */
+    const double p = 0.99;
+    sq_integrand f = sq_fn_batch(inv_pow, (void *)&p);
+    sq_result res;
+    cr_assert_eq(sq_integrate(&f, 0, 1, NULL, &res), SQ_OK);
+    cr_assert(fabs(res.value - 100) <= res.error, "%.17g +- %g", res.value,
+              res.error);
+}
