@@ -61,67 +61,122 @@ static void map_nodes(size_t rows, size_t ld, const int64_t *restrict kind,
     }
 }
 
+/*
+ * Estimates for intervals [j0, j1) of a tile. Two passes over the node rows:
+ * the first forms the Kronrod and Gauss sums, the integral of |f|, the end
+ * interpolants and the finiteness flags together; the second the integral
+ * of |f - mean|, which needs the Kronrod sum. Every quantity of an interval
+ * is accumulated in the same order whatever j0, j1 and the ISA, so a
+ * value never depends on how intervals are grouped.
+ */
+static inline void gk_sums(size_t j0, size_t j1, size_t ld,
+                           const sq_gk_rule *r, const double *restrict y,
+                           const sq_gk_out *out)
+{
+    double *restrict resk = out->val, *restrict resg = out->err;
+    double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
+    double *restrict el = out->endl, *restrict er = out->endr;
+    int64_t *restrict bad = out->bad;
+    const double wkc = r->wgk_centre, wgc = r->wg_centre, e0 = r->end[0];
+    for (size_t j = j0; j < j1; j++) {
+        double fc = y[j];
+        resk[j] = fc * wkc;
+        resg[j] = fc * wgc;
+        rabs[j] = fabs(resk[j]);
+        el[j] = e0 * fc;
+        er[j] = e0 * fc;
+        bad[j] = !(fabs(fc) <= DBL_MAX);
+    }
+    for (int i = 0; i < r->npair; i++) {
+        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
+        double wk = r->wgk[i], wgi = i % 2 ? r->wg[i / 2] : 0.0;
+        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
+        for (size_t j = j0; j < j1; j++) {
+            double f1 = lo[j], f2 = hi[j], sum = f1 + f2;
+            resk[j] += wk * sum;
+            resg[j] += wgi * sum;
+            rabs[j] += wk * (fabs(f1) + fabs(f2));
+            er[j] += wn * f1 + wp * f2;
+            el[j] += wp * f1 + wn * f2;
+            bad[j] |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
+        }
+    }
+    for (size_t j = j0; j < j1; j++)
+        rasc[j] = wkc * fabs(y[j] - 0.5 * resk[j]);
+    for (int i = 0; i < r->npair; i++) {
+        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
+        double wk = r->wgk[i];
+        for (size_t j = j0; j < j1; j++) {
+            double mean = 0.5 * resk[j];
+            rasc[j] += wk * (fabs(lo[j] - mean) + fabs(hi[j] - mean));
+        }
+    }
+}
+
+/* The same sums for interval j alone, in the same order, with the
+ * accumulators in registers. */
+static inline void gk_one(size_t j, size_t ld, const sq_gk_rule *r,
+                          const double *restrict y, const sq_gk_out *out)
+{
+    const double wkc = r->wgk_centre, e0 = r->end[0];
+    double fc = y[j];
+    double k = fc * wkc, g = fc * r->wg_centre, a = fabs(k);
+    double l = e0 * fc, rr = e0 * fc;
+    int64_t b = !(fabs(fc) <= DBL_MAX);
+    for (int i = 0; i < r->npair; i++) {
+        double f1 = y[(2 * (size_t)i + 1) * ld + j];
+        double f2 = y[(2 * (size_t)i + 2) * ld + j];
+        double wk = r->wgk[i], wgi = i % 2 ? r->wg[i / 2] : 0.0;
+        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
+        double sum = f1 + f2;
+        k += wk * sum;
+        g += wgi * sum;
+        a += wk * (fabs(f1) + fabs(f2));
+        rr += wn * f1 + wp * f2;
+        l += wp * f1 + wn * f2;
+        b |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
+    }
+    double mean = 0.5 * k;
+    double s = wkc * fabs(fc - mean);
+    for (int i = 0; i < r->npair; i++) {
+        double f1 = y[(2 * (size_t)i + 1) * ld + j];
+        double f2 = y[(2 * (size_t)i + 2) * ld + j];
+        s += r->wgk[i] * (fabs(f1 - mean) + fabs(f2 - mean));
+    }
+    out->val[j] = k;
+    out->err[j] = g;
+    out->resabs[j] = a;
+    out->resasc[j] = s;
+    out->endl[j] = l;
+    out->endr[j] = rr;
+    out->bad[j] = b;
+}
+
 static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
                           const double *restrict h, double *restrict y,
                           const double *restrict jac, int error_kind,
                           const sq_gk_out *out)
 {
     size_t rows = sq_gk_rows(r);
-    double *restrict resk = out->val, *restrict resg = out->err;
-    double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
-    int64_t *restrict bad = out->bad;
-
     if (jac != NULL)
         for (size_t i = 0; i < rows * ld; i++)
             y[i] *= jac[i];
 
-    /* Kronrod and Gauss sums, and the integral of |f|, node by node. */
-    for (size_t j = 0; j < n; j++) {
-        double fc = y[j];
-        resk[j] = fc * r->wgk_centre;
-        resg[j] = fc * r->wg_centre;
-        rabs[j] = fabs(resk[j]);
-        bad[j] = !(fabs(fc) <= DBL_MAX);
+    /* A few intervals (the first rounds of a single integral) one at a
+     * time: vector loops over two or three elements cost more in set-up
+     * than they compute. */
+    if (n < 2 * SQ_VLEN) {
+        for (size_t j = 0; j < n; j++)
+            gk_one(j, ld, r, y, out);
+    } else {
+        gk_sums(0, n, ld, r, y, out);
     }
-    for (int i = 0; i < r->npair; i++) {
-        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
-        double wk = r->wgk[i], wgi = i % 2 ? r->wg[i / 2] : 0.0;
-        for (size_t j = 0; j < n; j++) {
-            double f1 = lo[j], f2 = hi[j], sum = f1 + f2;
-            resk[j] += wk * sum;
-            resg[j] += wgi * sum;
-            rabs[j] += wk * (fabs(f1) + fabs(f2));
-            bad[j] |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
-        }
-    }
-    /* The interpolant at both ends: fixed weighted sums of the values, the
-     * right end's weights mirrored for the left end. */
-    double *restrict el = out->endl, *restrict er = out->endr;
-    for (size_t j = 0; j < n; j++) {
-        el[j] = r->end[0] * y[j];
-        er[j] = r->end[0] * y[j];
-    }
-    for (int i = 0; i < r->npair; i++) {
-        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
-        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
-        for (size_t j = 0; j < n; j++) {
-            er[j] += wn * lo[j] + wp * hi[j];
-            el[j] += wp * lo[j] + wn * hi[j];
-        }
-    }
-    /* The integral of |f - mean|, QUADPACK's measure of smoothness. */
-    for (size_t j = 0; j < n; j++)
-        rasc[j] = r->wgk_centre * fabs(y[j] - 0.5 * resk[j]);
-    for (int i = 0; i < r->npair; i++) {
-        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
-        double wk = r->wgk[i];
-        for (size_t j = 0; j < n; j++) {
-            double mean = 0.5 * resk[j];
-            rasc[j] += wk * (fabs(lo[j] - mean) + fabs(hi[j] - mean));
-        }
-    }
+
     /* Scale by the half-width and form the error estimate: QUADPACK's
      * rescaling (with x^1.5 as x * sqrt(x)) and its roundoff floor. */
+    double *restrict resk = out->val, *restrict resg = out->err;
+    double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
+    const int64_t *restrict bad = out->bad;
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++) {
         double hj = h[j];
