@@ -124,6 +124,7 @@ static void bench_kernels(int threads)
 
 typedef struct engine_job {
     const char *name;
+    sq_rule rule;
     const char *kernel;
     double a, b;              /* one integral, or ... */
     double table_step;        /* ... integrals over [0, k * step], k = 1..n */
@@ -141,7 +142,7 @@ static void run_engine_job(void *ctx)
     sq_integrand f = sq_fn_kernel(j->kernel);
     sq_options o;
     sq_options_init(&o);
-    o.rule = SQ_RULE_SIMPSON;
+    o.rule = j->rule;
     o.epsabs = j->epsabs;
     o.epsrel = 0;
     o.threads = j->threads;
@@ -172,23 +173,31 @@ static void run_raw_job(void *ctx)
 
 static void bench_engine(int threads)
 {
-    printf("## Engine efficiency (adaptive Simpson, local control)\n\n");
+    printf("## Engine efficiency\n\n");
     printf("Efficiency = time of the raw %s kernel for the same number of "
            "evaluations (arrays of %d in cache, spread over the job's range) / "
            "time of the integration. Both are timed in alternation and the "
            "median of the per-pair ratios is shown; the speed-up likewise "
            "against the one-thread run.\n\n",
            sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), ARRAY);
-    printf("| job | evaluations | threads | time (ms) | efficiency | speed-up |\n");
-    printf("|---|---|---|---|---|---|\n");
+    printf("| rule | job | evaluations | threads | time (ms) | efficiency | speed-up |\n");
+    printf("|---|---|---|---|---|---|---|\n");
+    const sq_rule simpson = SQ_RULE_SIMPSON, gk21 = SQ_RULE_GK21;
     engine_job jobs[] = {
-        {.name = "exp(-x^2) on [-6, 6], epsabs 1e-15", .kernel = "gauss",
-         .a = -6, .b = 6, .epsabs = 1e-15},
+        {.name = "exp(-x^2) on [-6, 6], epsabs 1e-15", .rule = simpson,
+         .kernel = "gauss", .a = -6, .b = 6, .epsabs = 1e-15},
         {.name = "exp(-x^2) table: [0, 0.005k], k = 1..1200, epsabs 1e-14",
-         .kernel = "gauss", .table_step = 0.005, .table_n = 1200,
-         .epsabs = 1e-14},
-        {.name = "cos on [0, 3000], epsabs 1e-12", .kernel = "cos", .a = 0,
-         .b = 3000, .epsabs = 1e-12},
+         .rule = simpson, .kernel = "gauss", .table_step = 0.005,
+         .table_n = 1200, .epsabs = 1e-14},
+        {.name = "cos on [0, 3000], epsabs 1e-12", .rule = simpson,
+         .kernel = "cos", .a = 0, .b = 3000, .epsabs = 1e-12},
+        {.name = "exp(-x^2) table: [0, 0.005k], k = 1..1200, epsabs 1e-14",
+         .rule = gk21, .kernel = "gauss", .table_step = 0.005,
+         .table_n = 1200, .epsabs = 1e-14},
+        {.name = "cos on [0, 1e5], epsabs 1e-9", .rule = gk21,
+         .kernel = "cos", .a = 0, .b = 1e5, .epsabs = 1e-9},
+        {.name = "cos on [0, 1e6], epsabs 1e-8", .rule = gk21,
+         .kernel = "cos", .a = 0, .b = 1e6, .epsabs = 1e-8},
     };
     static double x[ARRAY], y[ARRAY];
     for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
@@ -209,8 +218,9 @@ static void bench_engine(int threads)
         bench_stat st;
         double eff = bench_ratio(run_engine_job, &one, run_raw_job, &r,
                                  repeats, &st, NULL);
-        printf("| %s | %zu | 1 | %.3f [%.3f-%.3f] | %.2f | 1.00x |\n", j->name,
-               one.evals, st.median * 1e3, st.min * 1e3, st.max * 1e3, eff);
+        const char *rule = j->rule == SQ_RULE_SIMPSON ? "Simpson, local" : "GK21, global";
+        printf("| %s | %s | %zu | 1 | %.3f [%.3f-%.3f] | %.2f | 1.00x |\n", rule,
+               j->name, one.evals, st.median * 1e3, st.min * 1e3, st.max * 1e3, eff);
         if (threads > 1) {
             j->threads = threads;
             bench_stat sn;
@@ -218,8 +228,8 @@ static void bench_engine(int threads)
                                          &one, repeats, &sn, NULL);
             double effn = bench_ratio(run_engine_job, j, run_raw_job, &r,
                                       repeats, NULL, NULL);
-            printf("| %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx |\n",
-                   j->name, j->evals, threads, sn.median * 1e3, sn.min * 1e3,
+            printf("| %s | %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx |\n",
+                   rule, j->name, j->evals, threads, sn.median * 1e3, sn.min * 1e3,
                    sn.max * 1e3, effn, speedup);
         }
         sq_workspace_free(j->ws);

@@ -525,6 +525,33 @@ static int closed_form(const char *name, mpfr_t v)
         mpfr_mul(t, t, u, MPFR_RNDN);
         mpfr_add(v, v, t, MPFR_RNDN);
         mpfr_sub_ui(v, v, 1, MPFR_RNDN);
+    } else if (IS("cos(100x) on [0, 50]")) {
+        mpfr_set_ui(t, 5000, MPFR_RNDN);
+        mpfr_sin(v, t, MPFR_RNDN);
+        mpfr_div_ui(v, v, 100, MPFR_RNDN);
+    } else if (IS("x sin(50x) on [0, 200]")) {
+        /* sin(10000) / 2500 - 4 cos(10000) */
+        mpfr_set_ui(t, 10000, MPFR_RNDN);
+        mpfr_sin(v, t, MPFR_RNDN);
+        mpfr_div_ui(v, v, 2500, MPFR_RNDN);
+        mpfr_cos(u, t, MPFR_RNDN);
+        mpfr_mul_ui(u, u, 4, MPFR_RNDN);
+        mpfr_sub(v, v, u, MPFR_RNDN);
+    } else if (IS("|sin x| on [0, 300]")) {
+        /* 95 whole arches of area 2, then 1 - cos(300 - 95 pi) */
+        mpfr_mul_ui(t, pi, 95, MPFR_RNDN);
+        mpfr_ui_sub(t, 300, t, MPFR_RNDN);
+        mpfr_cos(t, t, MPFR_RNDN);
+        mpfr_ui_sub(v, 191, t, MPFR_RNDN);
+    } else if (IS("exp(-x) cos(50x)")) {
+        mpfr_set_ui(v, 1, MPFR_RNDN);
+        mpfr_div_ui(v, v, 2501, MPFR_RNDN);
+    } else if (IS("twenty Lorentz peaks")) {
+        mpfr_set_zero(v, 1);
+        for (int k = 1; k <= 20; k++) {
+            lorentz01(t, 1e-4, k / 21.0);
+            mpfr_add(v, v, t, MPFR_RNDN);
+        }
     } else {
         found = 0;
     }

@@ -240,3 +240,21 @@ Test(battery, affine_change_of_variable)
                   "scale %g shift %g: %.17g vs %.17g", s, t, s * r.value, p->exact);
     }
 }
+
+/* The benchmarks' larger jobs (10^4 to 10^5 evaluations) are ordinary
+ * problems for the default rule too. */
+Test(battery, heavy_problems_meet_their_tolerance, .timeout = 120)
+{
+    const double rels[] = {1e-6, 1e-10};
+    for (size_t i = 0; i < battery_heavy_count; i++) {
+        const battery_problem *p = &battery_heavy[i];
+        for (size_t t = 0; t < 2; t++) {
+            sq_result r = solve(p, opts(0, rels[t]), p->a, p->b);
+            cr_expect(r.status == SQ_OK && honest(p, &r)
+                      && within(p, &r, 0, rels[t]),
+                      "%s, epsrel %g: %s, value %.17g, error %g, true error %g",
+                      p->name, rels[t], sq_status_name(r.status), r.value,
+                      r.error, fabs(r.value - p->exact));
+        }
+    }
+}
