@@ -135,22 +135,45 @@ SQ_API sq_isa sq_isa_resolve(sq_isa requested);
  */
 typedef int (*sq_batch_fn)(size_t n, const double *x, double *y, void *ctx);
 
+/**
+ * A parametric batch integrand, for batches of problems (sq_integrate_batch):
+ * fill y[i] = f(x[i]) for the problem pid[i] and return 0, or return nonzero
+ * to stop the problems of this call with SQ_CALLBACK_ABORT.
+ *
+ * pid[i] is the index in the batch of the problem point x[i] belongs to (0
+ * in sq_integrate). A call mixes points of many problems, grouped: the
+ * points of one interval are spread at a fixed stride, so consecutive
+ * points usually belong to different problems and a loop over i can load
+ * each point's parameters from the caller's own arrays by pid[i] and
+ * vectorize across problems. The rules of sq_batch_fn apply: concurrent
+ * calls, no dependence on the other points of the call.
+ */
+typedef int (*sq_param_fn)(size_t n, const double *x, const size_t *pid,
+                           double *y, void *ctx);
+
 /** Which kind of integrand an sq_integrand holds. */
 typedef enum sq_integrand_kind {
     SQ_INTEGRAND_INVALID = 0, /**< e.g. an unknown kernel name */
     SQ_INTEGRAND_KERNEL,      /**< a built-in SIMD kernel */
-    SQ_INTEGRAND_BATCH        /**< a user batch callback */
+    SQ_INTEGRAND_BATCH,       /**< a user batch callback */
+    SQ_INTEGRAND_FAMILY,      /**< a built-in parametric family */
+    SQ_INTEGRAND_PARAM        /**< a user parametric callback */
 } sq_integrand_kind;
 
 /**
- * An integrand. Build it with sq_fn_kernel() or sq_fn_batch(); it is a small
- * value type that may be copied freely.
+ * An integrand. Build it with sq_fn_kernel(), sq_fn_batch(), sq_fn_family()
+ * or sq_fn_param(); it is a small value type that may be copied freely.
  */
 typedef struct sq_integrand {
     sq_integrand_kind kind;
     int kernel;            /**< kernel index for SQ_INTEGRAND_KERNEL */
     sq_batch_fn batch;     /**< callback for SQ_INTEGRAND_BATCH */
     void *ctx;             /**< passed to the callback unchanged */
+    int family;            /**< family index for SQ_INTEGRAND_FAMILY */
+    sq_param_fn param;     /**< callback for SQ_INTEGRAND_PARAM */
+    /** A family's parameters when they are not given per problem (always in
+     *  sq_integrate); the array must outlive the calls. */
+    const double *params;
 } sq_integrand;
 
 /**
@@ -161,6 +184,57 @@ SQ_API sq_integrand sq_fn_kernel(const char *name);
 
 /** A user batch callback. */
 SQ_API sq_integrand sq_fn_batch(sq_batch_fn f, void *ctx);
+
+/**
+ * A built-in parametric family by name (see sq_family_count()): the Genz
+ * test families "genz_oscillatory", "genz_product_peak", "genz_corner_peak",
+ * "genz_gaussian", "genz_continuous", "genz_discontinuous", and the line
+ * profiles "gauss_line", "lorentz_line" and the Planck integrand "planck".
+ * `params` (sq_family_nparams() values, or NULL) are the parameters for
+ * sq_integrate and for batches without parameter rows. Unknown names give
+ * an integrand of kind SQ_INTEGRAND_INVALID.
+ */
+SQ_API sq_integrand sq_fn_family(const char *name, const double *params);
+
+/** A user parametric callback (see sq_param_fn). */
+SQ_API sq_integrand sq_fn_param(sq_param_fn f, void *ctx);
+
+/** Number of built-in families. */
+SQ_API size_t sq_family_count(void);
+
+/** Name of family i, or NULL if i is out of range. */
+SQ_API const char *sq_family_name(size_t i);
+
+/** Formula of family i in terms of x and its parameters p0, p1, e.g.
+ *  "exp(-p0^2*(x-p1)^2)". */
+SQ_API const char *sq_family_formula(size_t i);
+
+/** Number of parameters of family i (0 if i is out of range). */
+SQ_API size_t sq_family_nparams(size_t i);
+
+/**
+ * Index of the parameter of family i that locates a kink or a jump (the
+ * Genz continuous and discontinuous families: p1), or -1. The engine splits
+ * each problem there first, as at a breakpoint.
+ */
+SQ_API int sq_family_breakpoint(size_t i);
+
+/** Index of a family by name, or -1 if there is none. */
+SQ_API int sq_family_find(const char *name);
+
+/**
+ * Evaluate family i at n points with the given ISA (SQ_ISA_AUTO allowed):
+ * y[k] = f(x[k]; p + k * pstride), so pstride 0 shares one parameter row
+ * and pstride >= nparams gives each point its own. Returns SQ_OK, or
+ * SQ_BAD_INPUT for an unknown family, an unsupported ISA, NULL arrays or a
+ * nonzero pstride below the parameter count, or SQ_NOMEM.
+ */
+SQ_API sq_status sq_family_eval(int family, sq_isa isa, size_t n,
+                                const double *x, const double *p,
+                                size_t pstride, double *y);
+
+/** The family's scalar twin, written with libm: f(x; p). */
+SQ_API double sq_family_twin(int family, double x, const double *p);
 
 /** Number of built-in kernels. */
 SQ_API size_t sq_kernel_count(void);
@@ -272,6 +346,15 @@ typedef struct sq_options {
     int threads;
     /** Instruction set of the kernels (default SQ_ISA_AUTO). */
     sq_isa isa;
+    /**
+     * Progress of a batch (default NULL): called with the fraction of
+     * problems finished, always from the calling thread, at the start, about
+     * every 10 ms and at the end. Returning nonzero cancels: the problems
+     * not yet finished come back SQ_CANCELLED with their best estimates.
+     * Single integrals call it too (fraction 0, then 1).
+     */
+    int (*progress)(double fraction, void *ctx);
+    void *progress_ctx;  /**< passed to progress unchanged */
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */
@@ -328,6 +411,62 @@ SQ_API sq_status sq_integrate(const sq_integrand *f, double a, double b,
 SQ_API sq_status sq_integrate_ws(sq_workspace *ws, const sq_integrand *f,
                                  double a, double b, const sq_options *opt,
                                  sq_result *res);
+
+/**
+ * Problems of a batch: n integrals of the same integrand, each with its own
+ * limits and, optionally, its own tolerances, parameters and breakpoints.
+ * Arrays are the caller's and are only read.
+ */
+typedef struct sq_batch {
+    size_t n;               /**< number of problems */
+    const double *a, *b;    /**< limits, n each; any order, infinite allowed */
+    /** Tolerances, n each, or NULL: the options' epsabs / epsrel for all. */
+    const double *epsabs, *epsrel;
+    /**
+     * Parameter rows for a family integrand: problem i's parameters are
+     * params[i * nparams ...]; nparams must be at least the family's count.
+     * NULL: the integrand's own parameters for every problem.
+     */
+    const double *params;
+    size_t nparams;
+    /**
+     * Breakpoint rows: problem i's are points[i * npoints ...], any order;
+     * entries that are NaN or not strictly inside the problem's range are
+     * ignored. NULL: the options' points, for every problem they fall in.
+     */
+    const double *points;
+    size_t npoints;
+} sq_batch;
+
+/**
+ * Integrate every problem of a batch and write results[i] for problem i.
+ *
+ * One frontier holds the intervals of many problems: problems stream
+ * through in groups that threads take whole, so memory beyond the results
+ * is bounded by the group size, not by n. Each result is bitwise identical
+ * to what the problem gives alone (sq_integrate with the same options), in
+ * any batch, in any order, on any number of threads; a problem that fails
+ * (bad limits, NaN from the integrand, a spent budget, a callback error)
+ * never changes another one. Budgets (max_evals, max_intervals) apply per
+ * problem. A problem with bad limits or tolerances gets SQ_BAD_INPUT alone.
+ *
+ * Returns SQ_OK if every problem succeeded; SQ_BAD_INPUT if the call itself
+ * is invalid (NULL arrays, bad options: every result then says so);
+ * otherwise the most serious status among the problems.
+ *
+ * @code
+ *   double a[3] = {0, 0, 0}, b[3] = {1, 1, 1};
+ *   double p[6] = {5, 0.5,  10, 0.25,  20, 0.75};   // (a, u) per problem
+ *   sq_integrand g = sq_fn_family("genz_gaussian", NULL);
+ *   sq_batch batch = {.n = 3, .a = a, .b = b, .params = p, .nparams = 2};
+ *   sq_result r[3];
+ *   sq_integrate_batch(NULL, &g, &batch, NULL, r);
+ * @endcode
+ */
+SQ_API sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
+                                    const sq_batch *batch,
+                                    const sq_options *opt,
+                                    sq_result *results);
 
 /** Number of threads a call with options.threads == 0 uses. */
 SQ_API int sq_default_threads(void);

@@ -62,55 +62,51 @@ static void map_nodes(size_t rows, size_t ld, const int64_t *restrict kind,
 }
 
 /*
- * Estimates for intervals [j0, j1) of a tile. Two passes over the node rows:
- * the first forms the Kronrod and Gauss sums, the integral of |f|, the end
- * interpolants and the finiteness flags together; the second the integral
- * of |f - mean|, which needs the Kronrod sum. Every quantity of an interval
- * is accumulated in the same order whatever j0, j1 and the ISA, so a
- * value never depends on how intervals are grouped.
+ * The sums of SQ_VLEN consecutive intervals from j, with the accumulators in
+ * vector registers across all rows: the Kronrod and Gauss sums, the
+ * integral of |f|, the end interpolants and a finiteness flag (f - f is 0
+ * for finite f and NaN otherwise), then the integral of |f - mean|, which
+ * needs the Kronrod sum. Each lane performs exactly the operations of
+ * gk_one, in the same order, so a value never depends on how intervals are
+ * grouped or on the ISA.
  */
-static inline void gk_sums(size_t j0, size_t j1, size_t ld,
-                           const sq_gk_rule *r, const double *restrict y,
-                           const sq_gk_out *out)
+static inline void gk_block(size_t j, size_t ld, const sq_gk_rule *r,
+                            const double *restrict y, const sq_gk_out *out)
 {
-    double *restrict resk = out->val, *restrict resg = out->err;
-    double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
-    double *restrict el = out->endl, *restrict er = out->endr;
-    int64_t *restrict bad = out->bad;
-    const double wkc = r->wgk_centre, wgc = r->wg_centre, e0 = r->end[0];
-    for (size_t j = j0; j < j1; j++) {
-        double fc = y[j];
-        resk[j] = fc * wkc;
-        resg[j] = fc * wgc;
-        rabs[j] = fabs(resk[j]);
-        el[j] = e0 * fc;
-        er[j] = e0 * fc;
-        bad[j] = !(fabs(fc) <= DBL_MAX);
-    }
+    const vdouble wkc = vset1(r->wgk_centre), e0 = vset1(r->end[0]);
+    vdouble fc = vload(y + j);
+    vdouble k = fc * wkc, g = fc * vset1(r->wg_centre), a = vabs(k);
+    vdouble l = e0 * fc, rr = e0 * fc, nb = fc - fc;
     for (int i = 0; i < r->npair; i++) {
-        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
-        double wk = r->wgk[i], wgi = i % 2 ? r->wg[i / 2] : 0.0;
-        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
-        for (size_t j = j0; j < j1; j++) {
-            double f1 = lo[j], f2 = hi[j], sum = f1 + f2;
-            resk[j] += wk * sum;
-            resg[j] += wgi * sum;
-            rabs[j] += wk * (fabs(f1) + fabs(f2));
-            er[j] += wn * f1 + wp * f2;
-            el[j] += wp * f1 + wn * f2;
-            bad[j] |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
-        }
+        vdouble f1 = vload(y + (2 * (size_t)i + 1) * ld + j);
+        vdouble f2 = vload(y + (2 * (size_t)i + 2) * ld + j);
+        vdouble wk = vset1(r->wgk[i]), wgi = vset1(i % 2 ? r->wg[i / 2] : 0.0);
+        vdouble wn = vset1(r->end[2 * i + 1]), wp = vset1(r->end[2 * i + 2]);
+        vdouble sum = f1 + f2;
+        k = k + wk * sum;
+        g = g + wgi * sum;
+        a = a + wk * (vabs(f1) + vabs(f2));
+        rr = rr + (wn * f1 + wp * f2);
+        l = l + (wp * f1 + wn * f2);
+        nb = nb + ((f1 - f1) + (f2 - f2));
     }
-    for (size_t j = j0; j < j1; j++)
-        rasc[j] = wkc * fabs(y[j] - 0.5 * resk[j]);
+    vdouble mean = vset1(0.5) * k;
+    vdouble s = wkc * vabs(fc - mean);
     for (int i = 0; i < r->npair; i++) {
-        const double *lo = y + (2 * (size_t)i + 1) * ld, *hi = lo + ld;
-        double wk = r->wgk[i];
-        for (size_t j = j0; j < j1; j++) {
-            double mean = 0.5 * resk[j];
-            rasc[j] += wk * (fabs(lo[j] - mean) + fabs(hi[j] - mean));
-        }
+        vdouble f1 = vload(y + (2 * (size_t)i + 1) * ld + j);
+        vdouble f2 = vload(y + (2 * (size_t)i + 2) * ld + j);
+        s = s + vset1(r->wgk[i]) * (vabs(f1 - mean) + vabs(f2 - mean));
     }
+    vstore(out->val + j, k);
+    vstore(out->err + j, g);
+    vstore(out->resabs + j, a);
+    vstore(out->resasc + j, s);
+    vstore(out->endl + j, l);
+    vstore(out->endr + j, rr);
+    double flag[SQ_VLEN];
+    vstore(flag, nb);
+    for (size_t q = 0; q < SQ_VLEN; q++)
+        out->bad[j + q] = flag[q] != flag[q];
 }
 
 /* The same sums for interval j alone, in the same order, with the
@@ -162,15 +158,12 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
         for (size_t i = 0; i < rows * ld; i++)
             y[i] *= jac[i];
 
-    /* A few intervals (the first rounds of a single integral) one at a
-     * time: vector loops over two or three elements cost more in set-up
-     * than they compute. */
-    if (n < 2 * SQ_VLEN) {
-        for (size_t j = 0; j < n; j++)
-            gk_one(j, ld, r, y, out);
-    } else {
-        gk_sums(0, n, ld, r, y, out);
-    }
+    /* Whole vectors of intervals, then the rest one at a time. */
+    size_t j = 0;
+    for (; j + SQ_VLEN <= n; j += SQ_VLEN)
+        gk_block(j, ld, r, y, out);
+    for (; j < n; j++)
+        gk_one(j, ld, r, y, out);
 
     /* Scale by the half-width and form the error estimate: QUADPACK's
      * rescaling (with x^1.5 as x * sqrt(x)) and its roundoff floor. */
@@ -178,7 +171,7 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
     const int64_t *restrict bad = out->bad;
     size_t nbad = 0;
-    for (size_t j = 0; j < n; j++) {
+    for (j = 0; j < n; j++) {
         double hj = h[j];
         double e = fabs((resk[j] - resg[j]) * hj);
         double ra = rabs[j] * hj, rs = rasc[j] * hj;

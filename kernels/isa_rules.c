@@ -389,12 +389,14 @@ static size_t compress(size_t n, const uint8_t *restrict keep,
 /* ---- the table ------------------------------------------------------------------- */
 
 extern sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT];
+extern sq_fam_fn *const SQ_ISA_SYM(sq_families)[SQF_COUNT];
 extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
 
 const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .isa = SQ_ISA_ID,
     .vlen = SQ_VLEN,
     .kern = SQ_ISA_SYM(sq_integrands),
+    .fam = SQ_ISA_SYM(sq_families),
     .simpson_nodes = simpson_nodes,
     .simpson_estimate = simpson_estimate,
     .simpson_emit = simpson_emit,

@@ -35,6 +35,32 @@ enum sq_kernel_id {
  * a multiple of it. */
 #define SQ_MAX_VLEN 8
 
+/* Built-in parametric families. The order is the public family index. */
+enum sq_family_id {
+    SQF_GENZ_OSCILLATORY,   /* cos(2 pi u + a x) */
+    SQF_GENZ_PRODUCT_PEAK,  /* 1 / (a^-2 + (x - u)^2) */
+    SQF_GENZ_CORNER_PEAK,   /* (1 + a x)^-2 */
+    SQF_GENZ_GAUSSIAN,      /* exp(-a^2 (x - u)^2) */
+    SQF_GENZ_CONTINUOUS,    /* exp(-a |x - u|) */
+    SQF_GENZ_DISCONTINUOUS, /* x > u ? 0 : exp(a x) */
+    SQF_GAUSS_LINE,         /* normal density, centre x0, width sigma */
+    SQF_LORENTZ_LINE,       /* Cauchy density, centre x0, half-width gamma */
+    SQF_PLANCK,             /* x^3 / (exp(x / T) - 1) */
+    SQF_COUNT
+};
+
+/* Most parameters of any family. */
+#define SQ_FAMILY_MAX_PARAMS 2
+
+/*
+ * A family over a tile laid out node-major: y[k * ld + j] = f(x[k * ld + j];
+ * p[0][j], p[1][j], ...) for k < rows and j < ld: the parameters are those of
+ * interval j, shared by its rows. ld is a multiple of the ISA's vector
+ * length.
+ */
+typedef void sq_fam_fn(size_t rows, size_t ld, const double *restrict x,
+                       const double *const *p, double *restrict y);
+
 /*
  * y[i] = f(x[i]) for i < n. n is a multiple of the ISA's vector length;
  * x and y do not overlap.
@@ -231,6 +257,7 @@ typedef struct sq_isa_ops {
     int isa;            /* sq_isa value */
     size_t vlen;        /* doubles per vector */
     sq_kern_fn *const *kern;   /* SQK_COUNT entries */
+    sq_fam_fn *const *fam;     /* SQF_COUNT entries */
     sq_simpson_nodes_fn *simpson_nodes;
     sq_simpson_estimate_fn *simpson_estimate;
     sq_simpson_emit_fn *simpson_emit;
@@ -254,5 +281,17 @@ typedef struct sq_kernel_meta {
 } sq_kernel_meta;
 
 extern const sq_kernel_meta sq_kernel_table[SQK_COUNT];
+
+/* Family metadata and scalar twins (kernels/twins.c). */
+typedef struct sq_family_meta {
+    const char *name;
+    const char *formula;
+    size_t nparams;
+    int breakpoint;   /* index of the parameter where f has a kink or a jump
+                       * (the engine splits there), or -1 */
+    double (*twin)(double x, const double *p);
+} sq_family_meta;
+
+extern const sq_family_meta sq_family_table[SQF_COUNT];
 
 #endif /* SQ_KERNELS_H */

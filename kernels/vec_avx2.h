@@ -26,4 +26,15 @@ static inline vdouble vcos(vdouble x) { return Sleef_cosd4_u10avx2(x); }
 static inline vdouble vexp(vdouble x) { return Sleef_expd4_u10avx2(x); }
 static inline vdouble vlog(vdouble x) { return Sleef_logd4_u10avx2(x); }
 
+static inline vdouble vabs(vdouble x)
+{
+    return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
+}
+static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d4_u10avx2(x); }
+/* a > b ? x : y, lane by lane (false for NaN). */
+static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
+{
+    return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_GT_OQ));
+}
+
 #endif

@@ -26,4 +26,15 @@ static inline vdouble vcos(vdouble x) { return Sleef_cosd8_u10avx512f(x); }
 static inline vdouble vexp(vdouble x) { return Sleef_expd8_u10avx512f(x); }
 static inline vdouble vlog(vdouble x) { return Sleef_logd8_u10avx512f(x); }
 
+static inline vdouble vabs(vdouble x)
+{
+    return _mm512_andnot_pd(_mm512_set1_pd(-0.0), x);
+}
+static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d8_u10avx512f(x); }
+/* a > b ? x : y, lane by lane (false for NaN). */
+static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
+{
+    return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ), y, x);
+}
+
 #endif

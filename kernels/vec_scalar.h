@@ -22,4 +22,12 @@ static inline vdouble vcos(vdouble x) { return Sleef_cosd1_u10purec(x); }
 static inline vdouble vexp(vdouble x) { return Sleef_expd1_u10purec(x); }
 static inline vdouble vlog(vdouble x) { return Sleef_logd1_u10purec(x); }
 
+static inline vdouble vabs(vdouble x) { return fabs(x); }
+static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d1_u10purec(x); }
+/* a > b ? x : y, lane by lane (false for NaN). */
+static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
+{
+    return a > b ? x : y;
+}
+
 #endif

@@ -25,4 +25,16 @@ static inline vdouble vcos(vdouble x) { return Sleef_cosd2_u10sse2(x); }
 static inline vdouble vexp(vdouble x) { return Sleef_expd2_u10sse2(x); }
 static inline vdouble vlog(vdouble x) { return Sleef_logd2_u10sse2(x); }
 
+static inline vdouble vabs(vdouble x)
+{
+    return _mm_andnot_pd(_mm_set1_pd(-0.0), x);
+}
+static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d2_u10sse2(x); }
+/* a > b ? x : y, lane by lane (false for NaN). */
+static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
+{
+    __m128d m = _mm_cmpgt_pd(a, b);
+    return _mm_or_pd(_mm_and_pd(m, x), _mm_andnot_pd(m, y));
+}
+
 #endif

@@ -118,7 +118,10 @@ typedef struct extrapolation {
     int ktmin;
     int ierro;           /* roundoff spoils the table */
     sq_status stuck;     /* no better limit for five steps: see extrapolate */
-    sq_wynn table;
+    double seed[2];      /* the sums of rounds 1 and 2, the table's first */
+    long table;          /* index of its table in the workspace, or -1 until
+                          * extrapolation first runs (most problems never
+                          * get that far and need none) */
 } extrapolation;
 
 typedef struct gstate {
@@ -151,14 +154,23 @@ typedef struct tscratch {
     double *x, *y, *jac;
     double *origin, *scale;
     int64_t *kind, *bad;
+    size_t *uid;
+    sq_eval_scratch es;
     void *mem;
 } tscratch;
+
+static void tscratch_free(tscratch *t)
+{
+    sq_free(t->mem);
+    sq_eval_scratch_free(&t->es);
+    memset(t, 0, sizeof *t);
+}
 
 static int tscratch_init(tscratch *t)
 {
     size_t block = 21 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
     size_t col = (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
-    char *p = sq_alloc(3 * block + 5 * col);
+    char *p = sq_alloc(3 * block + 6 * col);
     if (p == NULL)
         return -1;
     t->mem = p;
@@ -170,6 +182,11 @@ static int tscratch_init(tscratch *t)
     t->scale = (double *)(p + col);
     t->kind = (int64_t *)(p + 2 * col);
     t->bad = (int64_t *)(p + 3 * col);
+    t->uid = (size_t *)(p + 4 * col);
+    if (sq_eval_scratch_init(&t->es, 21, TILE + SQ_MAX_VLEN) != 0) {
+        tscratch_free(t);
+        return -1;
+    }
     return 0;
 }
 
@@ -192,9 +209,11 @@ struct sq_adapt_ws {
     double *hist;
     size_t hist_cap;
     size_t *order, *pos;
+    double *slack;
+    uint8_t *fate, *touched;
     size_t order_cap;
-    uint8_t *fate;
-    size_t fate_cap;
+    sq_wynn *tables;       /* epsilon tables of the problems that use one */
+    size_t ntables, tables_cap;
 };
 
 typedef struct engine {
@@ -210,6 +229,31 @@ typedef struct engine {
 } engine;
 
 /* ---- evaluation of fresh intervals ---------------------------------------------------- */
+
+/*
+ * A callback failed on a tile: evaluate its intervals one at a time, so that
+ * only the problems whose points make it fail stop (each interval's values
+ * are the same whatever the call they come in). Failed intervals are
+ * marked in t->bad with 2.
+ */
+static void isolate_failures(engine *e, tscratch *t, size_t n, size_t ld)
+{
+    size_t rows = e->rows;
+    double x1[32], y1[32];        /* one interval's nodes: rows <= 21 */
+    for (size_t j = 0; j < n; j++) {
+        for (size_t k = 0; k < rows; k++)
+            x1[k] = t->x[k * ld + j];
+        if (sq_eval_tile(e->run->ev, rows, 1, x1, &t->uid[j], &t->es, y1) != 0) {
+            t->bad[j] = 2;
+            for (size_t k = 0; k < rows; k++)
+                t->y[k * ld + j] = 0;
+        } else {
+            t->bad[j] = 0;
+            for (size_t k = 0; k < rows; k++)
+                t->y[k * ld + j] = y1[k];
+        }
+    }
+}
 
 static void run_fresh_tile(size_t ti, int slot, void *ctx)
 {
@@ -232,25 +276,34 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         t->kind[j] = ps->map;
         t->origin[j] = ps->origin;
         t->scale[j] = ps->scale;
+        t->uid[j] = ps->def.uid;
         mapped |= ps->map != SQ_MAP_NONE;
     }
     if (mapped)
         gk->map(e->rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
 
-    if (sq_eval(e->run->ev, e->rows * ld, t->x, t->y) != 0) {
+    if (sq_eval_tile(e->run->ev, e->rows, ld, t->x, t->uid, &t->es, t->y) != 0) {
         rep->failed = 1;
-        return;
+        isolate_failures(e, t, n, ld);
     }
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
                      fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
                      t->bad};
+    int64_t failed[TILE];
+    for (size_t j = 0; rep->failed && j < n; j++)
+        failed[j] = t->bad[j];
     gk->estimate(n, ld, e->rule, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
                  e->errest, &out);
     /* Non-finite values, or an estimate that overflowed: the interval gets
      * a NaN value, and its error field the leftmost abscissa where f was
-     * not finite (or its centre). */
+     * not finite (or its centre). A failed callback: NaN value, error -1. */
     for (size_t j = 0; j < n; j++) {
         double *v = fr->f[F_VAL] + lo + j, *er = fr->f[F_ERR] + lo + j;
+        if (rep->failed && failed[j] == 2) {
+            *v = NAN;
+            *er = -1;
+            continue;
+        }
         if (!t->bad[j] && isfinite(*v) && isfinite(*er))
             continue;
         double where = NAN;
@@ -282,22 +335,15 @@ static int evaluate_fresh(engine *e)
 
     /* Callback failures, then non-finite values, in frontier order: each
      * problem reports the first of its intervals that had one. */
-    for (size_t ti = 0; ti < ntiles; ti++) {
-        if (!w->reports[ti].failed)
-            continue;
-        size_t lo = ti * TILE, hi = lo + TILE < w->fresh.n ? lo + TILE : w->fresh.n;
-        for (size_t j = lo; j < hi; j++) {
-            gstate *ps = &w->prob[w->fresh.pid[j]];
-            w->fresh.f[F_VAL][j] = NAN;
-            w->fresh.f[F_ERR][j] = NAN;
-            if (ps->status == SQ_OK)
-                ps->status = SQ_CALLBACK_ABORT;
-        }
-    }
     for (size_t j = 0; j < w->fresh.n; j++) {
         if (!isnan(w->fresh.f[F_VAL][j]))
             continue;
         gstate *ps = &w->prob[w->fresh.pid[j]];
+        if (w->fresh.f[F_ERR][j] == -1) {
+            if (ps->status == SQ_OK)
+                ps->status = SQ_CALLBACK_ABORT;
+            continue;
+        }
         if (ps->status == SQ_OK && !ps->bad_round) {
             ps->bad_round = 1;
             ps->where = w->fresh.f[F_ERR][j];
@@ -333,17 +379,23 @@ static double fld(iref r, int f)
     return r.s->f[f][r.i];
 }
 
+/* The spacing of doubles just above v >= 0 (NaN for NaN, Inf, DBL_MAX). */
+static double ulp_of(double v)
+{
+    double next;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bits++;
+    memcpy(&next, &bits, sizeof next);
+    return next - v;
+}
+
 /* Can [c - h, c + h] be bisected with every node of both halves strictly
  * inside? The outermost Gauss-Kronrod node lies 0.0043 h from the end (GK21),
  * so a half-width under a few hundred ulps would put it on the end itself. */
 static int splittable(double c, double h)
 {
-    double far = fabs(c) + h, next;
-    uint64_t bits;
-    memcpy(&bits, &far, sizeof bits);
-    bits++;                            /* the next double up (far >= 0) */
-    memcpy(&next, &bits, sizeof next);
-    return h >= 512 * (next - far) && h > 0;
+    return h >= 512 * ulp_of(fabs(c) + h) && h > 0;
 }
 
 /* What happens to an interval. */
@@ -395,28 +447,33 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
 /* Room for n entries in the decision scratch arrays. */
 static int grow_order(struct sq_adapt_ws *w, size_t n)
 {
-    if (n > w->order_cap) {
-        size_t *o = sq_alloc_array(n, sizeof *o);
-        size_t *q = sq_alloc_array(n, sizeof *q);
-        if (o == NULL || q == NULL) {
-            sq_free(o);
-            sq_free(q);
-            return -1;
-        }
-        sq_free(w->order);
-        sq_free(w->pos);
-        w->order = o;
-        w->pos = q;
-        w->order_cap = n;
+    if (n <= w->order_cap)
+        return 0;
+    size_t cap = n > 2 * w->order_cap ? n : 2 * w->order_cap;
+    size_t *o = sq_alloc_array(cap, sizeof *o);
+    size_t *q = sq_alloc_array(cap, sizeof *q);
+    double *sl = sq_alloc_array(cap, sizeof *sl);
+    uint8_t *f = sq_alloc_array(cap, sizeof *f);
+    uint8_t *t = sq_alloc_array(cap, sizeof *t);
+    if (o == NULL || q == NULL || sl == NULL || f == NULL || t == NULL) {
+        sq_free(o);
+        sq_free(q);
+        sq_free(sl);
+        sq_free(f);
+        sq_free(t);
+        return -1;
     }
-    if (n > w->fate_cap) {
-        uint8_t *f = sq_alloc_array(n, sizeof *f);
-        if (f == NULL)
-            return -1;
-        sq_free(w->fate);
-        w->fate = f;
-        w->fate_cap = n;
-    }
+    sq_free(w->order);
+    sq_free(w->pos);
+    sq_free(w->slack);
+    sq_free(w->fate);
+    sq_free(w->touched);
+    w->order = o;
+    w->pos = q;
+    w->slack = sl;
+    w->fate = f;
+    w->touched = t;
+    w->order_cap = cap;
     return 0;
 }
 
@@ -540,15 +597,10 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
 static double slack(iref x)
 {
     double c = fld(x, F_C), h = fld(x, F_H);
-    double far = fabs(c) + h, next;
-    uint64_t bits;
-    memcpy(&bits, &far, sizeof bits);
-    bits++;
-    memcpy(&next, &bits, sizeof next);
-    double slope = fld(x, F_RASC) / (h * h);
-    double mean = fld(x, F_RABS) / (2 * h);
-    return fld(x, F_RAW) / (2 * h) + 4 * (next - far) * slope
-           + 4 * DBL_EPSILON * mean;
+    double inv = 1 / h;
+    double slope = fld(x, F_RASC) * inv * inv;
+    return (fld(x, F_RAW) + 4 * DBL_EPSILON * fld(x, F_RABS)) * (0.5 * inv)
+           + 4 * ulp_of(fabs(c) + h) * slope;
 }
 
 static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
@@ -559,27 +611,51 @@ static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
         size_t i = ps->fresh_start + k;
         w->fresh.f[F_RAW][i] = w->fresh.f[F_ERR][i];
     }
+    /* Between two intervals kept from the last round nothing changed: only
+     * ends touching a fresh interval are looked at again, and only the
+     * intervals at such ends get a new bound. */
+    size_t live = ps->live_n;
+    uint8_t *touched = w->touched;
+    memset(touched, 0, n);
+    for (size_t r = 0; r < n; r++)
+        if (pos[r] >= live) {
+            touched[r] = 1;
+            if (r > 0)
+                touched[r - 1] = 1;
+            if (r + 1 < n)
+                touched[r + 1] = 1;
+        }
+    double *sl = w->slack;
+    for (size_t r = 0; r < n; r++)
+        if (touched[r]) {
+            iref x = nth(w, ps, pos[r]);
+            sl[r] = isnan(fld(x, F_VAL)) ? NAN : slack(x);
+        }
     for (size_t r = 0; r + 1 < n; r++) {
+        if (pos[r] < live && pos[r + 1] < live)
+            continue;
         iref a = nth(w, ps, pos[r]), b = nth(w, ps, pos[r + 1]);
         if (isnan(fld(a, F_VAL)) || isnan(fld(b, F_VAL)))
             continue;
         if (isnan(fld(a, F_NRE)) || isnan(fld(b, F_NLE)))
             continue;            /* a breakpoint */
         double ar = fld(a, F_C) + fld(a, F_H), bl = fld(b, F_C) - fld(b, F_H);
-        double far = fmax(fabs(ar), fabs(bl));
-        if (fabs(ar - bl) > 16 * (nextafter(far, INFINITY) - far))
+        double far = fabs(ar) > fabs(bl) ? fabs(ar) : fabs(bl);
+        if (fabs(ar - bl) > 16 * ulp_of(far))
             continue;            /* a retired interval lies between */
         a.s->f[F_NR][a.i] = fld(b, F_EL);
-        a.s->f[F_NRE][a.i] = slack(b);
+        a.s->f[F_NRE][a.i] = sl[r + 1];
         b.s->f[F_NL][b.i] = fld(a, F_ER);
-        b.s->f[F_NLE][b.i] = slack(a);
+        b.s->f[F_NLE][b.i] = sl[r];
     }
     double blind = e->rule->blind;
     for (size_t r = 0; r < n; r++) {
+        if (!touched[r])
+            continue;
         iref x = nth(w, ps, pos[r]);
         if (isnan(fld(x, F_VAL)))
             continue;
-        double own = 4 * slack(x);
+        double own = 4 * sl[r];
         double ml = fabs(fld(x, F_NL) - fld(x, F_EL));
         double mr = fabs(fld(x, F_NR) - fld(x, F_ER));
         double el = own + 4 * fld(x, F_NLE), er = own + 4 * fld(x, F_NRE);
@@ -711,12 +787,44 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
 }
 
 /* One step of QUADPACK's extrapolation. Returns 1 if the extrapolated
- * limit met its tolerance (the problem is then finished). */
-static int extrapolate(gstate *ps, const totals *t, double erlarg)
+ * limit met its tolerance (the problem is then finished), -1 if memory ran
+ * out. */
+/* The problem's epsilon table, made on first use from the first two sums.
+ * NULL if memory ran out. */
+static sq_wynn *table_of(struct sq_adapt_ws *w, gstate *ps)
+{
+    extrapolation *x = &ps->ext;
+    if (x->table >= 0)
+        return &w->tables[x->table];
+    if (w->ntables == w->tables_cap) {
+        size_t cap = w->tables_cap ? 2 * w->tables_cap : 16;
+        sq_wynn *t = sq_alloc_array(cap, sizeof *t);
+        if (t == NULL)
+            return NULL;
+        if (w->ntables > 0)
+            memcpy(t, w->tables, w->ntables * sizeof *t);
+        sq_free(w->tables);
+        w->tables = t;
+        w->tables_cap = cap;
+    }
+    x->table = (long)w->ntables++;
+    sq_wynn *tab = &w->tables[x->table];
+    sq_wynn_init(tab);
+    double r, a;
+    sq_wynn_add(tab, x->seed[0], &r, &a);
+    sq_wynn_add(tab, x->seed[1], &r, &a);
+    return tab;
+}
+
+static int extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                       double erlarg)
 {
     extrapolation *x = &ps->ext;
     double reseps, abseps;
-    sq_wynn_add(&x->table, t->area, &reseps, &abseps);
+    sq_wynn *tab = table_of(w, ps);
+    if (tab == NULL)
+        return -1;
+    sq_wynn_add(tab, t->area, &reseps, &abseps);
     /* The table's error is the spread of its last few limit estimates, a
      * gauge rather than a bound: near a logarithmic singularity their common
      * bias exceeds their spread (by 1.3 times on x^-0.9 log(1/x)), so four
@@ -754,7 +862,7 @@ static int extrapolate(gstate *ps, const totals *t, double erlarg)
             return 1;
         }
     }
-    if (x->table.n == 1)
+    if (tab->n == 1)
         x->on = 0;
     x->started = 0;
     x->small *= 0.5;
@@ -799,11 +907,14 @@ static int decide(engine *e, gstate *ps)
     if (first) {
         ps->defabs = t.resabs;
         ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
-        ps->tol_local = tol;
     }
 
     if (ps->local) {
-        /* Each interval against its share of the whole's tolerance. */
+        /* Each interval against its share of the whole's tolerance, which
+         * follows the current estimate: a first estimate that missed a
+         * narrow peak (and is near zero) would otherwise ask the impossible
+         * of every piece. An interval at its rounding floor cannot improve. */
+        ps->tol_local = tol;
         int unsplittable = 0;
         for (size_t k = 0; k < n; k++) {
             if (w->fate[k] == DROP)
@@ -812,7 +923,8 @@ static int decide(engine *e, gstate *ps)
             double share = ps->tol_local * (fld(r, F_H) / ps->half_width);
             if (fld(r, F_ERR) <= share) {
                 w->fate[k] = RETIRE;
-            } else if (splittable(fld(r, F_C), fld(r, F_H))) {
+            } else if (splittable(fld(r, F_C), fld(r, F_H))
+                       && !at_floor(fld(r, F_ERR), fld(r, F_RABS))) {
                 w->fate[k] = SPLIT;
             } else {
                 w->fate[k] = RETIRE;
@@ -874,11 +986,11 @@ static int decide(engine *e, gstate *ps)
     int large_only = 0;
     if (x->on) {
         if (first) {
-            sq_wynn_add(&x->table, t.area, &x->result, &x->abserr);
+            x->seed[0] = t.area;
+            x->result = t.area;
             x->abserr = DBL_MAX;
         } else if (ps->rounds == 2) {
-            double r, a;
-            sq_wynn_add(&x->table, t.area, &r, &a);
+            x->seed[1] = t.area;
             x->small = 0.75 * ps->half_width;
             x->ertest = tol;
         } else {
@@ -901,8 +1013,9 @@ static int decide(engine *e, gstate *ps)
                 if (x->ierro != 3 && erlarg > x->ertest) {
                     large_only = 1;
                 } else {
-                    if (extrapolate(ps, &t, erlarg))
-                        return 0;
+                    int done = extrapolate(w, ps, &t, erlarg);
+                    if (done != 0)
+                        return done < 0 ? -1 : 0;
                     if (x->stuck) {
                         finish(ps, x->stuck, &t, extra_err);
                         return 0;
@@ -916,8 +1029,9 @@ static int decide(engine *e, gstate *ps)
                 if (m == 0) {
                     /* No large interval left to refine: extrapolate now. */
                     large_only = 0;
-                    if (extrapolate(ps, &t, erlarg))
-                        return 0;
+                    int done = extrapolate(w, ps, &t, erlarg);
+                    if (done != 0)
+                        return done < 0 ? -1 : 0;
                     if (x->stuck) {
                         finish(ps, x->stuck, &t, extra_err);
                         return 0;
@@ -1070,8 +1184,10 @@ static int cmp_double(const void *p, const void *q)
  * given interior points, and append its first intervals to fresh.
  */
 static int start_problem(engine *e, gstate *ps, const sq_problem *def,
-                         uint64_t pid, const double *points, size_t npoints)
+                         uint64_t pid)
 {
+    const double *points = def->points;
+    size_t npoints = def->points != NULL ? def->npoints : 0;
     struct sq_adapt_ws *w = e->w;
     double a = def->a, b = def->b;
     ps->def = *def;
@@ -1104,18 +1220,20 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         t1 = to_t(ps, b);
     }
     ps->half_width = 0.5 * t1 - 0.5 * t0;   /* never overflows */
-    if (ivs_reserve(&w->fresh, w->fresh.n + npoints + 1 + SLACK, w->fresh.n) != 0)
+    if (ivs_reserve(&w->fresh, w->fresh.n + npoints + 2 + SLACK, w->fresh.n) != 0)
         return -1;
 
     /* Pieces in t: the ends and the mapped interior points, sorted. */
     size_t np = 0;
-    double *tp = w->hist;        /* borrowed: hist_cap >= npoints + 2 */
+    double *tp = w->hist;        /* borrowed: hist_cap >= npoints + 3 */
     tp[np++] = t0;
     for (size_t i = 0; i < npoints; i++) {
         double x = points[i];
         if (x > a && x < b)
             tp[np++] = to_t(ps, x);
     }
+    if (def->extra_point > a && def->extra_point < b)
+        tp[np++] = to_t(ps, def->extra_point);
     tp[np++] = t1;
     if (np > 2)
         qsort(tp + 1, np - 2, sizeof *tp, cmp_double);   /* interior only */
@@ -1145,7 +1263,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     ps->local = e->run->local;
     ps->ext.on = e->run->extrapolate && !ps->local;
     ps->ext.abserr = DBL_MAX;
-    sq_wynn_init(&ps->ext.table);
+    ps->ext.table = -1;
     return 0;
 }
 
@@ -1160,14 +1278,17 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     ivs_free(&w->next_live);
     ivs_free(&w->next_fresh);
     for (int i = 0; i < w->ntls; i++)
-        sq_free(w->tls[i].mem);
+        tscratch_free(&w->tls[i]);
     sq_free(w->tls);
     sq_free(w->prob);
     sq_free(w->reports);
     sq_free(w->hist);
     sq_free(w->order);
     sq_free(w->pos);
+    sq_free(w->slack);
     sq_free(w->fate);
+    sq_free(w->touched);
+    sq_free(w->tables);
     sq_free(w);
 }
 
@@ -1179,7 +1300,8 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
          + ivs_bytes(&w->next_live) + ivs_bytes(&w->next_fresh)
          + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
          + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
-         + 2 * w->order_cap * sizeof(size_t) + w->fate_cap;
+         + w->order_cap * (2 * sizeof(size_t) + sizeof(double) + 2)
+         + w->tables_cap * sizeof(sq_wynn);
 }
 
 static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
@@ -1226,6 +1348,7 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
         w->hist_cap = npoints + 2;
     }
     w->live.n = w->fresh.n = w->next_live.n = w->next_fresh.n = 0;
+    w->ntables = 0;
     return 0;
 }
 
@@ -1260,6 +1383,7 @@ static int round_once(engine *e)
         || ivs_reserve(&w->next_fresh, 2 * total + SLACK, 0) != 0)
         return -1;
     w->next_live.n = w->next_fresh.n = 0;
+    size_t finished = 0;
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &w->prob[p];
         if (!ps->active)
@@ -1271,6 +1395,7 @@ static int round_once(engine *e)
             return -1;
         if (!ps->active) {
             ps->live_n = ps->fresh_n = 0;
+            finished++;
             continue;
         }
         apply(e, ps);
@@ -1284,8 +1409,13 @@ static int round_once(engine *e)
     t = w->fresh;
     w->fresh = w->next_fresh;
     w->next_fresh = t;
-    for (size_t p = 0; p < e->nprob; p++)
+    for (size_t p = 0; p < e->nprob; p++) {
+        int was = w->prob[p].active;
         check_budgets(e, &w->prob[p]);
+        finished += was && !w->prob[p].active;
+    }
+    if (e->run->mon != NULL && e->run->count_done && finished > 0)
+        atomic_fetch_add(&e->run->mon->done, finished);
     /* Stopped problems leave the frontier: compact the fresh run. */
     size_t to = 0;
     for (size_t p = 0; p < e->nprob; p++) {
@@ -1322,8 +1452,24 @@ static void result_of(const gstate *ps, sq_result *res)
     res->detail = NULL;
 }
 
+/* Stop every active problem with `status` and its best estimate so far. */
+static void stop_all(engine *e, sq_status status)
+{
+    for (size_t p = 0; p < e->nprob; p++) {
+        gstate *ps = &e->w->prob[p];
+        if (!ps->active)
+            continue;
+        totals t = pending_totals(e->w, ps);
+        finish(ps, status, &t, 0);
+        if (ps->rounds == 0) {
+            ps->value = NAN;
+            ps->error = INFINITY;
+        }
+    }
+}
+
 void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
-              const double *points, size_t npoints, sq_result *res)
+              size_t nprob, sq_result *res)
 {
     engine e = {0};
     e.run = run;
@@ -1333,34 +1479,48 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
     e.pad = sq_eval_pads(run->ev);
     e.errest = run->errest;
     e.nthreads = run->threads > 0 ? run->threads : 1;
-    e.nprob = 1;
-    if (ws_prepare(wp, e.nprob, e.nthreads, npoints) != 0) {
-        memset(res, 0, sizeof *res);
-        res->value = NAN;
-        res->error = INFINITY;
-        res->where = NAN;
-        res->status = SQ_NOMEM;
+    e.nprob = nprob;
+    size_t maxpoints = 0;
+    for (size_t i = 0; i < nprob; i++)
+        if (p[i].points != NULL && p[i].npoints > maxpoints)
+            maxpoints = p[i].npoints;
+    if (ws_prepare(wp, nprob, e.nthreads, maxpoints + 1) != 0) {
+        for (size_t i = 0; i < nprob; i++) {
+            memset(&res[i], 0, sizeof res[i]);
+            res[i].value = NAN;
+            res[i].error = INFINITY;
+            res[i].where = NAN;
+            res[i].status = SQ_NOMEM;
+        }
         return;
     }
     e.w = *wp;
-    gstate *ps = &e.w->prob[0];
-    int nomem = start_problem(&e, ps, p, 0, points, npoints) != 0;
-    while (!nomem && e.w->fresh.n > 0)
-        nomem = round_once(&e) != 0;
-    if (nomem && ps->active) {
-        totals t = pending_totals(e.w, ps);
-        finish(ps, SQ_NOMEM, &t, 0);
-        if (ps->rounds == 0) {
-            ps->value = NAN;
-            ps->error = INFINITY;
+    int nomem = 0;
+    for (size_t i = 0; i < nprob && !nomem; i++)
+        nomem = start_problem(&e, &e.w->prob[i], &p[i], i) != 0;
+    while (!nomem && e.w->fresh.n > 0) {
+        if (run->mon != NULL && sq_monitor_poll(run->mon, run->master)) {
+            stop_all(&e, SQ_CANCELLED);
+            break;
         }
+        nomem = round_once(&e) != 0;
     }
-    if (ps->active) {
-        /* Local control ran out of intervals to split: done. */
-        totals t = pending_totals(e.w, ps);
-        ps->value = t.area;
-        ps->error = t.errsum;
-        ps->active = 0;
+    if (nomem)
+        stop_all(&e, SQ_NOMEM);
+    for (size_t i = 0; i < nprob; i++) {
+        gstate *ps = &e.w->prob[i];
+        if (ps->active) {
+            /* Local control ran out of intervals to split: done, unless
+             * the pieces, each within its share when it was retired, add
+             * up to more than the tolerance of the final estimate. */
+            totals t = pending_totals(e.w, ps);
+            ps->value = t.area;
+            ps->error = t.errsum;
+            ps->active = 0;
+            double tol = fmax(ps->def.epsabs, ps->def.epsrel * fabs(t.area));
+            if (ps->status == SQ_OK && t.errsum > tol)
+                ps->status = SQ_INACCURATE;
+        }
+        result_of(ps, &res[i]);
     }
-    result_of(ps, res);
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Integrand descriptors, the built-in kernel catalogue and evaluation. */
+/* Integrand descriptors, the built-in kernel and family catalogues, and
+ * evaluation of tiles. */
 #include <string.h>
 
 #include "internal.h"
@@ -21,6 +22,29 @@ sq_integrand sq_fn_batch(sq_batch_fn fn, void *ctx)
     if (fn != NULL) {
         f.kind = SQ_INTEGRAND_BATCH;
         f.batch = fn;
+        f.ctx = ctx;
+    }
+    return f;
+}
+
+sq_integrand sq_fn_family(const char *name, const double *params)
+{
+    sq_integrand f = {0};
+    int k = sq_family_find(name);
+    if (k >= 0) {
+        f.kind = SQ_INTEGRAND_FAMILY;
+        f.family = k;
+        f.params = params;
+    }
+    return f;
+}
+
+sq_integrand sq_fn_param(sq_param_fn fn, void *ctx)
+{
+    sq_integrand f = {0};
+    if (fn != NULL) {
+        f.kind = SQ_INTEGRAND_PARAM;
+        f.param = fn;
         f.ctx = ctx;
     }
     return f;
@@ -90,11 +114,132 @@ sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n, const double *x,
     return SQ_OK;
 }
 
-int sq_eval(const sq_evaluator *ev, size_t n, const double *x, double *y)
+/* ---- families ------------------------------------------------------------- */
+
+size_t sq_family_count(void)
 {
+    return SQF_COUNT;
+}
+
+const char *sq_family_name(size_t i)
+{
+    return i < SQF_COUNT ? sq_family_table[i].name : NULL;
+}
+
+const char *sq_family_formula(size_t i)
+{
+    return i < SQF_COUNT ? sq_family_table[i].formula : NULL;
+}
+
+size_t sq_family_nparams(size_t i)
+{
+    return i < SQF_COUNT ? sq_family_table[i].nparams : 0;
+}
+
+int sq_family_breakpoint(size_t i)
+{
+    return i < SQF_COUNT ? sq_family_table[i].breakpoint : -1;
+}
+
+int sq_family_find(const char *name)
+{
+    if (name == NULL)
+        return -1;
+    for (int k = 0; k < SQF_COUNT; k++)
+        if (strcmp(name, sq_family_table[k].name) == 0)
+            return k;
+    return -1;
+}
+
+double sq_family_twin(int family, double x, const double *p)
+{
+    if (family < 0 || family >= SQF_COUNT || p == NULL)
+        return 0.0 / 0.0;
+    return sq_family_table[family].twin(x, p);
+}
+
+sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
+                         const double *p, size_t pstride, double *y)
+{
+    if (family < 0 || family >= SQF_COUNT)
+        return SQ_BAD_INPUT;
+    size_t np = sq_family_table[family].nparams;
+    if (n > 0 && (x == NULL || y == NULL || p == NULL))
+        return SQ_BAD_INPUT;
+    if (pstride != 0 && pstride < np)
+        return SQ_BAD_INPUT;
+    const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
+    if (ops == NULL)
+        return SQ_BAD_INPUT;
+    /* Blocks of points through padded parameter columns: one row of the
+     * tile layout per block. */
+    enum { BLOCK = 256 };
+    double xt[BLOCK], yt[BLOCK], cols[SQ_FAMILY_MAX_PARAMS][BLOCK];
+    const double *pc[SQ_FAMILY_MAX_PARAMS];
+    for (size_t k = 0; k < np; k++)
+        pc[k] = cols[k];
+    for (size_t lo = 0; lo < n; lo += BLOCK) {
+        size_t m = n - lo < BLOCK ? n - lo : BLOCK;
+        size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
+        for (size_t j = 0; j < ld; j++) {
+            size_t i = lo + (j < m ? j : 0);
+            xt[j] = x[i];
+            for (size_t k = 0; k < np; k++)
+                cols[k][j] = p[i * pstride + k];
+        }
+        ops->fam[family](1, ld, xt, pc, yt);
+        memcpy(y + lo, yt, m * sizeof *y);
+    }
+    return SQ_OK;
+}
+
+/* ---- evaluation of tiles ------------------------------------------------------ */
+
+int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld)
+{
+    s->node_pid = sq_alloc_array(rows * ld, sizeof *s->node_pid);
+    s->par = sq_alloc_array(SQ_FAMILY_MAX_PARAMS * ld, sizeof *s->par);
+    s->cap = ld;
+    s->rows = rows;
+    if (s->node_pid == NULL || s->par == NULL) {
+        sq_eval_scratch_free(s);
+        return -1;
+    }
+    return 0;
+}
+
+void sq_eval_scratch_free(sq_eval_scratch *s)
+{
+    sq_free(s->node_pid);
+    sq_free(s->par);
+    memset(s, 0, sizeof *s);
+}
+
+int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
+                 const double *x, const size_t *uid, sq_eval_scratch *s,
+                 double *y)
+{
+    size_t n = rows * ld;
     if (ev->kern != NULL) {
         ev->kern(n, x, y);
         return 0;
     }
-    return ev->batch(n, x, y, ev->ctx);
+    if (ev->batch != NULL)
+        return ev->batch(n, x, y, ev->ctx);
+    if (ev->fam != NULL) {
+        /* Each interval's parameters, once per tile, as columns. */
+        const double *p[SQ_FAMILY_MAX_PARAMS];
+        for (size_t k = 0; k < ev->nparams; k++) {
+            double *col = s->par + k * s->cap;
+            for (size_t j = 0; j < ld; j++)
+                col[j] = ev->params[uid[j] * ev->pstride + k];
+            p[k] = col;
+        }
+        ev->fam(rows, ld, x, p, y);
+        return 0;
+    }
+    for (size_t k = 0; k < rows; k++)
+        for (size_t j = 0; j < ld; j++)
+            s->node_pid[k * ld + j] = uid[j];
+    return ev->param(n, x, s->node_pid, y, ev->ctx);
 }

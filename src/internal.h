@@ -7,6 +7,7 @@
 #ifndef SQ_INTERNAL_H
 #define SQ_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -31,25 +32,46 @@ const sq_isa_ops *sq_ops_for(sq_isa isa);
 
 /* ---- integrand evaluation ---------------------------------------------- */
 
-/* What the engine calls to fill y from x: a kernel or a user callback. */
+/* What the engine calls to fill y from x: a kernel, a family, or a user
+ * callback. */
 typedef struct sq_evaluator {
     const sq_isa_ops *ops;
-    sq_kern_fn *kern;          /* non-NULL for built-in kernels */
-    sq_batch_fn batch;         /* non-NULL for user callbacks */
+    sq_kern_fn *kern;          /* a built-in kernel */
+    sq_fam_fn *fam;            /* a built-in family ... */
+    const double *params;      /* ... with problem u's parameters at */
+    size_t pstride;            /* params + u * pstride (0: one shared row) */
+    size_t nparams;
+    sq_batch_fn batch;         /* a user callback */
+    sq_param_fn param;         /* a user parametric callback */
     void *ctx;
 } sq_evaluator;
 
-/*
- * Fill y[0 .. n) from x[0 .. n). For kernels n must be a multiple of the
- * vector length (the caller pads); callbacks get exactly the real points.
- * Returns 0, or the callback's nonzero return.
- */
-int sq_eval(const sq_evaluator *ev, size_t n, const double *x, double *y);
+/* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
+typedef struct sq_eval_scratch {
+    size_t *node_pid;          /* rows * ld: the problem of each node */
+    double *par;               /* SQ_FAMILY_MAX_PARAMS * ld */
+    size_t cap;                /* ld capacity */
+    size_t rows;
+} sq_eval_scratch;
 
-/* Nonzero if the evaluator needs padded arrays (a SIMD kernel). */
+int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld);
+void sq_eval_scratch_free(sq_eval_scratch *s);
+
+/*
+ * Fill y from x for a tile laid out node-major: x[k * ld + j] is node k of
+ * interval j, for k < rows and j < ld, and uid[j] is the user's index of the
+ * problem interval j belongs to. Kernels and families need ld a multiple
+ * of the vector length (the caller pads); callbacks get exactly the
+ * rows * ld points. Returns 0, or the callback's nonzero return.
+ */
+int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
+                 const double *x, const size_t *uid, sq_eval_scratch *s,
+                 double *y);
+
+/* Nonzero if the evaluator needs padded arrays (a SIMD kernel or family). */
 static inline int sq_eval_pads(const sq_evaluator *ev)
 {
-    return ev->kern != NULL;
+    return ev->kern != NULL || ev->fam != NULL;
 }
 
 /* ---- threads ----------------------------------------------------------- */
@@ -102,11 +124,34 @@ void sq_wynn_add(sq_wynn *w, double x, double *result, double *abserr);
 
 /* ---- engines ----------------------------------------------------------- */
 
-/* One integral as the engines see it: a < b finite, validated tolerances. */
+/* One integral as the engines see it: a < b (Gauss-Kronrod: either may be
+ * infinite), validated tolerances, interior points (any order; those not
+ * strictly inside are ignored; Simpson's engine takes none) and the user's
+ * index of the problem, which parametric integrands receive. */
 typedef struct sq_problem {
     double a, b;
     double epsabs, epsrel;
+    const double *points;
+    size_t npoints;
+    double extra_point;        /* one more, or NaN (a family's breakpoint) */
+    size_t uid;
 } sq_problem;
+
+/* Progress and cancellation of a call, shared by its threads. */
+typedef struct sq_monitor {
+    int (*progress)(double fraction, void *ctx);
+    void *ctx;
+    size_t total;              /* problems of the call */
+    _Atomic size_t done;       /* problems finished */
+    _Atomic int cancel;
+    double last;               /* time of the last progress call */
+} sq_monitor;
+
+/*
+ * Between rounds: on the calling thread (master), report progress if 10 ms
+ * have passed; everywhere, return nonzero if the call is cancelled.
+ */
+int sq_monitor_poll(sq_monitor *m, int master);
 
 /* Rule, control, budgets and threading shared by all problems of a call. */
 typedef struct sq_run {
@@ -118,6 +163,9 @@ typedef struct sq_run {
     size_t max_evals;
     size_t max_intervals;
     int threads;
+    sq_monitor *mon;           /* NULL: no progress, no cancellation */
+    int master;                /* this engine runs on the calling thread */
+    int count_done;            /* add finished problems to mon->done */
 } sq_run;
 
 /* Levels of Simpson's bisection never accepted (the first visit is level 0):
@@ -134,17 +182,21 @@ void sq_simpson_local(struct sq_simpson_ws **ws, const sq_run *run,
 void sq_simpson_ws_free(struct sq_simpson_ws *ws);
 size_t sq_simpson_ws_bytes(const struct sq_simpson_ws *ws);
 
-/* Gauss-Kronrod with global or local control (src/adapt.c). */
+/* Gauss-Kronrod with global or local control (src/adapt.c), for nprob
+ * problems at once. */
 struct sq_adapt_ws;
 void sq_adapt(struct sq_adapt_ws **ws, const sq_run *run, const sq_problem *p,
-              const double *points, size_t npoints, sq_result *res);
+              size_t nprob, sq_result *res);
 void sq_adapt_ws_free(struct sq_adapt_ws *ws);
 size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *ws);
 
-/* What a workspace holds: each engine's buffers. */
-struct sq_workspace {
-    struct sq_simpson_ws *simpson;
-    struct sq_adapt_ws *adapt;
-};
+/* ---- calls (src/batch.c) --------------------------------------------------- */
+
+/* NULL if the integrand and the options (limits aside) are valid, else a
+ * sentence naming the field that is not. */
+const char *sq_check_common(const sq_integrand *f, const sq_options *o);
+
+/* The more serious of two statuses. */
+sq_status sq_status_worse(sq_status a, sq_status b);
 
 #endif /* SQ_INTERNAL_H */

@@ -169,14 +169,23 @@ typedef struct scratch {
     double *x, *y;                 /* 5 rows of TILE (+ padding) nodes */
     double *mid, *vl, *vr, *el, *er;
     int64_t *fl, *fr;
+    size_t *uid;                   /* each item's problem, as the user knows it */
+    sq_eval_scratch es;
     void *mem;
 } scratch;
+
+static void scratch_free(scratch *t)
+{
+    sq_free(t->mem);
+    sq_eval_scratch_free(&t->es);
+    memset(t, 0, sizeof *t);
+}
 
 static int scratch_init(scratch *t)
 {
     size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
     size_t hs = (TILE + SLACK) * sizeof(double) + STAGGER;
-    char *p = sq_alloc(2 * xs + 7 * hs);
+    char *p = sq_alloc(2 * xs + 8 * hs);
     if (p == NULL)
         return -1;
     t->mem = p;
@@ -188,7 +197,31 @@ static int scratch_init(scratch *t)
         *cols[k] = (double *)p;
     t->fl = (int64_t *)p;
     t->fr = (int64_t *)(p + hs);
+    t->uid = (size_t *)(p + 2 * hs);
+    if (sq_eval_scratch_init(&t->es, 5, TILE + SQ_MAX_VLEN) != 0) {
+        scratch_free(t);
+        return -1;
+    }
     return 0;
+}
+
+/*
+ * A callback failed on a tile of `rows` x `ld` nodes: evaluate its n
+ * columns one at a time (each column's values do not depend on the call
+ * they come in). failed[j] is set for the columns that fail again; the
+ * others get their values in t->y.
+ */
+static void isolate_failures(const sq_evaluator *ev, scratch *t, size_t rows,
+                             size_t n, size_t ld, uint8_t *failed)
+{
+    for (size_t j = 0; j < n; j++) {
+        double x1[5], y1[5];
+        for (size_t k = 0; k < rows; k++)
+            x1[k] = t->x[k * ld + j];
+        failed[j] = sq_eval_tile(ev, rows, 1, x1, &t->uid[j], &t->es, y1) != 0;
+        for (size_t k = 0; k < rows; k++)
+            t->y[k * ld + j] = failed[j] ? 0.0 : y1[k];
+    }
 }
 
 /* ---- problems, chunks and units ---------------------------------------------- */
@@ -205,6 +238,7 @@ typedef struct pstate {
     int roundoff;
     int active;
     double epsabs, epsrel;
+    size_t uid;                    /* the user's index of the problem */
 } pstate;
 
 typedef struct chunk {
@@ -212,6 +246,7 @@ typedef struct chunk {
     double sv[8], se[8];           /* canonical partial sums */
     size_t children;
     int roundoff, nonfinite;
+    int failed;                    /* the callback failed on its points */
     double where;
 } chunk;
 
@@ -221,8 +256,6 @@ typedef struct unit {
     size_t out;                    /* where its children go in `next` */
     size_t nout;
     size_t dest;                   /* where they end up in `cur` */
-    int failed;                    /* the callback failed ... */
-    size_t fail_lo;                /* ... on the tile starting here */
 } unit;
 
 /* The buffers an integration needs, kept by a workspace between calls. */
@@ -299,9 +332,9 @@ static size_t force_splits(size_t n, const sq_simpson_visit *v)
 /*
  * Visit the halves of items [lo, hi) (within one unit): nodes, evaluation,
  * estimates, canonical sums into the chunks, children into `next` at *out.
- * Returns nonzero if the callback failed.
+ * Items whose points make the callback fail mark their chunk.
  */
-static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
+static void run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
                     size_t *out)
 {
     const sq_isa_ops *ops = e->ops;
@@ -311,8 +344,18 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     size_t ld = e->pad ? (n + ops->vlen - 1) / ops->vlen * ops->vlen : n;
 
     ops->simpson_nodes(n, ld, cur->col[C_A] + lo, cur->col[C_B] + lo, t->x);
-    if (sq_eval(e->run->ev, 4 * ld, t->x, t->y) != 0)
-        return -1;
+    for (size_t j = 0; j < ld; j++)
+        t->uid[j] = e->w->prob[cur->pid[lo + (j < n ? j : 0)]].uid;
+    if (sq_eval_tile(e->run->ev, 4, ld, t->x, t->uid, &t->es, t->y) != 0) {
+        /* Only the problems whose points fail stop; the round goes on for
+         * the others (their chunk sums are dropped with them). */
+        uint8_t failed[TILE];
+        isolate_failures(e->run->ev, t, 4, n, ld, failed);
+        size_t cj = *ci;
+        for (size_t j = 0; j < n; j++)
+            if (failed[j])
+                chunk_of(e, &cj, lo + j)->failed = 1;
+    }
 
     sq_simpson_items in = items_view(cur, lo);
     sq_simpson_visit v = {t->mid, t->vl, t->vr, t->el, t->er, t->fl, t->fr};
@@ -320,6 +363,8 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     size_t nsplit = ops->simpson_estimate(n, &in, t->y, ld, &v, &unusual);
     if (e->forced)
         nsplit = force_splits(n, &v);
+
+    size_t first = *ci;    /* the chunk holding item lo */
 
     /* Canonical sums. Fast path: the tile lies in one chunk and starts at a
      * multiple of 4 items in it, so half c of the tile is half c of the
@@ -352,13 +397,15 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     }
 
     /* Per-chunk children counts and rare events, attributed half by half
-     * only when the tile spans chunks or something unusual happened. */
-    c = chunk_of(e, ci, lo);
+     * only when the tile spans chunks or something unusual happened. The
+     * search starts again from the tile's first chunk. */
+    size_t cf = first;
+    c = chunk_of(e, &cf, lo);
     if (hi <= c->hi && !unusual) {
         c->children += nsplit;
     } else {
         for (size_t j = 0; j < n; j++) {
-            c = chunk_of(e, ci, lo + j);
+            c = chunk_of(e, &cf, lo + j);
             const int64_t fate[2] = {t->fl[j], t->fr[j]};
             for (int side = 0; side < 2; side++) {
                 c->children += fate[side] == SQ_HALF_SPLIT;
@@ -371,7 +418,6 @@ static int run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
             }
         }
     }
-    return 0;
 }
 
 static void run_unit(size_t ui, int slot, void *ctx)
@@ -383,11 +429,7 @@ static void run_unit(size_t ui, int slot, void *ctx)
     size_t out = u->out;
     for (size_t lo = u->lo; lo < u->hi; lo += TILE) {
         size_t hi = lo + TILE < u->hi ? lo + TILE : u->hi;
-        if (run_tile(e, t, lo, hi, &ci, &out) != 0) {
-            u->failed = 1;
-            u->fail_lo = lo;
-            break;
-        }
+        run_tile(e, t, lo, hi, &ci, &out);
     }
     u->nout = out - u->out;
 }
@@ -515,16 +557,11 @@ static int round_once(engine *e)
 
     /* A failed callback stops its problems as they stood at the start of
      * the round, so what other threads finished meanwhile cannot matter. */
-    for (size_t u = 0; u < e->nunits; u++) {
-        const unit *un = &w->units[u];
-        if (!un->failed)
-            continue;
-        for (size_t c = un->c0; c < un->c1; c++) {
-            pstate *ps = &w->prob[w->chunks[c].prob];
-            if (w->chunks[c].hi > un->fail_lo && ps->active) {
-                add_unfinished(ps, &w->cur);
-                stop(ps, SQ_CALLBACK_ABORT);
-            }
+    for (size_t c = 0; c < e->nchunks; c++) {
+        pstate *ps = &w->prob[w->chunks[c].prob];
+        if (w->chunks[c].failed && ps->active) {
+            add_unfinished(ps, &w->cur);
+            stop(ps, SQ_CALLBACK_ABORT);
         }
     }
 
@@ -704,12 +741,18 @@ static int visit_roots(engine *e, const sq_problem *pr)
             x[3 * ld + j] = sq_mid(m, q->b);
             x[4 * ld + j] = q->b;
         }
-        int failed = sq_eval(e->run->ev, 5 * ld, x, y) != 0;
+        for (size_t j = 0; j < ld; j++)
+            t->uid[j] = pr[lo + (j < n ? j : 0)].uid;
+        uint8_t failed[TILE];
+        memset(failed, 0, sizeof failed);
+        if (sq_eval_tile(e->run->ev, 5, ld, x, t->uid, &t->es, y) != 0)
+            isolate_failures(e->run->ev, t, 5, n, ld, failed);
         for (size_t j = 0; j < n; j++) {
             const sq_problem *q = &pr[lo + j];
             pstate *ps = &w->prob[lo + j];
             ps->rounds = 1;
-            if (failed) {
+            ps->uid = q->uid;
+            if (failed[j]) {
                 ps->sum = NAN;
                 ps->err = INFINITY;
                 stop(ps, SQ_CALLBACK_ABORT);
@@ -773,7 +816,7 @@ void sq_simpson_ws_free(struct sq_simpson_ws *w)
     for (size_t p = 0; p < w->prob_cap; p++)
         items_free(&w->prob[p].pend);
     for (int i = 0; i < w->ntls; i++)
-        sq_free(w->tls[i].mem);
+        scratch_free(&w->tls[i]);
     sq_free(w->tls);
     sq_free(w->prob);
     sq_free(w->chunks);
@@ -881,6 +924,19 @@ static void fail_nomem(sq_result *res)
     res->status = SQ_NOMEM;
 }
 
+/* Tell the monitor how many problems finished since the last call. */
+static void report_finished(engine *e, size_t *active)
+{
+    if (e->run->mon == NULL || !e->run->count_done)
+        return;
+    size_t now = 0;
+    for (size_t q = 0; q < e->nprob; q++)
+        now += e->w->prob[q].active != 0;
+    if (now < *active)
+        atomic_fetch_add(&e->run->mon->done, *active - now);
+    *active = now;
+}
+
 void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
                       const sq_problem *p, size_t nprob, sq_result *res)
 {
@@ -902,7 +958,21 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
         return;
     }
     int nomem = settle(&e) != 0;
-    while (!nomem && e.w->cur.n > 0) {
+    size_t active = nprob;
+    while (!nomem) {
+        report_finished(&e, &active);
+        if (e.w->cur.n == 0)
+            break;
+        if (run->mon != NULL && sq_monitor_poll(run->mon, run->master)) {
+            for (size_t q = 0; q < e.nprob; q++) {
+                pstate *ps = &e.w->prob[q];
+                if (ps->active) {
+                    add_unfinished(ps, &e.w->cur);
+                    stop(ps, SQ_CANCELLED);
+                }
+            }
+            break;
+        }
         for (size_t q = 0; q < e.nprob; q++)
             if (e.w->prob[q].active)
                 e.w->prob[q].rounds++;

@@ -65,6 +65,9 @@ Test(kernels, every_table_is_complete)
         cr_assert_not_null(ops->compress);
         cr_assert_not_null(ops->sum8);
         cr_assert_not_null(ops->sum8_pair);
+        cr_assert_not_null(ops->fam);
+        for (int k = 0; k < SQF_COUNT; k++)
+            cr_assert_not_null(ops->fam[k], "isa %d family %d", ops->isa, k);
         cr_assert(ops->vlen >= 1 && ops->vlen <= SQ_MAX_VLEN);
     }
     cr_assert(sq_isa_supported(SQ_ISA_SCALAR));
@@ -152,6 +155,85 @@ Test(kernels, simd_kernels_match_their_scalar_twins)
             }
         }
     }
+}
+
+/* Families: every ISA against the libm twin, each point with its own
+ * parameters, through the tile layout (rows sharing an interval's
+ * parameters). Bounded by the values' own scale: cos and the Genz
+ * oscillatory family have zeros. */
+Test(kernels, families_match_their_scalar_twins)
+{
+    enum { ROWS = 3, LD = 64 };
+    static double x[ROWS * LD], y[ROWS * LD], p0[LD], p1[LD];
+    for (size_t i = 0; i < NOPS; i++) {
+        const sq_isa_ops *ops = all_ops[i];
+        if (!runnable(ops))
+            continue;
+        for (int k = 0; k < SQF_COUNT; k++) {
+            uint64_t seed = 0x51ed27f1ull + (uint64_t)k;
+            for (size_t trial = 0; trial < 32; trial++) {
+                for (size_t j = 0; j < LD; j++) {
+                    p0[j] = rng_uniform(&seed, 0.5, 20);
+                    p1[j] = rng_uniform(&seed, 0.01, 1);
+                    for (size_t r = 0; r < ROWS; r++)
+                        x[r * LD + j] = rng_uniform(&seed, -2, 3);
+                }
+                x[0] = 0.0;                 /* planck's 0/0, a kink at x = u */
+                x[1] = p1[1];
+                const double *p[2] = {p0, p1};
+                ops->fam[k](ROWS, LD, x, p, y);
+                for (size_t r = 0; r < ROWS; r++)
+                    for (size_t j = 0; j < LD; j++) {
+                        double pj[2] = {p0[j], p1[j]};
+                        double xv = x[r * LD + j];
+                        double t = sq_family_table[k].twin(xv, pj);
+                        double scale = fabs(t);
+                        if (k == SQF_GENZ_OSCILLATORY)
+                            scale = 1;
+                        cr_assert(fabs(y[r * LD + j] - t) <= 8 * DBL_EPSILON * scale
+                                                               + DBL_MIN,
+                                  "%s isa %d x=%.17g p=(%g, %g): %.17g vs %.17g",
+                                  sq_family_table[k].name, ops->isa, xv, pj[0],
+                                  pj[1], y[r * LD + j], t);
+                    }
+            }
+        }
+    }
+}
+
+/* The public family evaluator: any pstride, any length, as the twins. */
+Test(kernels, family_eval_follows_the_parameter_stride)
+{
+    double x[37], y[37], p[2 * 37];
+    for (size_t i = 0; i < 37; i++) {
+        x[i] = 0.1 * (double)i - 1;
+        p[2 * i] = 1 + 0.5 * (double)i;
+        p[2 * i + 1] = 0.02 * (double)i;
+    }
+    int g = sq_family_find("genz_gaussian");
+    cr_assert_geq(g, 0);
+    cr_assert_eq(sq_family_eval(g, SQ_ISA_AUTO, 37, x, p, 2, y), SQ_OK);
+    for (size_t i = 0; i < 37; i++) {
+        double t = sq_family_twin(g, x[i], p + 2 * i);
+        cr_assert(fabs(y[i] - t) <= 4 * DBL_EPSILON * fabs(t), "%zu", i);
+    }
+    cr_assert_eq(sq_family_eval(g, SQ_ISA_AUTO, 37, x, p, 0, y), SQ_OK);
+    for (size_t i = 0; i < 37; i++) {
+        double t = sq_family_twin(g, x[i], p);
+        cr_assert(fabs(y[i] - t) <= 4 * DBL_EPSILON * fabs(t), "%zu", i);
+    }
+    cr_assert_eq(sq_family_eval(g, SQ_ISA_AUTO, 37, x, p, 1, y), SQ_BAD_INPUT);
+    cr_assert_eq(sq_family_eval(-1, SQ_ISA_AUTO, 37, x, p, 2, y), SQ_BAD_INPUT);
+    cr_assert_eq(sq_family_eval(g, SQ_ISA_AUTO, 37, NULL, p, 2, y), SQ_BAD_INPUT);
+    cr_assert_eq(sq_family_count(), (size_t)SQF_COUNT);
+    for (size_t k = 0; k < sq_family_count(); k++) {
+        cr_assert_eq(sq_family_find(sq_family_name(k)), (int)k);
+        cr_assert_not_null(sq_family_formula(k));
+        cr_assert(sq_family_nparams(k) >= 1 && sq_family_nparams(k) <= 2);
+    }
+    cr_assert_eq(sq_family_breakpoint(sq_family_find("genz_continuous")), 1);
+    cr_assert_eq(sq_family_breakpoint(sq_family_find("planck")), -1);
+    cr_assert_null(sq_family_name(sq_family_count()));
 }
 
 Test(kernels, special_values_agree_with_the_twins)

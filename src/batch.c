@@ -1,0 +1,585 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Many integrals in one call; a single integral is a batch of one.
+ *
+ * Problems stream through in groups of consecutive problems. A group is
+ * one frontier: its problems' intervals share tiles and kernel calls. With
+ * one group the engine spreads each round over the threads; with several,
+ * threads take whole groups (each with its own engine workspace, "slot"),
+ * so they rarely meet and memory beyond the results is a few groups'
+ * frontiers, whatever the number of problems.
+ *
+ * A problem's arithmetic never involves another problem: its nodes, its
+ * estimates and its decisions are its own, and a tile's values do not
+ * depend on the other intervals of the tile. So the grouping, the order and
+ * the thread count change no bit of any result.
+ *
+ * Per problem, before the engines see it: validation (a bad problem gets
+ * SQ_BAD_INPUT alone), a == b (zero), a > b (the reversed range, negated),
+ * and the breakpoints: the rows of the batch or the options' points, plus a
+ * family's own breakpoint parameter. Simpson's engine takes no breakpoints:
+ * there each piece is a problem of its own, held to its share of epsabs,
+ * and the pieces are summed in order.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "internal.h"
+
+enum {
+    GROUP_MAX = 256,     /* problems per group */
+    GROUP_MIN = 32,      /* ... unless the batch is smaller */
+    GROUPS_PER_THREAD = 4
+};
+
+/* One thread's buffers: its engines' workspaces and a group's problems. */
+typedef struct sq_slot {
+    struct sq_simpson_ws *simpson;
+    struct sq_adapt_ws *adapt;
+    sq_problem *probs;       /* the group's engine problems */
+    sq_result *parts;        /* their results */
+    size_t *owner;           /* engine problem -> problem of the batch */
+    size_t cap;
+    double *cuts;            /* one problem's piece ends (Simpson) */
+    size_t cuts_cap;
+} sq_slot;
+
+struct sq_workspace {
+    sq_slot *slots;
+    int nslots;
+};
+
+sq_workspace *sq_workspace_new(void)
+{
+    sq_workspace *ws = sq_alloc(sizeof *ws);
+    if (ws != NULL)
+        memset(ws, 0, sizeof *ws);
+    return ws;
+}
+
+static void slot_free(sq_slot *s)
+{
+    sq_simpson_ws_free(s->simpson);
+    sq_adapt_ws_free(s->adapt);
+    sq_free(s->probs);
+    sq_free(s->parts);
+    sq_free(s->owner);
+    sq_free(s->cuts);
+    memset(s, 0, sizeof *s);
+}
+
+static void workspace_clear(sq_workspace *ws)
+{
+    for (int i = 0; i < ws->nslots; i++)
+        slot_free(&ws->slots[i]);
+    sq_free(ws->slots);
+    ws->slots = NULL;
+    ws->nslots = 0;
+}
+
+void sq_workspace_free(sq_workspace *ws)
+{
+    if (ws == NULL)
+        return;
+    workspace_clear(ws);
+    sq_free(ws);
+}
+
+size_t sq_workspace_bytes(const sq_workspace *ws)
+{
+    if (ws == NULL)
+        return 0;
+    size_t bytes = sizeof *ws + (size_t)ws->nslots * sizeof(sq_slot);
+    for (int i = 0; i < ws->nslots; i++) {
+        const sq_slot *s = &ws->slots[i];
+        bytes += sq_simpson_ws_bytes(s->simpson) + sq_adapt_ws_bytes(s->adapt)
+               + s->cap * (sizeof(sq_problem) + sizeof(sq_result) + sizeof(size_t))
+               + s->cuts_cap * sizeof(double);
+    }
+    return bytes;
+}
+
+static int workspace_slots(sq_workspace *ws, int n)
+{
+    if (n <= ws->nslots)
+        return 0;
+    sq_slot *s = sq_alloc_array((size_t)n, sizeof *s);
+    if (s == NULL)
+        return -1;
+    memset(s, 0, (size_t)n * sizeof *s);
+    if (ws->nslots > 0)
+        memcpy(s, ws->slots, (size_t)ws->nslots * sizeof *s);
+    sq_free(ws->slots);
+    ws->slots = s;
+    ws->nslots = n;
+    return 0;
+}
+
+static int slot_reserve(sq_slot *s, size_t nprob, size_t ncuts)
+{
+    if (nprob > s->cap) {
+        sq_problem *p = sq_alloc_array(nprob, sizeof *p);
+        sq_result *r = sq_alloc_array(nprob, sizeof *r);
+        size_t *o = sq_alloc_array(nprob, sizeof *o);
+        if (p == NULL || r == NULL || o == NULL) {
+            sq_free(p);
+            sq_free(r);
+            sq_free(o);
+            return -1;
+        }
+        sq_free(s->probs);
+        sq_free(s->parts);
+        sq_free(s->owner);
+        s->probs = p;
+        s->parts = r;
+        s->owner = o;
+        s->cap = nprob;
+    }
+    if (ncuts > s->cuts_cap) {
+        double *c = sq_alloc_array(ncuts, sizeof *c);
+        if (c == NULL)
+            return -1;
+        sq_free(s->cuts);
+        s->cuts = c;
+        s->cuts_cap = ncuts;
+    }
+    return 0;
+}
+
+/* ---- progress ------------------------------------------------------------------ */
+
+static double seconds(void)
+{
+    struct timespec t;
+    timespec_get(&t, TIME_UTC);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static void report(sq_monitor *m, double fraction)
+{
+    if (m->progress != NULL && m->progress(fraction, m->ctx) != 0)
+        atomic_store(&m->cancel, 1);
+}
+
+int sq_monitor_poll(sq_monitor *m, int master)
+{
+    if (master && m->progress != NULL) {
+        double t = seconds();
+        if (t - m->last >= 0.01) {
+            m->last = t;
+            size_t done = atomic_load(&m->done);
+            report(m, m->total ? (double)done / (double)m->total : 0.0);
+        }
+    }
+    return atomic_load_explicit(&m->cancel, memory_order_relaxed);
+}
+
+/* ---- validation ---------------------------------------------------------------- */
+
+static int valid_tolerance(double t)
+{
+    return isfinite(t) && t >= 0;
+}
+
+/* NULL if the integrand and options are valid, else which one is not. */
+const char *sq_check_common(const sq_integrand *f, const sq_options *o)
+{
+    if (f == NULL || f->kind == SQ_INTEGRAND_INVALID)
+        return "integrand: NULL or invalid (unknown kernel or family name?)";
+    switch (f->kind) {
+    case SQ_INTEGRAND_KERNEL:
+        if (f->kernel < 0 || f->kernel >= SQK_COUNT)
+            return "integrand: kernel index out of range";
+        break;
+    case SQ_INTEGRAND_BATCH:
+        if (f->batch == NULL)
+            return "integrand: NULL callback";
+        break;
+    case SQ_INTEGRAND_FAMILY:
+        if (f->family < 0 || f->family >= SQF_COUNT)
+            return "integrand: family index out of range";
+        break;
+    case SQ_INTEGRAND_PARAM:
+        if (f->param == NULL)
+            return "integrand: NULL callback";
+        break;
+    default:
+        return "integrand: unknown kind";
+    }
+    if (!valid_tolerance(o->epsabs))
+        return "epsabs: must be finite and >= 0";
+    if (!valid_tolerance(o->epsrel))
+        return "epsrel: must be finite and >= 0";
+    if (o->max_evals == 0)
+        return "max_evals: must be > 0";
+    if (o->max_intervals == 0)
+        return "max_intervals: must be > 0";
+    if (o->threads < 0)
+        return "threads: must be >= 0";
+    if ((unsigned)o->isa >= SQ_ISA_COUNT)
+        return "isa: unknown";
+    if (sq_isa_resolve(o->isa) == SQ_ISA_COUNT)
+        return "isa: not supported by this CPU";
+    if ((unsigned)o->rule > SQ_RULE_GK21)
+        return "rule: unknown";
+    if ((unsigned)o->control > SQ_CONTROL_GLOBAL)
+        return "control: unknown";
+    if ((unsigned)o->errest > SQ_ERREST_RAW)
+        return "errest: unknown";
+    if (o->rule == SQ_RULE_SIMPSON && o->control == SQ_CONTROL_GLOBAL)
+        return "control: Simpson's rule runs with local control only";
+    if (o->npoints > 0 && o->points == NULL)
+        return "points: NULL with npoints > 0";
+    return NULL;
+}
+
+static const char *check_batch(const sq_integrand *f, const sq_batch *b,
+                               const sq_options *o)
+{
+    if (b->n > 0 && (b->a == NULL || b->b == NULL))
+        return "batch: a or b is NULL";
+    if (b->params != NULL && f->kind == SQ_INTEGRAND_FAMILY
+        && b->nparams < sq_family_table[f->family].nparams)
+        return "batch: nparams is below the family's parameter count";
+    if (f->kind == SQ_INTEGRAND_FAMILY && b->params == NULL && f->params == NULL)
+        return "params: the family needs parameters (batch rows or the "
+               "integrand's own)";
+    if (b->npoints > 0 && b->points == NULL)
+        return "batch: points is NULL with npoints > 0";
+    if (b->epsabs == NULL && b->epsrel == NULL && o->epsabs == 0
+        && o->epsrel == 0)
+        return "epsabs, epsrel: both zero";
+    return NULL;
+}
+
+/* ---- one call ---------------------------------------------------------------------- */
+
+typedef struct call {
+    const sq_batch *b;
+    const sq_options *o;
+    const sq_evaluator *ev;
+    sq_run run;              /* threads and master set per group */
+    sq_result *res;
+    sq_workspace *ws;
+    sq_monitor mon;
+    size_t group;            /* problems per group */
+    int threads;
+    int family_bp;           /* the family's breakpoint parameter, or -1 */
+    int simpson;
+} call;
+
+static void result_reset(sq_result *res, sq_status status, const char *detail)
+{
+    memset(res, 0, sizeof *res);
+    res->value = status == SQ_OK ? 0.0 : NAN;
+    res->error = status == SQ_OK ? 0.0 : INFINITY;
+    res->where = NAN;
+    res->status = status;
+    res->detail = detail;
+}
+
+/* The more serious of two statuses. */
+sq_status sq_status_worse(sq_status a, sq_status b)
+{
+    static const int rank[SQ_STATUS_COUNT] = {
+        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1,
+        [SQ_MAX_INTERVALS] = 2, [SQ_MAX_EVALS] = 3, [SQ_DIVERGENT] = 4,
+        [SQ_NONFINITE] = 5, [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7,
+        [SQ_NOMEM] = 8, [SQ_BAD_INPUT] = 9,
+    };
+    return rank[b] > rank[a] ? b : a;
+}
+
+/* Problem i as an engine sees it (returns SQ_STATUS_COUNT), or the status
+ * of a problem that needs no engine. */
+static sq_status prepare(const call *c, size_t i, sq_problem *q, int *reversed,
+                         const char **detail)
+{
+    const sq_batch *b = c->b;
+    double lo = b->a[i], hi = b->b[i];
+    double ea = b->epsabs ? b->epsabs[i] : c->o->epsabs;
+    double er = b->epsrel ? b->epsrel[i] : c->o->epsrel;
+    *detail = NULL;
+    if (isnan(lo) || isnan(hi)) {
+        *detail = isnan(lo) ? "a: NaN" : "b: NaN";
+        return SQ_BAD_INPUT;
+    }
+    if (!valid_tolerance(ea)) {
+        *detail = "epsabs: must be finite and >= 0";
+        return SQ_BAD_INPUT;
+    }
+    if (!valid_tolerance(er)) {
+        *detail = "epsrel: must be finite and >= 0";
+        return SQ_BAD_INPUT;
+    }
+    if (ea == 0 && er == 0) {
+        *detail = "epsabs, epsrel: both zero";
+        return SQ_BAD_INPUT;
+    }
+    if (c->simpson && (isinf(lo) || isinf(hi)) && lo != hi) {
+        *detail = "a, b: Simpson's rule evaluates the end points and cannot "
+                  "integrate over an infinite range; use a Gauss-Kronrod rule";
+        return SQ_BAD_INPUT;
+    }
+    if (lo == hi)
+        return SQ_OK;
+    *reversed = lo > hi;
+    q->a = *reversed ? hi : lo;
+    q->b = *reversed ? lo : hi;
+    q->epsabs = ea;
+    q->epsrel = er;
+    if (b->points != NULL) {
+        q->points = b->points + i * b->npoints;
+        q->npoints = b->npoints;
+    } else {
+        q->points = c->o->points;
+        q->npoints = c->o->npoints;
+    }
+    q->extra_point = NAN;
+    if (c->family_bp >= 0) {
+        const double *row = c->ev->params + i * c->ev->pstride;
+        q->extra_point = row[c->family_bp];
+    }
+    q->uid = i;
+    return SQ_STATUS_COUNT;
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+    double x = *(const double *)p, y = *(const double *)q;
+    return (x > y) - (x < y);
+}
+
+/*
+ * Simpson's pieces of q: the ends and the interior points, sorted, in
+ * s->cuts; returns their number.
+ */
+static size_t simpson_cuts(sq_slot *s, const sq_problem *q)
+{
+    size_t np = 0;
+    s->cuts[np++] = q->a;
+    for (size_t k = 0; q->points != NULL && k < q->npoints; k++)
+        if (q->points[k] > q->a && q->points[k] < q->b)
+            s->cuts[np++] = q->points[k];
+    if (q->extra_point > q->a && q->extra_point < q->b)
+        s->cuts[np++] = q->extra_point;
+    s->cuts[np++] = q->b;
+    if (np > 2)
+        qsort(s->cuts + 1, np - 2, sizeof *s->cuts, cmp_double);
+    return np;
+}
+
+/* Problems [lo, hi) of the batch on slot s with `threads` threads. */
+static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
+                      int master)
+{
+    size_t maxpts = c->b->points != NULL ? c->b->npoints : c->o->npoints;
+    size_t per = c->simpson ? maxpts + 2 : 1;     /* engine problems each */
+    size_t finished = 0;
+    if (slot_reserve(s, (hi - lo) * per, maxpts + 3) != 0) {
+        for (size_t i = lo; i < hi; i++)
+            result_reset(&c->res[i], SQ_NOMEM, NULL);
+        atomic_fetch_add(&c->mon.done, hi - lo);
+        return;
+    }
+    /* Engine problems, and the batch problem each belongs to. */
+    size_t n = 0;
+    uint8_t reversed[GROUP_MAX];
+    for (size_t i = lo; i < hi; i++) {
+        sq_problem q;
+        int rev = 0;
+        const char *detail;
+        sq_status st = prepare(c, i, &q, &rev, &detail);
+        reversed[i - lo] = (uint8_t)rev;
+        if (st != SQ_STATUS_COUNT) {
+            result_reset(&c->res[i], st, detail);
+            finished++;
+            continue;
+        }
+        if (!c->simpson) {
+            s->owner[n] = i;
+            s->probs[n++] = q;
+            continue;
+        }
+        size_t np = simpson_cuts(s, &q);
+        double half = 0.5 * q.b - 0.5 * q.a;
+        for (size_t k = 0; k + 1 < np; k++) {
+            if (!(s->cuts[k + 1] > s->cuts[k]))
+                continue;                 /* a repeated point */
+            double share = (0.5 * s->cuts[k + 1] - 0.5 * s->cuts[k]) / half;
+            sq_problem piece = q;
+            piece.a = s->cuts[k];
+            piece.b = s->cuts[k + 1];
+            piece.epsabs = q.epsabs * share;
+            piece.points = NULL;
+            piece.npoints = 0;
+            piece.extra_point = NAN;
+            s->owner[n] = i;
+            s->probs[n++] = piece;
+        }
+    }
+    if (finished > 0)
+        atomic_fetch_add(&c->mon.done, finished);
+
+    sq_run run = c->run;
+    run.threads = threads;
+    run.master = master;
+    if (n > 0) {
+        if (c->simpson) {
+            /* Pieces are not problems: count them done as a group. */
+            run.count_done = 0;
+            sq_simpson_local(&s->simpson, &run, s->probs, n, s->parts);
+            atomic_fetch_add(&c->mon.done, hi - lo - finished);
+        } else {
+            sq_adapt(&s->adapt, &run, s->probs, n, s->parts);
+        }
+    }
+
+    /* Results: a problem's pieces, in order, summed. */
+    for (size_t k = 0; k < n;) {
+        size_t i = s->owner[k];
+        sq_result *r = &c->res[i];
+        if (!c->simpson) {
+            *r = s->parts[k++];
+        } else {
+            result_reset(r, SQ_OK, NULL);
+            double vc = 0, ec = 0;
+            for (; k < n && s->owner[k] == i; k++) {
+                const sq_result *p = &s->parts[k];
+                sq_sum_add(&r->value, &vc, p->value);
+                sq_sum_add(&r->error, &ec, p->error);
+                r->evals += p->evals;
+                r->intervals += p->intervals;
+                r->rounds = p->rounds > r->rounds ? p->rounds : r->rounds;
+                if (p->status == SQ_NONFINITE && r->status != SQ_NONFINITE)
+                    r->where = p->where;
+                r->status = sq_status_worse(r->status, p->status);
+            }
+            r->value += vc;
+            r->error += ec;
+        }
+        if (reversed[i - lo])
+            r->value = -r->value;
+    }
+}
+
+static void group_body(size_t g, int slot, void *ctx)
+{
+    call *c = ctx;
+    size_t lo = g * c->group;
+    size_t hi = lo + c->group < c->b->n ? lo + c->group : c->b->n;
+    run_group(c, &c->ws->slots[slot], lo, hi, 1, slot == 0);
+}
+
+/* The evaluator of f: a kernel or family at the options' ISA, or a
+ * callback. Family parameters come from the batch rows when given. */
+static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
+                              const sq_options *o)
+{
+    sq_evaluator ev;
+    memset(&ev, 0, sizeof ev);
+    ev.ops = sq_ops_for(sq_isa_resolve(o->isa));
+    switch (f->kind) {
+    case SQ_INTEGRAND_KERNEL:
+        ev.kern = ev.ops->kern[f->kernel];
+        break;
+    case SQ_INTEGRAND_FAMILY:
+        ev.fam = ev.ops->fam[f->family];
+        ev.nparams = sq_family_table[f->family].nparams;
+        ev.params = b->params != NULL ? b->params : f->params;
+        ev.pstride = b->params != NULL ? b->nparams : 0;
+        break;
+    case SQ_INTEGRAND_PARAM:
+        ev.param = f->param;
+        ev.ctx = f->ctx;
+        break;
+    default:
+        ev.batch = f->batch;
+        ev.ctx = f->ctx;
+        break;
+    }
+    return ev;
+}
+
+sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
+                             const sq_batch *batch, const sq_options *opt,
+                             sq_result *results)
+{
+    if (batch == NULL || (results == NULL && batch->n > 0))
+        return SQ_BAD_INPUT;
+    sq_options defaults;
+    if (opt == NULL) {
+        sq_options_init(&defaults);
+        opt = &defaults;
+    }
+    const char *bad = sq_check_common(f, opt);
+    if (bad == NULL)
+        bad = check_batch(f, batch, opt);
+    if (bad != NULL) {
+        for (size_t i = 0; i < batch->n; i++)
+            result_reset(&results[i], SQ_BAD_INPUT, bad);
+        return SQ_BAD_INPUT;
+    }
+
+    sq_evaluator ev = evaluator(f, batch, opt);
+    call c;
+    memset(&c, 0, sizeof c);
+    c.b = batch;
+    c.o = opt;
+    c.ev = &ev;
+    c.res = results;
+    c.simpson = opt->rule == SQ_RULE_SIMPSON;
+    c.family_bp = f->kind == SQ_INTEGRAND_FAMILY
+                      ? sq_family_table[f->family].breakpoint : -1;
+    c.threads = sq_threads_for(opt->threads);
+    c.run.ev = &ev;
+    c.run.rule = opt->rule == SQ_RULE_GK15 ? &sq_gk15 : &sq_gk21;
+    c.run.errest = opt->errest == SQ_ERREST_RAW ? SQ_GK_ERROR_RAW
+                                                : SQ_GK_ERROR_QUADPACK;
+    c.run.local = opt->control == SQ_CONTROL_LOCAL;
+    c.run.extrapolate = opt->extrapolate != 0;
+    c.run.max_evals = opt->max_evals;
+    c.run.max_intervals = opt->max_intervals;
+    c.run.mon = &c.mon;
+    c.run.count_done = 1;
+    c.mon.progress = opt->progress;
+    c.mon.ctx = opt->progress_ctx;
+    c.mon.total = batch->n;
+    atomic_init(&c.mon.done, 0);
+    atomic_init(&c.mon.cancel, 0);
+    c.mon.last = seconds();
+    report(&c.mon, 0.0);
+
+    /* Groups: a few per thread for balance, each big enough to fill tiles. */
+    size_t n = batch->n;
+    size_t per_thread = (n + (size_t)c.threads * GROUPS_PER_THREAD - 1)
+                        / ((size_t)c.threads * GROUPS_PER_THREAD);
+    size_t g = per_thread < GROUP_MAX ? per_thread : GROUP_MAX;
+    size_t gmin = n < GROUP_MIN ? n : GROUP_MIN;
+    c.group = g > gmin ? g : gmin;
+    size_t ngroups = c.group ? (n + c.group - 1) / c.group : 0;
+
+    sq_workspace local = {0};
+    c.ws = ws != NULL ? ws : &local;
+    int slots = ngroups > 1 ? c.threads : 1;
+    if (workspace_slots(c.ws, slots) != 0) {
+        for (size_t i = 0; i < n; i++)
+            result_reset(&results[i], SQ_NOMEM, NULL);
+        workspace_clear(&local);
+        return n > 0 ? SQ_NOMEM : SQ_OK;
+    }
+    if (ngroups == 1)
+        run_group(&c, &c.ws->slots[0], 0, n, c.threads, 1);
+    else if (ngroups > 1)
+        sq_parallel_for(ngroups, c.threads, group_body, &c);
+    workspace_clear(&local);
+
+    if (!atomic_load(&c.mon.cancel))
+        report(&c.mon, 1.0);
+    sq_status worst = SQ_OK;
+    for (size_t i = 0; i < n; i++)
+        worst = sq_status_worse(worst, results[i].status);
+    return worst;
+}
