@@ -5,7 +5,8 @@
  * max in brackets); comparisons are ratios within the run, since machines are
  * shared and noisy.
  *
- *   simdquad-bench [kernels|engine|all] [--repeats N] [--threads N]
+ *   simdquad-bench [kernels|engine|batch|all] [--repeats N] [--threads N]
+ *                  [--problems N]
  *
  * kernels: evaluations per second of every built-in kernel, through its
  *          scalar libm twin and through simdquad's kernel at each ISA this
@@ -13,12 +14,16 @@
  * engine:  engine efficiency, the time the raw kernel needs for the same
  *          number of evaluations divided by the time of the integration, and
  *          the speed-up from one thread to all.
+ * batch:   one sq_integrate_batch call of many Genz Gaussian problems
+ *          (10^6 by default; --problems 1e7 for the large run): integrals
+ *          per second, statuses, workspace and peak memory.
  */
 #include <math.h>
 #include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "bench_util.h"
 #include "simdquad.h"
@@ -237,22 +242,103 @@ static void bench_engine(int threads)
     printf("\n");
 }
 
+/* ---- one large batch -------------------------------------------------------------- */
+
+static double peak_mib(void)
+{
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return (double)u.ru_maxrss / 1024;    /* Linux reports KiB */
+}
+
+static void bench_batch(size_t n, int threads)
+{
+    printf("## One batch of %zu problems\n\n", n);
+    double before = peak_mib();
+    double *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    double *p = malloc(2 * n * sizeof *p);
+    sq_result *r = malloc(n * sizeof *r);
+    if (a == NULL || b == NULL || p == NULL || r == NULL) {
+        printf("out of memory for the inputs and results\n\n");
+        free(a);
+        free(b);
+        free(p);
+        free(r);
+        return;
+    }
+    unsigned long long seed = 7;
+    for (size_t i = 0; i < n; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        double u1 = (double)(seed >> 11) * 0x1p-53;
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        double u2 = (double)(seed >> 11) * 0x1p-53;
+        a[i] = 0;
+        b[i] = 1;
+        p[2 * i] = 2 + 10 * u1;
+        p[2 * i + 1] = u2;
+    }
+    /* Touch the results so that their pages count before the call (with a
+     * pattern: zeros could become a calloc that touches nothing). */
+    memset(r, 0xA5, n * sizeof *r);
+    double inputs = peak_mib();
+    sq_integrand f = sq_fn_family("genz_gaussian", NULL);
+    sq_batch bt = {.n = n, .a = a, .b = b, .params = p, .nparams = 2};
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = threads;
+    sq_workspace *ws = sq_workspace_new();
+    double t = bench_now();
+    sq_status worst = sq_integrate_batch(ws, &f, &bt, &o, r);
+    t = bench_now() - t;
+    size_t counts[SQ_STATUS_COUNT] = {0}, evals = 0, statuses = 0;
+    for (size_t i = 0; i < n; i++) {
+        if ((unsigned)r[i].status < SQ_STATUS_COUNT) {
+            counts[r[i].status]++;
+            statuses++;
+        }
+        evals += r[i].evals;
+    }
+    double peak = peak_mib();
+    printf("| | |\n|---|---|\n");
+    printf("| integrand | genz_gaussian, a in [2, 12], u in [0, 1], on [0, 1] |\n");
+    printf("| threads | %d |\n", threads);
+    printf("| time | %.2f s |\n", t);
+    printf("| integrals per second | %.3g |\n", (double)n / t);
+    printf("| evaluations per integral | %.1f |\n", (double)evals / (double)n);
+    printf("| statuses written | %zu of %zu (worst: %s; ok %zu) |\n", statuses, n,
+           sq_status_name(worst), counts[SQ_OK]);
+    printf("| inputs and results (%zu + %zu bytes per problem) | %.0f MiB |\n",
+           4 * sizeof(double), sizeof(sq_result), inputs - before);
+    printf("| workspace after the call | %.2f MiB |\n",
+           (double)sq_workspace_bytes(ws) / (1 << 20));
+    printf("| peak resident memory of the process | %.0f MiB (%.0f MiB above "
+           "inputs and results) |\n\n", peak, peak - inputs);
+    sq_workspace_free(ws);
+    free(a);
+    free(b);
+    free(p);
+    free(r);
+}
+
 /* ---- main -------------------------------------------------------------------- */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-bench [kernels|engine|all] [--repeats N] "
-                    "[--threads N]\n");
+    fprintf(stderr, "usage: simdquad-bench [kernels|engine|batch|all] "
+                    "[--repeats N] [--threads N] [--problems N]\n");
 }
 
 int main(int argc, char **argv)
 {
     const char *mode = "all";
+    size_t problems = 1000000;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
             repeats = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
             max_threads = atoi(argv[++i]);
+        } else if (strcmp(argv[i], "--problems") == 0 && i + 1 < argc) {
+            problems = (size_t)atof(argv[++i]);
         } else if (argv[i][0] != '-') {
             mode = argv[i];
         } else {
@@ -266,7 +352,8 @@ int main(int argc, char **argv)
     }
     int threads = max_threads > 0 ? max_threads : omp_get_max_threads();
     int all = strcmp(mode, "all") == 0;
-    if (!all && strcmp(mode, "kernels") != 0 && strcmp(mode, "engine") != 0) {
+    if (!all && strcmp(mode, "kernels") != 0 && strcmp(mode, "engine") != 0
+        && strcmp(mode, "batch") != 0) {
         usage();
         return 2;
     }
@@ -275,5 +362,7 @@ int main(int argc, char **argv)
         bench_kernels(threads);
     if (all || strcmp(mode, "engine") == 0)
         bench_engine(threads);
+    if (all || strcmp(mode, "batch") == 0)
+        bench_batch(problems, threads);
     return 0;
 }

@@ -7,7 +7,10 @@
  * function GSL gets (wrapped in a batch loop), and the same text compiled
  * for four doubles with SLEEF (tests/battery_fns.h). Then medians.
  *
- *   simdquad-peers [--epsrel E] [--repeats N] [--threads N] [--heavy-only]
+ *   simdquad-peers [all|battery|heavy|batch] [--epsrel E] [--repeats N]
+ *                  [--threads N] [--problems N]
+ *
+ * batch: many Genz integrals at once against GSL loops (bench/genz_batch.c).
  *
  * Timing: each side runs the integral often enough to take about a
  * millisecond; GSL and simdquad alternate, and the speed-up is the median
@@ -18,6 +21,7 @@
 #include <gsl/gsl_integration.h>
 #include <gsl/gsl_version.h>
 #include <math.h>
+#include <omp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +29,7 @@
 #include "battery.h"
 #include "battery_simd.h"
 #include "bench_util.h"
+#include "genz_batch.h"
 #include "simdquad.h"
 
 enum { GSL_LIMIT = 100000 };
@@ -264,10 +269,18 @@ static void summary(const char *what, row *rows, size_t n, int simd)
     free(sv);
 }
 
+static void usage(void)
+{
+    fprintf(stderr, "usage: simdquad-peers [all|battery|heavy|batch] [--epsrel E] "
+                    "[--repeats N] [--threads N] [--problems N]\n");
+}
+
 int main(int argc, char **argv)
 {
     double epsrel = 1e-10;
-    int threads = 1, heavy_only = 0;
+    int threads = 0;
+    size_t problems = 100000;
+    const char *mode = "all";
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--epsrel") == 0 && i + 1 < argc) {
             epsrel = atof(argv[++i]);
@@ -275,18 +288,26 @@ int main(int argc, char **argv)
             repeats = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--threads") == 0 && i + 1 < argc) {
             threads = atoi(argv[++i]);
-        } else if (strcmp(argv[i], "--heavy-only") == 0) {
-            heavy_only = 1;
+        } else if (strcmp(argv[i], "--problems") == 0 && i + 1 < argc) {
+            problems = (size_t)atof(argv[++i]);
+        } else if (argv[i][0] != '-') {
+            mode = argv[i];
         } else {
-            fprintf(stderr, "usage: simdquad-peers [--epsrel E] [--repeats N] "
-                            "[--threads N] [--heavy-only]\n");
+            usage();
             return 2;
         }
     }
-    if (!(epsrel > 0) || repeats < 1 || threads < 1) {
-        fprintf(stderr, "simdquad-peers: bad argument\n");
+    int all = strcmp(mode, "all") == 0;
+    int battery_on = all || strcmp(mode, "battery") == 0;
+    int heavy_on = all || battery_on || strcmp(mode, "heavy") == 0;
+    int batch_on = all || strcmp(mode, "batch") == 0;
+    if (!(epsrel > 0) || repeats < 1 || threads < 0 || problems < 6
+        || !(battery_on || heavy_on || batch_on)) {
+        usage();
         return 2;
     }
+    if (threads == 0)
+        threads = omp_get_max_threads();
     gsl_set_error_handler_off();
     gsl_integration_workspace *w = gsl_integration_workspace_alloc(GSL_LIMIT);
     sq_workspace *ws = sq_workspace_new();
@@ -297,7 +318,12 @@ int main(int argc, char **argv)
     }
     int simd = battery_simd_available();
 
-    bench_header(stdout, "simdquad against GSL's QUADPACK", 1);
+    bench_header(stdout, "simdquad against GSL's QUADPACK", threads);
+    if (batch_on)
+        bench_genz_batch(problems, threads, repeats < 3 ? repeats : 3);
+    if (!heavy_on)
+        goto done;
+    printf("## Single integrals\n\n");
     printf("GSL %s: qags, qagp with the problem's breakpoints, qagi/qagiu/qagil "
            "on infinite ranges, workspace limit %d. simdquad: default rule "
            "(Gauss-Kronrod 10/21, global control), one thread, a reused "
@@ -310,8 +336,8 @@ int main(int argc, char **argv)
            simd ? "" : ", not run: this CPU has no AVX2");
 
     size_t n = 0;
-    if (!heavy_only) {
-        printf("## The battery\n\n");
+    if (battery_on) {
+        printf("### The battery\n\n");
         table_head(1);
         for (size_t i = 0; i < battery_count; i++) {
             if (battery[i].flags & BATTERY_TRAP)
@@ -321,7 +347,7 @@ int main(int argc, char **argv)
         printf("\n");
         summary("Battery", rows, n, simd);
     }
-    printf("## Larger jobs\n\n");
+    printf("### Larger jobs\n\n");
     table_head(threads);
     row *heavy = rows + n;
     for (size_t i = 0; i < battery_heavy_count; i++)
@@ -336,6 +362,7 @@ int main(int argc, char **argv)
             rows[m++] = rows[i];
     summary("Problems where GSL needs >= 10^4 evaluations", rows, m, simd);
 
+done:
     free(rows);
     sq_workspace_free(ws);
     gsl_integration_workspace_free(w);
