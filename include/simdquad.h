@@ -157,8 +157,13 @@ typedef enum sq_integrand_kind {
     SQ_INTEGRAND_KERNEL,      /**< a built-in SIMD kernel */
     SQ_INTEGRAND_BATCH,       /**< a user batch callback */
     SQ_INTEGRAND_FAMILY,      /**< a built-in parametric family */
-    SQ_INTEGRAND_PARAM        /**< a user parametric callback */
+    SQ_INTEGRAND_PARAM,       /**< a user parametric callback */
+    SQ_INTEGRAND_EXPR         /**< a compiled expression */
 } sq_integrand_kind;
+
+/** A compiled expression (see sq_expr_compile()); immutable and shareable
+ *  between threads. */
+typedef struct sq_expr sq_expr;
 
 /**
  * An integrand. Build it with sq_fn_kernel(), sq_fn_batch(), sq_fn_family()
@@ -171,9 +176,11 @@ typedef struct sq_integrand {
     void *ctx;             /**< passed to the callback unchanged */
     int family;            /**< family index for SQ_INTEGRAND_FAMILY */
     sq_param_fn param;     /**< callback for SQ_INTEGRAND_PARAM */
-    /** A family's parameters when they are not given per problem (always in
-     *  sq_integrate); the array must outlive the calls. */
+    /** A family's or an expression's parameters when they are not given
+     *  per problem (always in sq_integrate); the array must outlive the
+     *  calls. */
     const double *params;
+    const sq_expr *expr;   /**< for SQ_INTEGRAND_EXPR */
 } sq_integrand;
 
 /**
@@ -235,6 +242,91 @@ SQ_API sq_status sq_family_eval(int family, sq_isa isa, size_t n,
 
 /** The family's scalar twin, written with libm: f(x; p). */
 SQ_API double sq_family_twin(int family, double x, const double *p);
+
+/* ------------------------------------------------------------------------ */
+/* Expressions                                                              */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * Where and why an expression did not compile: the byte offset of the
+ * offending character and a message ("unknown name 'foo'").
+ */
+typedef struct sq_expr_error {
+    size_t position;
+    char message[96];
+} sq_expr_error;
+
+/**
+ * Compile an integrand written as an expression in x and the parameters
+ * p0 ... p15, e.g. "exp(-p0*x*x)*cos(p1*x)".
+ *
+ * Numbers: 1, 1.5, .5, 1e-3 (never locale-dependent). Constants: pi, e,
+ * inf. Operators, loosest first: comparisons < <= > >= == != (1 or 0);
+ * + -; * /; unary -; ^ (right-associative, so -x^2 is -(x^2) and 2^3^2 is
+ * 2^9). Functions: sin cos tan asin acos atan atan2(y, x) sinh cosh tanh
+ * asinh acosh atanh exp exp2 expm1 log log2 log10 log1p sqrt cbrt abs
+ * pow(x, y) hypot(x, y) erf erfc tgamma lgamma floor ceil min(a, b)
+ * max(a, b) (min and max ignore a NaN operand) and where(c, a, b): a where
+ * c is nonzero (NaN counts as nonzero), else b.
+ *
+ * The expression is compiled once: constant subexpressions are folded,
+ * equal subexpressions shared, integer powers become multiplications, and
+ * what does not depend on x is computed once per group of intervals. It
+ * runs on SLEEF's vector functions at the dispatched ISA (accuracy 1 ulp,
+ * erfc 1.5), with a libm scalar twin.
+ *
+ * Returns NULL and fills *err (if not NULL) when the text is not an
+ * expression: empty, unknown name, unbalanced parenthesis, wrong argument
+ * count, a number that overflows, nesting deeper than 200, more than 65536
+ * bytes, a NUL byte or any non-ASCII byte, or more than 32 values alive at
+ * once. Free the result with sq_expr_free().
+ */
+SQ_API sq_expr *sq_expr_compile(const char *text, sq_expr_error *err);
+
+/** sq_expr_compile for a text of `len` bytes (a NUL byte is an error). */
+SQ_API sq_expr *sq_expr_compile_n(const char *text, size_t len,
+                                  sq_expr_error *err);
+
+/** Release a compiled expression (NULL is allowed). */
+SQ_API void sq_expr_free(sq_expr *e);
+
+/** One more than the highest parameter index used (0: no parameters). */
+SQ_API size_t sq_expr_nparams(const sq_expr *e);
+
+/** Nonzero if the value depends on x (a constant expression does not). */
+SQ_API int sq_expr_uses_x(const sq_expr *e);
+
+/** Number of machine instructions after folding and sharing. */
+SQ_API size_t sq_expr_ops(const sq_expr *e);
+
+/** The scalar twin: the value at x with parameters p, computed with libm. */
+SQ_API double sq_expr_twin(const sq_expr *e, double x, const double *p);
+
+/**
+ * Evaluate at n points with the given ISA (SQ_ISA_AUTO allowed):
+ * y[k] = f(x[k]; p + k * pstride), pstride 0 sharing one parameter row.
+ * Returns SQ_OK, SQ_BAD_INPUT (NULL arrays, missing parameters, an
+ * unsupported ISA) or SQ_NOMEM.
+ */
+SQ_API sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n,
+                              const double *x, const double *p,
+                              size_t pstride, double *y);
+
+/**
+ * Format an error for people: the message and position, the line of text
+ * and a caret under the offending character, into buf (snprintf-style:
+ * returns the length the full text needs).
+ */
+SQ_API size_t sq_expr_describe_error(const char *text, const sq_expr_error *err,
+                                     char *buf, size_t size);
+
+/**
+ * An expression as an integrand. `params` (sq_expr_nparams() values, or
+ * NULL) serve sq_integrate and batches without parameter rows; in a batch,
+ * row i of the batch's parameters gives problem i's p0, p1, ... The
+ * expression must outlive the calls.
+ */
+SQ_API sq_integrand sq_fn_expr(const sq_expr *e, const double *params);
 
 /** Number of built-in kernels. */
 SQ_API size_t sq_kernel_count(void);

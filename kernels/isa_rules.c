@@ -391,6 +391,7 @@ static size_t compress(size_t n, const uint8_t *restrict keep,
 extern sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT];
 extern sq_fam_fn *const SQ_ISA_SYM(sq_families)[SQF_COUNT];
 extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
+sq_vm_fn SQ_ISA_SYM(sq_vm_run);
 
 const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .isa = SQ_ISA_ID,
@@ -404,4 +405,5 @@ const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .sum8 = sum8,
     .sum8_pair = sum8_pair,
     .gk = &SQ_ISA_SYM(sq_gk_ops),
+    .vm = SQ_ISA_SYM(sq_vm_run),
 };

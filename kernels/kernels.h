@@ -253,6 +253,61 @@ typedef size_t sq_compress_fn(size_t n, const uint8_t *restrict keep,
 typedef void sq_sum8_fn(size_t n, const double *restrict v,
                         double *restrict s);
 
+/* ---- the expression machine ---------------------------------------------- */
+
+/*
+ * A compiled expression (src/expr.c) as the per-ISA machines run it. Values
+ * live in slots: SQ_VM_REGS registers of one chunk of doubles each, the
+ * node row x, the parameter columns p0..p15 and the output row. The
+ * prologue (everything that does not depend on x: constants, parameter
+ * arithmetic) runs once per chunk of intervals, the body once per row.
+ */
+enum {
+    SQ_VM_REGS = 32,
+    SQ_VM_X = SQ_VM_REGS,          /* slot of the node row */
+    SQ_VM_P0,                      /* slots of the parameter columns */
+    SQ_VM_OUT = SQ_VM_P0 + 16,     /* slot of the output row */
+    SQ_VM_SLOTS,
+    SQ_VM_CHUNK = 64               /* doubles per register */
+};
+
+/* Operations. Unary functions form one run, binary ones another, so that
+ * the machines can index function tables. */
+enum sq_vm_op {
+    SQ_OP_CONST,                   /* dst = imm */
+    SQ_OP_COPY,                    /* dst = a */
+    SQ_OP_NEG, SQ_OP_ADD, SQ_OP_SUB, SQ_OP_MUL, SQ_OP_DIV,
+    SQ_OP_LT, SQ_OP_LE, SQ_OP_GT, SQ_OP_GE, SQ_OP_EQ, SQ_OP_NE,
+    SQ_OP_WHERE,                   /* dst = a != 0 ? b : c */
+    SQ_OP_SIN, SQ_OP_COS, SQ_OP_TAN, SQ_OP_ASIN, SQ_OP_ACOS, SQ_OP_ATAN,
+    SQ_OP_SINH, SQ_OP_COSH, SQ_OP_TANH, SQ_OP_ASINH, SQ_OP_ACOSH, SQ_OP_ATANH,
+    SQ_OP_EXP, SQ_OP_EXP2, SQ_OP_EXPM1, SQ_OP_LOG, SQ_OP_LOG2, SQ_OP_LOG10,
+    SQ_OP_LOG1P, SQ_OP_SQRT, SQ_OP_CBRT, SQ_OP_ABS, SQ_OP_ERF, SQ_OP_ERFC,
+    SQ_OP_TGAMMA, SQ_OP_LGAMMA, SQ_OP_FLOOR, SQ_OP_CEIL,
+    SQ_OP_ATAN2, SQ_OP_POW, SQ_OP_HYPOT, SQ_OP_MIN, SQ_OP_MAX,
+    SQ_OP_COUNT,
+    SQ_OP_UNARY_FIRST = SQ_OP_SIN,
+    SQ_OP_UNARY_LAST = SQ_OP_CEIL,
+    SQ_OP_BINARY_FIRST = SQ_OP_ATAN2,
+    SQ_OP_BINARY_LAST = SQ_OP_MAX
+};
+
+typedef struct sq_vm_instr {
+    uint8_t op, dst, a, b, c;      /* slots */
+    double imm;                    /* SQ_OP_CONST */
+} sq_vm_instr;
+
+typedef struct sq_vm {
+    const sq_vm_instr *code;
+    size_t nprologue, nbody;       /* code[0 .. nprologue), then the body */
+    size_t nparams;
+} sq_vm;
+
+/* y = f(x; p) over a tile laid out as for sq_fam_fn. */
+typedef void sq_vm_fn(const sq_vm *vm, size_t rows, size_t ld,
+                      const double *restrict x, const double *const *p,
+                      double *restrict y);
+
 typedef struct sq_isa_ops {
     int isa;            /* sq_isa value */
     size_t vlen;        /* doubles per vector */
@@ -265,6 +320,7 @@ typedef struct sq_isa_ops {
     sq_sum8_fn *sum8;
     sq_sum8_pair_fn *sum8_pair;
     const sq_gk_ops *gk;
+    sq_vm_fn *vm;
 } sq_isa_ops;
 
 extern const sq_isa_ops sq_ops_scalar;

@@ -37,4 +37,31 @@ static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
     return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_GT_OQ));
 }
 
+/* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */
+static inline vdouble vlt(vdouble a, vdouble b)
+{
+    return _mm256_and_pd(_mm256_cmp_pd(a, b, _CMP_LT_OQ), _mm256_set1_pd(1.0));
+}
+static inline vdouble vle(vdouble a, vdouble b)
+{
+    return _mm256_and_pd(_mm256_cmp_pd(a, b, _CMP_LE_OQ), _mm256_set1_pd(1.0));
+}
+static inline vdouble veq(vdouble a, vdouble b)
+{
+    return _mm256_and_pd(_mm256_cmp_pd(a, b, _CMP_EQ_OQ), _mm256_set1_pd(1.0));
+}
+static inline vdouble vne(vdouble a, vdouble b)
+{
+    return _mm256_and_pd(_mm256_cmp_pd(a, b, _CMP_NEQ_UQ), _mm256_set1_pd(1.0));
+}
+static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
+{
+    return _mm256_blendv_pd(b, a, _mm256_cmp_pd(c, _mm256_setzero_pd(), _CMP_NEQ_UQ));
+}
+/* SLEEF function names of this ISA, by accuracy. */
+#define SQ_SLEEF_U10(f) Sleef_##f##d4_u10avx2
+#define SQ_SLEEF_U05(f) Sleef_##f##d4_u05avx2
+#define SQ_SLEEF_U15(f) Sleef_##f##d4_u15avx2
+#define SQ_SLEEF_EXACT(f) Sleef_##f##d4_avx2
+
 #endif

@@ -37,4 +37,31 @@ static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
     return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ), y, x);
 }
 
+/* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */
+static inline vdouble vlt(vdouble a, vdouble b)
+{
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, b, _CMP_LT_OQ), _mm512_set1_pd(1.0));
+}
+static inline vdouble vle(vdouble a, vdouble b)
+{
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, b, _CMP_LE_OQ), _mm512_set1_pd(1.0));
+}
+static inline vdouble veq(vdouble a, vdouble b)
+{
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, b, _CMP_EQ_OQ), _mm512_set1_pd(1.0));
+}
+static inline vdouble vne(vdouble a, vdouble b)
+{
+    return _mm512_maskz_mov_pd(_mm512_cmp_pd_mask(a, b, _CMP_NEQ_UQ), _mm512_set1_pd(1.0));
+}
+static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
+{
+    return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(c, _mm512_setzero_pd(), _CMP_NEQ_UQ), b, a);
+}
+/* SLEEF function names of this ISA, by accuracy. */
+#define SQ_SLEEF_U10(f) Sleef_##f##d8_u10avx512f
+#define SQ_SLEEF_U05(f) Sleef_##f##d8_u05avx512f
+#define SQ_SLEEF_U15(f) Sleef_##f##d8_u15avx512f
+#define SQ_SLEEF_EXACT(f) Sleef_##f##d8_avx512f
+
 #endif

@@ -30,4 +30,19 @@ static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
     return a > b ? x : y;
 }
 
+/* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */
+static inline vdouble vlt(vdouble a, vdouble b) { return a < b ? 1.0 : 0.0; }
+static inline vdouble vle(vdouble a, vdouble b) { return a <= b ? 1.0 : 0.0; }
+static inline vdouble veq(vdouble a, vdouble b) { return a == b ? 1.0 : 0.0; }
+static inline vdouble vne(vdouble a, vdouble b) { return a != b ? 1.0 : 0.0; }
+static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
+{
+    return c != 0 ? a : b;
+}
+/* SLEEF function names of this ISA, by accuracy. */
+#define SQ_SLEEF_U10(f) Sleef_##f##d1_u10purec
+#define SQ_SLEEF_U05(f) Sleef_##f##d1_u05purec
+#define SQ_SLEEF_U15(f) Sleef_##f##d1_u15purec
+#define SQ_SLEEF_EXACT(f) Sleef_##f##d1_purec
+
 #endif

@@ -37,4 +37,32 @@ static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
     return _mm_or_pd(_mm_and_pd(m, x), _mm_andnot_pd(m, y));
 }
 
+/* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */
+static inline vdouble vlt(vdouble a, vdouble b)
+{
+    return _mm_and_pd(_mm_cmplt_pd(a, b), _mm_set1_pd(1.0));
+}
+static inline vdouble vle(vdouble a, vdouble b)
+{
+    return _mm_and_pd(_mm_cmple_pd(a, b), _mm_set1_pd(1.0));
+}
+static inline vdouble veq(vdouble a, vdouble b)
+{
+    return _mm_and_pd(_mm_cmpeq_pd(a, b), _mm_set1_pd(1.0));
+}
+static inline vdouble vne(vdouble a, vdouble b)
+{
+    return _mm_and_pd(_mm_cmpneq_pd(a, b), _mm_set1_pd(1.0));
+}
+static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
+{
+    __m128d m = _mm_cmpneq_pd(c, _mm_setzero_pd());
+    return _mm_or_pd(_mm_and_pd(m, a), _mm_andnot_pd(m, b));
+}
+/* SLEEF function names of this ISA, by accuracy. */
+#define SQ_SLEEF_U10(f) Sleef_##f##d2_u10sse2
+#define SQ_SLEEF_U05(f) Sleef_##f##d2_u05sse2
+#define SQ_SLEEF_U15(f) Sleef_##f##d2_u15sse2
+#define SQ_SLEEF_EXACT(f) Sleef_##f##d2_sse2
+
 #endif

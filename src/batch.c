@@ -205,6 +205,10 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         if (f->param == NULL)
             return "integrand: NULL callback";
         break;
+    case SQ_INTEGRAND_EXPR:
+        if (f->expr == NULL)
+            return "integrand: NULL expression";
+        break;
     default:
         return "integrand: unknown kind";
     }
@@ -246,6 +250,14 @@ static const char *check_batch(const sq_integrand *f, const sq_batch *b,
     if (f->kind == SQ_INTEGRAND_FAMILY && b->params == NULL && f->params == NULL)
         return "params: the family needs parameters (batch rows or the "
                "integrand's own)";
+    if (f->kind == SQ_INTEGRAND_EXPR) {
+        size_t np = sq_expr_nparams(f->expr);
+        if (np > 0 && b->params == NULL && f->params == NULL)
+            return "params: the expression uses parameters (batch rows or the "
+                   "integrand's own)";
+        if (np > 0 && b->params != NULL && b->nparams < np)
+            return "batch: nparams is below the expression's parameter count";
+    }
     if (b->npoints > 0 && b->points == NULL)
         return "batch: points is NULL with npoints > 0";
     if (b->epsabs == NULL && b->epsrel == NULL && o->epsabs == 0
@@ -494,6 +506,12 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     case SQ_INTEGRAND_PARAM:
         ev.param = f->param;
         ev.ctx = f->ctx;
+        break;
+    case SQ_INTEGRAND_EXPR:
+        ev.vm = sq_expr_vm(f->expr);
+        ev.nparams = sq_expr_nparams(f->expr);
+        ev.params = b->params != NULL ? b->params : f->params;
+        ev.pstride = b->params != NULL ? b->nparams : 0;
         break;
     default:
         ev.batch = f->batch;

@@ -39,6 +39,17 @@ sq_integrand sq_fn_family(const char *name, const double *params)
     return f;
 }
 
+sq_integrand sq_fn_expr(const sq_expr *e, const double *params)
+{
+    sq_integrand f = {0};
+    if (e != NULL) {
+        f.kind = SQ_INTEGRAND_EXPR;
+        f.expr = e;
+        f.params = params;
+    }
+    return f;
+}
+
 sq_integrand sq_fn_param(sq_param_fn fn, void *ctx)
 {
     sq_integrand f = {0};
@@ -198,7 +209,7 @@ sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
 int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld)
 {
     s->node_pid = sq_alloc_array(rows * ld, sizeof *s->node_pid);
-    s->par = sq_alloc_array(SQ_FAMILY_MAX_PARAMS * ld, sizeof *s->par);
+    s->par = sq_alloc_array(SQ_MAX_PARAMS * ld, sizeof *s->par);
     s->cap = ld;
     s->rows = rows;
     if (s->node_pid == NULL || s->par == NULL) {
@@ -226,16 +237,19 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
     }
     if (ev->batch != NULL)
         return ev->batch(n, x, y, ev->ctx);
-    if (ev->fam != NULL) {
+    if (ev->fam != NULL || ev->vm != NULL) {
         /* Each interval's parameters, once per tile, as columns. */
-        const double *p[SQ_FAMILY_MAX_PARAMS];
+        const double *p[SQ_MAX_PARAMS];
         for (size_t k = 0; k < ev->nparams; k++) {
             double *col = s->par + k * s->cap;
             for (size_t j = 0; j < ld; j++)
                 col[j] = ev->params[uid[j] * ev->pstride + k];
             p[k] = col;
         }
-        ev->fam(rows, ld, x, p, y);
+        if (ev->fam != NULL)
+            ev->fam(rows, ld, x, p, y);
+        else
+            ev->ops->vm(ev->vm, rows, ld, x, p, y);
         return 0;
     }
     for (size_t k = 0; k < rows; k++)

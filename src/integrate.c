@@ -44,6 +44,9 @@ static const char *check_args(const sq_integrand *f, double a, double b,
         return "epsabs, epsrel: both zero";
     if (f->kind == SQ_INTEGRAND_FAMILY && f->params == NULL)
         return "params: the family needs parameters";
+    if (f->kind == SQ_INTEGRAND_EXPR && sq_expr_nparams(f->expr) > 0
+        && f->params == NULL)
+        return "params: the expression uses parameters";
     if (o->rule == SQ_RULE_SIMPSON && (isinf(a) || isinf(b)) && a != b)
         return "a, b: Simpson's rule evaluates the end points and cannot "
                "integrate over an infinite range; use a Gauss-Kronrod rule";

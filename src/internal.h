@@ -38,6 +38,7 @@ typedef struct sq_evaluator {
     const sq_isa_ops *ops;
     sq_kern_fn *kern;          /* a built-in kernel */
     sq_fam_fn *fam;            /* a built-in family ... */
+    const sq_vm *vm;           /* ... or an expression, */
     const double *params;      /* ... with problem u's parameters at */
     size_t pstride;            /* params + u * pstride (0: one shared row) */
     size_t nparams;
@@ -46,10 +47,13 @@ typedef struct sq_evaluator {
     void *ctx;
 } sq_evaluator;
 
+/* Most parameters of any integrand: an expression's p0 ... p15. */
+#define SQ_MAX_PARAMS 16
+
 /* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
 typedef struct sq_eval_scratch {
     size_t *node_pid;          /* rows * ld: the problem of each node */
-    double *par;               /* SQ_FAMILY_MAX_PARAMS * ld */
+    double *par;               /* SQ_MAX_PARAMS * ld */
     size_t cap;                /* ld capacity */
     size_t rows;
 } sq_eval_scratch;
@@ -71,7 +75,7 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
 /* Nonzero if the evaluator needs padded arrays (a SIMD kernel or family). */
 static inline int sq_eval_pads(const sq_evaluator *ev)
 {
-    return ev->kern != NULL || ev->fam != NULL;
+    return ev->kern != NULL || ev->fam != NULL || ev->vm != NULL;
 }
 
 /* ---- threads ----------------------------------------------------------- */
@@ -189,6 +193,11 @@ void sq_adapt(struct sq_adapt_ws **ws, const sq_run *run, const sq_problem *p,
               size_t nprob, sq_result *res);
 void sq_adapt_ws_free(struct sq_adapt_ws *ws);
 size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *ws);
+
+/* ---- expressions (src/expr.c) ----------------------------------------------- */
+
+/* The machine code of a compiled expression. */
+const sq_vm *sq_expr_vm(const sq_expr *e);
 
 /* ---- calls (src/batch.c) --------------------------------------------------- */
 
