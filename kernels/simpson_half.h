@@ -69,7 +69,8 @@ static inline int64_t sq_simpson_half(double c, double p, double e,
     double right = wr * (fp + 4 * q3 + fe);
     double delta = left + right - whole;
     double ad = sq_fabs(delta);
-    int64_t finite = (sq_fabs(q1) <= DBL_MAX) & (sq_fabs(q3) <= DBL_MAX);
+    int64_t finite_q1 = sq_fabs(q1) <= DBL_MAX, finite_q3 = sq_fabs(q3) <= DBL_MAX;
+    int64_t finite = finite_q1 & finite_q3;
 
     /* Roundoff floor of delta, after QUADPACK's 50 * eps * resabs. */
     double resabs = wl * (sq_fabs(fc) + 4 * sq_fabs(q1) + sq_fabs(fp))
@@ -82,13 +83,15 @@ static inline int64_t sq_simpson_half(double c, double p, double e,
     double far = sq_fabs(c) > sq_fabs(e) ? sq_fabs(c) : sq_fabs(e);
     int64_t splittable = e - c >= 32 * sq_ulp(far);
 
-    int64_t accept = finite & (ad <= 15 * tol);
-    int64_t roundoff = finite & !accept & (noisy | !splittable);
-    int64_t split = finite & !accept & !roundoff;
+    int64_t within = ad <= 15 * tol;
+    int64_t accept = finite & within;
+    int64_t rejected = finite & (accept ^ 1);
+    int64_t roundoff = rejected & (noisy | (splittable ^ 1));
+    int64_t split = rejected & (roundoff ^ 1);
     *val = accept | roundoff ? left + right + delta / 15 : 0.0;
     *delta_out = delta;
     return split * SQ_HALF_SPLIT + roundoff * SQ_HALF_ROUNDOFF
-         + !finite * SQ_HALF_NONFINITE;
+         + (finite ^ 1) * SQ_HALF_NONFINITE;
 }
 
 /*

@@ -28,7 +28,7 @@ Test(api, every_status_has_a_name_and_a_message)
 Test(api, isa_names_round_trip)
 {
     for (int i = 0; i < SQ_ISA_COUNT; i++)
-        cr_assert_eq(sq_isa_from_name(sq_isa_name((sq_isa)i)), i);
+        cr_assert_eq((int)sq_isa_from_name(sq_isa_name((sq_isa)i)), i);
     cr_assert_eq(sq_isa_from_name("avx1024"), SQ_ISA_COUNT);
     cr_assert_eq(sq_isa_from_name(NULL), SQ_ISA_COUNT);
     cr_assert(sq_isa_supported(SQ_ISA_SCALAR));
@@ -37,8 +37,8 @@ Test(api, isa_names_round_trip)
     cr_assert(best > SQ_ISA_AUTO && best < SQ_ISA_COUNT);
     cr_assert(sq_isa_supported(best));
     for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
-        cr_assert_eq(sq_isa_resolve((sq_isa)i),
-                     sq_isa_supported((sq_isa)i) ? i : SQ_ISA_COUNT);
+        cr_assert_eq((int)sq_isa_resolve((sq_isa)i),
+                     sq_isa_supported((sq_isa)i) ? i : (int)SQ_ISA_COUNT);
 }
 
 Test(api, kernel_catalogue)
