@@ -4,6 +4,7 @@
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
 #   scripts/deps.sh test    the above and Criterion
 #   scripts/deps.sh bench   the above and GSL (the peer in the benchmarks)
+#   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
 set -eu
 
 need=""
@@ -18,6 +19,12 @@ case "${1:-build}" in
     have_pc criterion || need="$need libcriterion-dev"
     have_pc mpfr || need="$need libmpfr-dev" ;;
   bench) have_pc gsl || need="$need libgsl-dev" ;;
+  fuzz)
+    command -v clang >/dev/null 2>&1 || need="$need clang"
+    # libFuzzer and the sanitizer runtimes; OpenMP for clang.
+    clang_rt=$(clang -print-file-name=libclang_rt.fuzzer-x86_64.a 2>/dev/null || true)
+    [ -f "$clang_rt" ] || need="$need libclang-rt-14-dev"
+    [ -f /usr/lib/llvm-14/lib/libomp.so ] || need="$need libomp-14-dev" ;;
 esac
 
 if [ -n "$need" ]; then
