@@ -4,293 +4,45 @@
  * returns the process exit status: 0 when every integral succeeded, 1 when
  * one did not, 2 for usage errors.
  */
-#include <math.h>
-#include <omp.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "simdquad.h"
-
-enum { EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Median-free quick timing for the demo: the best of a few runs. */
-typedef void (*job_fn)(void *ctx);
-
-static double best_time(job_fn fn, void *ctx, int runs)
-{
-    double best = INFINITY;
-    for (int r = 0; r < runs; r++) {
-        double t = now();
-        fn(ctx);
-        t = now() - t;
-        if (t < best)
-            best = t;
-    }
-    return best;
-}
-
-/* ---- demo --------------------------------------------------------------------- */
-
-typedef struct integral_job {
-    sq_integrand f;
-    double a, b;
-    sq_options opt;
-    sq_workspace *ws;
-    sq_result r;
-} integral_job;
-
-static void run_integral(void *ctx)
-{
-    integral_job *j = ctx;
-    sq_integrate_ws(j->ws, &j->f, j->a, j->b, &j->opt, &j->r);
-}
-
-typedef struct kernel_job {
-    int kernel;
-    sq_isa isa;      /* SQ_ISA_COUNT: the libm twin */
-    size_t evals;
-    double *x, *y;
-    size_t n;
-} kernel_job;
-
-static void run_kernel(void *ctx)
-{
-    const kernel_job *k = ctx;
-    for (size_t done = 0; done < k->evals; done += k->n) {
-        if (k->isa == SQ_ISA_COUNT)
-            sq_kernel_eval_twin(k->kernel, k->n, k->x, k->y);
-        else
-            sq_kernel_eval(k->kernel, k->isa, k->n, k->x, k->y);
-    }
-}
-
-static int demo_classic(void)
-{
-    const double pi = 3.14159265358979323846;
-    sq_integrand f = sq_fn_kernel("sin");
-    sq_options o;
-    sq_options_init(&o);
-    o.rule = SQ_RULE_SIMPSON;
-    o.epsabs = 1e-10;
-    o.epsrel = 0;
-    sq_result r;
-    sq_integrate(&f, 0, pi, &o, &r);
-    printf("1. The classic: integral of sin(x) over [0, pi], adaptive Simpson, "
-           "absolute tolerance 1e-10\n");
-    printf("   value %.17g (exact 2, error %.1e, estimated %.1e)\n", r.value,
-           fabs(r.value - 2), r.error);
-    printf("   %zu evaluations in %u rounds: the recursive algorithm's points, "
-           "evaluated level by level\n\n", r.evals, r.rounds);
-    return r.status == SQ_OK;
-}
-
-static int f_logsqrt(size_t n, const double *x, double *y, void *ctx)
-{
-    (void)ctx;
-    for (size_t i = 0; i < n; i++)
-        y[i] = log(x[i]) / sqrt(x[i]);
-    return 0;
-}
-
-static int f_step(size_t n, const double *x, double *y, void *ctx)
-{
-    (void)ctx;
-    for (size_t i = 0; i < n; i++)
-        y[i] = x[i] < 1 ? x[i] : 2 - x[i] / 2;
-    return 0;
-}
-
-/* QUADPACK's reach: an endpoint singularity, an infinite range and a
- * kink given as a breakpoint, with the default rule. */
-static int demo_default(void)
-{
-    const double pi = 3.14159265358979323846;
-    const double kink[] = {1};
-    struct {
-        const char *what;
-        sq_integrand f;
-        double a, b, exact;
-        const double *points;
-        size_t npoints;
-    } cases[] = {
-        {"log(x)/sqrt(x) on [0, 1] (singular at 0)", sq_fn_batch(f_logsqrt, NULL),
-         0, 1, -4, NULL, 0},
-        {"exp(-x*x) on (-inf, inf)", sq_fn_kernel("gauss"), -INFINITY, INFINITY,
-         sqrt(pi), NULL, 0},
-        {"1/(1+x*x) on [0, inf)", sq_fn_kernel("lorentz"), 0, INFINITY, pi / 2,
-         NULL, 0},
-        {"a kink at 1 on [0, 3], breakpoint 1", sq_fn_batch(f_step, NULL), 0, 3,
-         2.5, kink, 1},
-    };
-    printf("2. The default rule, Gauss-Kronrod 10/21 with global error control "
-           "and extrapolation (epsrel 1e-12)\n\n");
-    printf("   %-44s %22s %9s %9s %6s %s\n", "integral", "value", "true err",
-           "estimate", "evals", "status");
-    int ok = 1;
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        sq_options o;
-        sq_options_init(&o);
-        o.epsrel = 1e-12;
-        o.points = cases[i].points;
-        o.npoints = cases[i].npoints;
-        sq_result r;
-        sq_integrate(&cases[i].f, cases[i].a, cases[i].b, &o, &r);
-        double err = fabs(r.value - cases[i].exact);
-        printf("   %-44s %22.17g %9.1e %9.1e %6zu %s\n", cases[i].what, r.value,
-               err, r.error, r.evals, sq_status_name(r.status));
-        ok &= r.status == SQ_OK && err <= r.error + 4e-16 * fabs(cases[i].exact);
-    }
-    printf("\n");
-    return ok;
-}
-
-static int demo_hard(void)
-{
-    integral_job j = {.f = sq_fn_kernel("cos"), .a = 0, .b = 3000};
-    sq_options_init(&j.opt);
-    j.opt.rule = SQ_RULE_SIMPSON;
-    j.opt.epsabs = 1e-12;
-    j.opt.epsrel = 0;
-    j.ws = sq_workspace_new();
-    int threads = sq_default_threads();
-    j.opt.threads = 1;
-    double t1 = best_time(run_integral, &j, 3);
-    j.opt.threads = threads;
-    double tn = best_time(run_integral, &j, 3);
-    sq_workspace_free(j.ws);
-
-    enum { N = 4096 };
-    static double x[N], y[N];
-    for (int i = 0; i < N; i++)
-        x[i] = 3000.0 * (i + 0.5) / N;
-    kernel_job k = {sq_kernel_find("cos"), SQ_ISA_AUTO, j.r.evals, x, y, N};
-    double raw = best_time(run_kernel, &k, 3);
-
-    printf("3. A hard one: integral of cos(x) over [0, 3000], absolute "
-           "tolerance 1e-12\n");
-    printf("   value %.17g (exact %.17g)\n", j.r.value, sin(3000.0));
-    printf("   %zu evaluations, %u rounds, %s\n", j.r.evals, j.r.rounds,
-           sq_status_name(j.r.status));
-    printf("   1 thread: %.1f ms; %d threads: %.1f ms (%.2fx)\n", t1 * 1e3,
-           threads, tn * 1e3, t1 / tn);
-    printf("   engine efficiency (raw %s kernel time / integration time, one "
-           "thread): %.2f\n\n", sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)),
-           raw / t1);
-    return j.r.status == SQ_OK && fabs(j.r.value - sin(3000.0)) <= 1e-6;
-}
-
-static void demo_simd_table(void)
-{
-    enum { N = 4096, EVALS = 1 << 23 };
-    static double x[N], y[N];
-    for (int i = 0; i < N; i++)
-        x[i] = -6 + 12.0 * (i + 0.5) / N;
-    int k = sq_kernel_find("gauss");
-    printf("4. SIMD versus scalar: exp(-x*x) on one thread, arrays of %d\n\n", N);
-    printf("   %-22s %12s %8s\n", "evaluated by", "Mevals/s", "ratio");
-    kernel_job j = {k, SQ_ISA_COUNT, EVALS, x, y, N};
-    double base = EVALS / best_time(run_kernel, &j, 3);
-    printf("   %-22s %12.0f %7.1fx\n", "libm (scalar twin)", base / 1e6, 1.0);
-    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
-        if (!sq_isa_supported((sq_isa)isa))
-            continue;
-        j.isa = (sq_isa)isa;
-        double rate = EVALS / best_time(run_kernel, &j, 3);
-        char label[32];
-        snprintf(label, sizeof label, "simdquad %s", sq_isa_name((sq_isa)isa));
-        printf("   %-22s %12.0f %7.1fx\n", label, rate / 1e6, rate / base);
-    }
-    printf("\n");
-}
-
-/* Many integrals at once: a batch of Genz Gaussians, checked against
- * their closed form. */
-static int demo_batch(void)
-{
-    enum { N = 100000 };
-    double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
-    double *p = malloc(2 * N * sizeof *p);
-    sq_result *r = malloc(N * sizeof *r);
-    int ok = a != NULL && b != NULL && p != NULL && r != NULL;
-    if (ok) {
-        for (size_t i = 0; i < N; i++) {
-            a[i] = 0;
-            b[i] = 1;
-            p[2 * i] = 2 + 10.0 * (double)(i % 1000) / 1000;   /* width */
-            p[2 * i + 1] = (double)(i / 1000) / 100;           /* centre */
-        }
-        sq_integrand g = sq_fn_family("genz_gaussian", NULL);
-        sq_batch bt = {.n = N, .a = a, .b = b, .params = p, .nparams = 2};
-        sq_options o;
-        sq_options_init(&o);
-        double t = now();
-        sq_status s = sq_integrate_batch(NULL, &g, &bt, &o, r);
-        t = now() - t;
-        double worst = 0;
-        size_t evals = 0;
-        for (size_t i = 0; i < N; i++) {
-            double k = p[2 * i], u = p[2 * i + 1];
-            double exact = sqrt(3.14159265358979323846) / (2 * k)
-                           * (erf(k * (1 - u)) + erf(k * u));
-            worst = fmax(worst, fabs(r[i].value - exact) / exact);
-            evals += r[i].evals;
-        }
-        printf("5. Many integrals at once: %d Genz Gaussians exp(-a^2 (x-u)^2) "
-               "on [0, 1], one call\n", N);
-        printf("   %s, %.0f ms (%.2g integrals/s), %.0f evaluations each, worst "
-               "relative error %.1e\n\n", sq_status_name(s), t * 1e3, N / t,
-               (double)evals / N, worst);
-        ok = s == SQ_OK && worst <= 1e-9;
-    }
-    free(a);
-    free(b);
-    free(p);
-    free(r);
-    return ok;
-}
-
-static int cmd_demo(int argc, char **argv)
-{
-    (void)argv;
-    if (argc > 0) {
-        fprintf(stderr, "simdquad demo: takes no arguments\n");
-        return EXIT_USAGE;
-    }
-    printf("simdquad %s: adaptive quadrature as array arithmetic "
-           "(kernels: %s, %d threads)\n\n", sq_version(),
-           sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), sq_default_threads());
-    int ok = demo_classic();
-    ok &= demo_default();
-    ok &= demo_hard();
-    demo_simd_table();
-    ok &= demo_batch();
-    return ok ? 0 : EXIT_NOT_OK;
-}
+#include "cli.h"
 
 /* ---- dispatch ------------------------------------------------------------------ */
 
 typedef struct command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *summary;
+    const char *usage;
 } command;
 
 static int cmd_version(int argc, char **argv);
 static int cmd_help(int argc, char **argv);
 
 static const command commands[] = {
-    {"demo", cmd_demo, "show what simdquad does, on built-in integrals"},
-    {"version", cmd_version, "print the version"},
-    {"help", cmd_help, "this text"},
+    {"integrate", cmd_integrate,
+     "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
+     "            [--control local|global] [--threads N] [--max-evals N]\n"
+     "            [--isa scalar|sse2|avx2|avx512] [--json]\n"
+     "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"
+     "      expressions (0, pi/2, -inf). --json prints one object with value,\n"
+     "      error, evals, rounds, intervals, status, seconds, isa, threads."},
+    {"batch", cmd_batch,
+     "batch EXPR --params FILE [--out FILE] [the options of integrate]\n"
+     "      One integral per row of the CSV FILE, whose header names columns\n"
+     "      among a, b, p0 ... p15, epsabs, epsrel (- is standard input).\n"
+     "      Writes value,error,evals,status per row, in order, to --out\n"
+     "      (default -, standard output); a summary line goes to stderr."},
+    {"bench", cmd_bench,
+     "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N] [--json]\n"
+     "      Evaluations per second of one integrand: its libm twin and its\n"
+     "      SIMD code at every ISA this CPU runs, on 1 and N threads."},
+    {"demo", cmd_demo,
+     "demo\n"
+     "      What simdquad does, on built-in integrals, in a few seconds."},
+    {"version", cmd_version, "version\n      Print the version."},
+    {"help", cmd_help, "help\n      This text."},
 };
 
 static int cmd_version(int argc, char **argv)
@@ -298,24 +50,35 @@ static int cmd_version(int argc, char **argv)
     (void)argc;
     (void)argv;
     printf("simdquad %s\n", sq_version());
-    return 0;
+    return cli_finish("version", EXIT_ALL_OK);
 }
 
 static int cmd_help(int argc, char **argv)
 {
     (void)argc;
     (void)argv;
-    printf("usage: simdquad COMMAND [ARGS]\n\ncommands:\n");
+    printf("simdquad: adaptive numerical integration at the speed of the hardware\n\n"
+           "usage: simdquad COMMAND [ARGS]\n\n");
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        printf("  %-10s %s\n", commands[i].name, commands[i].summary);
-    printf("\nexit status: 0 all integrals ok, 1 one was not, 2 usage error\n");
-    return 0;
+        printf("  simdquad %s\n\n", commands[i].usage);
+    printf("Expressions: numbers, x, p0 ... p15, pi, e, inf; + - * / ^ (right-\n"
+           "associative), comparisons < <= > >= == != (1 or 0), where(c, a, b);\n"
+           "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp\n"
+           "exp2 expm1 log log2 log10 log1p sqrt cbrt abs pow hypot erf erfc\n"
+           "tgamma lgamma floor ceil min max. Quote them for the shell.\n\n"
+           "Options take their value as --name VALUE or --name=VALUE; defaults\n"
+           "are the library's (epsrel 1e-10, Gauss-Kronrod 10/21, global control).\n"
+           "Numbers are printed with 17 significant digits and read back exactly.\n\n"
+           "Exit status: 0 every integral ok, 1 one was not (its status is\n"
+           "printed), 2 usage, expression or input errors (one message on stderr).\n");
+    return cli_finish("help", EXIT_ALL_OK);
 }
 
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        cmd_help(0, NULL);
+        fprintf(stderr, "usage: simdquad COMMAND [ARGS] (simdquad help lists "
+                        "the commands)\n");
         return EXIT_USAGE;
     }
     const char *name = argv[1];
@@ -326,6 +89,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
         if (strcmp(name, commands[i].name) == 0)
             return commands[i].run(argc - 2, argv + 2);
-    fprintf(stderr, "simdquad: unknown command '%s' (see simdquad help)\n", name);
+    fprintf(stderr, "simdquad: unknown command '%s' (simdquad help lists the "
+                    "commands)\n", name);
     return EXIT_USAGE;
 }

@@ -1,0 +1,219 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simdquad bench [--kernel NAME | --expr EXPR] [--n N] [--threads N] [--json]
+ *
+ * SIMD against scalar for one integrand: evaluations per second of its libm
+ * twin and of its SIMD code at every ISA this CPU runs, on one thread and on
+ * N, each the median of 7 timings of about 20 ms. For an expression whose
+ * text is a built-in kernel's formula, also the machine against the kernel.
+ */
+#include <math.h>
+#include <omp.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct subject {
+    int kernel;              /* or -1 */
+    sq_expr *expr;           /* or NULL */
+    int twin;                /* evaluate the scalar twin */
+    sq_isa isa;
+} subject;
+
+static void evaluate(const subject *s, size_t n, const double *x, double *y)
+{
+    if (s->kernel >= 0) {
+        if (s->twin)
+            sq_kernel_eval_twin(s->kernel, n, x, y);
+        else
+            sq_kernel_eval(s->kernel, s->isa, n, x, y);
+    } else if (s->twin) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = sq_expr_twin(s->expr, x[i], NULL);
+    } else {
+        sq_expr_eval(s->expr, s->isa, n, x, NULL, 0, y);
+    }
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+    double a = *(const double *)p, b = *(const double *)q;
+    return (a > b) - (a < b);
+}
+
+/* Evaluations per second: each thread evaluates its own array of n points
+ * `calls` times; the median of 7 such runs. */
+static double rate(const subject *s, size_t n, int threads)
+{
+    double *x = malloc((size_t)threads * n * sizeof *x);
+    double *y = malloc((size_t)threads * n * sizeof *y);
+    if (x == NULL || y == NULL) {
+        free(x);
+        free(y);
+        return NAN;
+    }
+    for (size_t i = 0; i < (size_t)threads * n; i++)
+        x[i] = 6.0 * ((double)(i % n) + 0.5) / (double)n;   /* (0, 6) */
+    /* Calibrate: about 20 ms per run. */
+    double t = cli_now();
+    evaluate(s, n, x, y);
+    t = cli_now() - t;
+    size_t calls = t > 0 ? (size_t)(0.02 / t) + 1 : 1000;
+    double samples[7];
+    for (int r = 0; r < 7; r++) {
+        double t0 = cli_now();
+#pragma omp parallel for num_threads(threads) schedule(static)
+        for (int k = 0; k < threads; k++)
+            for (size_t c = 0; c < calls; c++)
+                evaluate(s, n, x + (size_t)k * n, y + (size_t)k * n);
+        samples[r] = cli_now() - t0;
+    }
+    qsort(samples, 7, sizeof *samples, cmp_double);
+    free(x);
+    free(y);
+    return (double)calls * (double)n * threads / samples[3];
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *cmd = "bench";
+    const char *kernel = NULL, *text = NULL;
+    size_t n = 4096;
+    int threads = sq_default_threads(), json = 0;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--json") == 0) {
+            json = 1;
+        } else if (strcmp(a, "--kernel") == 0 && v) {
+            kernel = v;
+            i++;
+        } else if (strcmp(a, "--expr") == 0 && v) {
+            text = v;
+            i++;
+        } else if (strcmp(a, "--n") == 0 && v) {
+            char *end;
+            double d = strtod(v, &end);
+            if (*end || !(d >= 8 && d <= 1e7) || d != floor(d)) {
+                fprintf(stderr, "simdquad bench: --n needs a whole number from 8 "
+                                "to 10^7, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            n = (size_t)d;
+            i++;
+        } else if (strcmp(a, "--threads") == 0 && v) {
+            char *end;
+            long t = strtol(v, &end, 10);
+            if (*end || t < 1 || t > 4096) {
+                fprintf(stderr, "simdquad bench: --threads needs a whole number "
+                                "from 1 to 4096, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            threads = (int)t;
+            i++;
+        } else {
+            fprintf(stderr, "simdquad bench: unexpected argument '%s' (see "
+                            "simdquad help)\n", a);
+            return EXIT_USAGE;
+        }
+    }
+    if ((kernel != NULL) == (text != NULL)) {
+        if (kernel == NULL)
+            kernel = "gauss_cos";       /* the default subject */
+        else {
+            fprintf(stderr, "simdquad bench: give --kernel or --expr, not both\n");
+            return EXIT_USAGE;
+        }
+    }
+    subject s = {-1, NULL, 0, SQ_ISA_AUTO};
+    int twin_kernel = -1;
+    const char *name;
+    if (kernel != NULL) {
+        s.kernel = sq_kernel_find(kernel);
+        if (s.kernel < 0) {
+            fprintf(stderr, "simdquad bench: unknown kernel '%s'; the kernels "
+                            "are:", kernel);
+            for (size_t k = 0; k < sq_kernel_count(); k++)
+                fprintf(stderr, " %s", sq_kernel_name(k));
+            fprintf(stderr, "\n");
+            return EXIT_USAGE;
+        }
+        name = sq_kernel_formula((size_t)s.kernel);
+    } else {
+        s.expr = cli_compile(cmd, text);
+        if (s.expr == NULL)
+            return EXIT_USAGE;
+        if (sq_expr_nparams(s.expr) > 0) {
+            fprintf(stderr, "simdquad bench: the expression uses parameters\n");
+            sq_expr_free(s.expr);
+            return EXIT_USAGE;
+        }
+        name = text;
+        for (size_t k = 0; k < sq_kernel_count(); k++)
+            if (strcmp(sq_kernel_formula(k), text) == 0)
+                twin_kernel = (int)k;
+    }
+
+    /* Rows: the twin, then each ISA; on 1 thread and on `threads`. */
+    typedef struct row {
+        const char *impl;
+        double r1, rn;
+    } row;
+    row rows[SQ_ISA_COUNT + 2];
+    size_t nr = 0;
+    s.twin = 1;
+    rows[nr++] = (row){kernel ? "libm" : "libm, interpreted", rate(&s, n, 1),
+                       rate(&s, n, threads)};
+    s.twin = 0;
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+        if (!sq_isa_supported((sq_isa)isa))
+            continue;
+        s.isa = (sq_isa)isa;
+        rows[nr++] = (row){sq_isa_name((sq_isa)isa), rate(&s, n, 1),
+                           rate(&s, n, threads)};
+    }
+    double vs_kernel = NAN;
+    if (twin_kernel >= 0) {
+        subject k = {twin_kernel, NULL, 0, SQ_ISA_AUTO};
+        s.isa = SQ_ISA_AUTO;
+        double rk = rate(&k, n, 1), re = rate(&s, n, 1);
+        vs_kernel = re / rk;
+    }
+    const char *best = sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO));
+    if (json) {
+        printf("{\"integrand\": \"");
+        for (const char *c = name; *c; c++)
+            printf(*c == '"' || *c == '\\' ? "\\%c" : "%c", *c);
+        printf("\", \"kind\": \"%s\", \"n\": %zu, \"threads\": %d, \"isa\": \"%s\", "
+               "\"rows\": [", kernel ? "kernel" : "expression", n, threads, best);
+        for (size_t i = 0; i < nr; i++) {
+            printf("%s{\"impl\": \"%s\", \"evals_per_s_1\": ", i ? ", " : "",
+                   rows[i].impl);
+            cli_json_number(stdout, rows[i].r1);
+            printf(", \"evals_per_s_n\": ");
+            cli_json_number(stdout, rows[i].rn);
+            printf("}");
+        }
+        printf("], \"machine_vs_kernel\": ");
+        cli_json_number(stdout, vs_kernel);
+        printf("}\n");
+    } else {
+        printf("%s, arrays of %zu points in (0, 6), median of 7 runs\n\n", name, n);
+        printf("  %-18s %14s %8s %14s %8s\n", "evaluated", "Mevals/s 1t", "ratio",
+               "Mevals/s", "ratio");
+        for (size_t i = 0; i < nr; i++) {
+            char tn[32];
+            snprintf(tn, sizeof tn, "%dt", threads);
+            printf("  %-18s %14.1f %7.2fx %11.1f %-2s %7.2fx\n", rows[i].impl,
+                   rows[i].r1 / 1e6, rows[i].r1 / rows[0].r1, rows[i].rn / 1e6, tn,
+                   rows[i].rn / rows[0].r1);
+        }
+        if (!isnan(vs_kernel))
+            printf("\n  the expression machine at %s runs at %.2f of the speed of the "
+                   "hand-written kernel '%s'\n", best, vs_kernel,
+                   sq_kernel_name((size_t)twin_kernel));
+    }
+    sq_expr_free(s.expr);
+    return cli_finish(cmd, EXIT_ALL_OK);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by the subcommands of the simdquad command. */
+#ifndef SQ_CLI_H
+#define SQ_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "simdquad.h"
+
+/* Exit statuses: every integral ok, one was not, usage or input error. */
+enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
+
+/* Seconds on a monotonic clock. */
+double cli_now(void);
+
+/* Options shared by integrate and batch, as parsed from the command line. */
+typedef struct cli_options {
+    sq_options opt;
+    int json;
+    const char *params;      /* batch: the CSV of problems */
+    const char *out;         /* batch: where results go ("-": stdout) */
+} cli_options;
+
+/*
+ * Parse argv: options (--name VALUE or --name=VALUE) anywhere, the rest
+ * into pos[] (at most npos; "--" ends the options). `allowed` is a string
+ * of the option names this command takes, e.g. "epsabs epsrel json".
+ * Returns the number of positional arguments, or -1 after printing one
+ * message on stderr.
+ */
+int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
+              cli_options *o, const char **pos, int npos);
+
+/* A constant expression (0, pi/2, -inf) as a number; -1 on error (printed). */
+int cli_constant(const char *cmd, const char *what, const char *text,
+                 double *value);
+
+/* Compile an expression, printing the error with a caret on failure. */
+sq_expr *cli_compile(const char *cmd, const char *text);
+
+/* A number as JSON: %.17g, or the string "inf", "-inf" or "nan". */
+void cli_json_number(FILE *f, double v);
+
+/* Flush stdout; on a write error print one message and return EXIT_USAGE,
+ * else `status`. */
+int cli_finish(const char *cmd, int status);
+
+int cmd_integrate(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_bench(int argc, char **argv);
+int cmd_demo(int argc, char **argv);
+
+#endif

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/* Option parsing, constants, expressions and output for the subcommands. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli.h"
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+/* Is `name` a word of the space-separated list? */
+static int allowed_name(const char *list, const char *name, size_t len)
+{
+    const char *p = list;
+    while (*p) {
+        size_t n = strcspn(p, " ");
+        if (n == len && strncmp(p, name, len) == 0)
+            return 1;
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+static int parse_double(const char *cmd, const char *name, const char *s,
+                        double *v)
+{
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (end == s || *end != 0 || errno == ERANGE || !isfinite(d)) {
+        fprintf(stderr, "simdquad %s: --%s needs a finite number, not '%s'\n",
+                cmd, name, s);
+        return -1;
+    }
+    *v = d;
+    return 0;
+}
+
+static int parse_count(const char *cmd, const char *name, const char *s,
+                       double max, size_t *v)
+{
+    double d;
+    if (parse_double(cmd, name, s, &d) != 0)
+        return -1;
+    if (d < 0 || d != floor(d) || d > max) {
+        fprintf(stderr, "simdquad %s: --%s needs a whole number from 0 to %.0f, "
+                        "not '%s'\n", cmd, name, max, s);
+        return -1;
+    }
+    *v = (size_t)d;
+    return 0;
+}
+
+/* One option with its value; -1 after a message. */
+static int apply_option(const char *cmd, const char *name, const char *value,
+                        cli_options *o)
+{
+    sq_options *opt = &o->opt;
+    if (strcmp(name, "epsabs") == 0)
+        return parse_double(cmd, name, value, &opt->epsabs);
+    if (strcmp(name, "epsrel") == 0)
+        return parse_double(cmd, name, value, &opt->epsrel);
+    if (strcmp(name, "threads") == 0) {
+        size_t t;
+        if (parse_count(cmd, name, value, 4096, &t) != 0)
+            return -1;
+        opt->threads = (int)t;
+        return 0;
+    }
+    if (strcmp(name, "max-evals") == 0) {
+        size_t m;
+        if (parse_count(cmd, name, value, 9e15, &m) != 0)
+            return -1;
+        opt->max_evals = m;
+        return 0;
+    }
+    if (strcmp(name, "rule") == 0) {
+        if (strcmp(value, "simpson") == 0)
+            opt->rule = SQ_RULE_SIMPSON;
+        else if (strcmp(value, "gk15") == 0)
+            opt->rule = SQ_RULE_GK15;
+        else if (strcmp(value, "gk21") == 0)
+            opt->rule = SQ_RULE_GK21;
+        else
+            goto bad_choice;
+        return 0;
+    }
+    if (strcmp(name, "control") == 0) {
+        if (strcmp(value, "local") == 0)
+            opt->control = SQ_CONTROL_LOCAL;
+        else if (strcmp(value, "global") == 0)
+            opt->control = SQ_CONTROL_GLOBAL;
+        else
+            goto bad_choice;
+        return 0;
+    }
+    if (strcmp(name, "isa") == 0) {
+        sq_isa isa = sq_isa_from_name(value);
+        if (isa == SQ_ISA_COUNT)
+            goto bad_choice;
+        if (isa != SQ_ISA_AUTO && !sq_isa_supported(isa)) {
+            fprintf(stderr, "simdquad %s: this CPU does not run %s kernels\n",
+                    cmd, value);
+            return -1;
+        }
+        opt->isa = isa;
+        return 0;
+    }
+    if (strcmp(name, "params") == 0) {
+        o->params = value;
+        return 0;
+    }
+    if (strcmp(name, "out") == 0) {
+        o->out = value;
+        return 0;
+    }
+bad_choice:
+    fprintf(stderr, "simdquad %s: '%s' is not a choice for --%s (see simdquad "
+                    "help)\n", cmd, value, name);
+    return -1;
+}
+
+int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
+              cli_options *o, const char **pos, int npos)
+{
+    sq_options_init(&o->opt);
+    o->json = 0;
+    o->params = NULL;
+    o->out = "-";
+    int n = 0, options = 1;
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (options && strcmp(a, "--") == 0) {
+            options = 0;
+            continue;
+        }
+        if (!options || strncmp(a, "--", 2) != 0) {
+            if (n == npos) {
+                fprintf(stderr, "simdquad %s: unexpected argument '%s' (see "
+                                "simdquad help)\n", cmd, a);
+                return -1;
+            }
+            pos[n++] = a;
+            continue;
+        }
+        const char *name = a + 2, *eq = strchr(name, '=');
+        size_t len = eq ? (size_t)(eq - name) : strlen(name);
+        if (!allowed_name(allowed, name, len)) {
+            fprintf(stderr, "simdquad %s: unknown option '%.*s' (see simdquad "
+                            "help)\n", cmd, (int)len + 2, a);
+            return -1;
+        }
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)len, name);
+        if (strcmp(key, "json") == 0) {
+            if (eq != NULL) {
+                fprintf(stderr, "simdquad %s: --json takes no value\n", cmd);
+                return -1;
+            }
+            o->json = 1;
+            continue;
+        }
+        const char *value = eq ? eq + 1 : NULL;
+        if (value == NULL) {
+            if (i + 1 == argc) {
+                fprintf(stderr, "simdquad %s: --%s needs a value\n", cmd, key);
+                return -1;
+            }
+            value = argv[++i];
+        }
+        if (apply_option(cmd, key, value, o) != 0)
+            return -1;
+    }
+    return n;
+}
+
+sq_expr *cli_compile(const char *cmd, const char *text)
+{
+    sq_expr_error err;
+    sq_expr *e = sq_expr_compile(text, &err);
+    if (e == NULL) {
+        char buf[512];
+        sq_expr_describe_error(text, &err, buf, sizeof buf);
+        fprintf(stderr, "simdquad %s: %s\n", cmd, buf);
+    }
+    return e;
+}
+
+int cli_constant(const char *cmd, const char *what, const char *text,
+                 double *value)
+{
+    sq_expr *e = cli_compile(cmd, text);
+    if (e == NULL)
+        return -1;
+    int constant = !sq_expr_uses_x(e) && sq_expr_nparams(e) == 0;
+    if (constant)
+        *value = sq_expr_twin(e, 0, NULL);
+    sq_expr_free(e);
+    if (!constant) {
+        fprintf(stderr, "simdquad %s: %s must be a constant, not '%s'\n", cmd,
+                what, text);
+        return -1;
+    }
+    if (isnan(*value)) {
+        fprintf(stderr, "simdquad %s: %s '%s' is not a number\n", cmd, what, text);
+        return -1;
+    }
+    return 0;
+}
+
+void cli_json_number(FILE *f, double v)
+{
+    if (isfinite(v))
+        fprintf(f, "%.17g", v);
+    else
+        fputs(isnan(v) ? "\"nan\"" : v > 0 ? "\"inf\"" : "\"-inf\"", f);
+}
+
+int cli_finish(const char *cmd, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "simdquad %s: cannot write the output: %s\n", cmd,
+                strerror(errno));
+        return EXIT_USAGE;
+    }
+    return status;
+}

@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * simdquad integrate EXPR A B [options]   one integral
+ * simdquad batch EXPR --params FILE       one integral per row of a CSV
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static const char *const run_options =
+    "epsabs epsrel rule control threads max-evals isa json";
+
+/* ---- integrate ------------------------------------------------------------------ */
+
+static const char *control_name(const sq_options *o)
+{
+    if (o->control == SQ_CONTROL_LOCAL || o->rule == SQ_RULE_SIMPSON)
+        return "local";
+    return "global";
+}
+
+static const char *rule_name(const sq_options *o)
+{
+    return o->rule == SQ_RULE_SIMPSON ? "simpson"
+         : o->rule == SQ_RULE_GK15 ? "gk15" : "gk21";
+}
+
+int cmd_integrate(int argc, char **argv)
+{
+    const char *cmd = "integrate";
+    cli_options o;
+    const char *pos[3];
+    int n = cli_parse(cmd, argc, argv, run_options, &o, pos, 3);
+    if (n < 0)
+        return EXIT_USAGE;
+    if (n != 3) {
+        fprintf(stderr, "simdquad integrate: needs EXPR A B, e.g. simdquad "
+                        "integrate 'exp(-x*x)' -inf inf\n");
+        return EXIT_USAGE;
+    }
+    double a, b;
+    if (cli_constant(cmd, "A", pos[1], &a) != 0
+        || cli_constant(cmd, "B", pos[2], &b) != 0)
+        return EXIT_USAGE;
+    sq_expr *e = cli_compile(cmd, pos[0]);
+    if (e == NULL)
+        return EXIT_USAGE;
+    if (sq_expr_nparams(e) > 0) {
+        fprintf(stderr, "simdquad integrate: the expression uses parameters "
+                        "(p0 ...): give them per problem with simdquad batch\n");
+        sq_expr_free(e);
+        return EXIT_USAGE;
+    }
+    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_result r;
+    double t = cli_now();
+    sq_status s = sq_integrate(&f, a, b, &o.opt, &r);
+    t = cli_now() - t;
+    sq_expr_free(e);
+    if (s == SQ_BAD_INPUT) {
+        fprintf(stderr, "simdquad integrate: %s\n", r.detail ? r.detail : sq_strerror(s));
+        return EXIT_USAGE;
+    }
+    const char *isa = sq_isa_name(sq_isa_resolve(o.opt.isa));
+    int threads = o.opt.threads > 0 ? o.opt.threads : sq_default_threads();
+    if (o.json) {
+        printf("{\"value\": ");
+        cli_json_number(stdout, r.value);
+        printf(", \"error\": ");
+        cli_json_number(stdout, r.error);
+        printf(", \"evals\": %zu, \"rounds\": %u, \"intervals\": %zu, "
+               "\"status\": \"%s\", \"seconds\": ", r.evals, r.rounds,
+               r.intervals, sq_status_name(s));
+        cli_json_number(stdout, t);
+        printf(", \"isa\": \"%s\", \"threads\": %d, \"rule\": \"%s\", "
+               "\"control\": \"%s\", \"a\": ", isa, threads, rule_name(&o.opt),
+               control_name(&o.opt));
+        cli_json_number(stdout, a);
+        printf(", \"b\": ");
+        cli_json_number(stdout, b);
+        printf(", \"where\": ");
+        cli_json_number(stdout, r.where);
+        printf("}\n");
+    } else {
+        printf("%s: %.17g +- %.3g\n", sq_status_name(s), r.value, r.error);
+        printf("  %zu evaluations, %u rounds, %zu intervals, %s %s, %s, %d "
+               "threads, %.3g s\n", r.evals, r.rounds, r.intervals,
+               rule_name(&o.opt), control_name(&o.opt), isa, threads, t);
+        if (s != SQ_OK)
+            printf("  %s%s\n", sq_strerror(s),
+                   s == SQ_NONFINITE && !isnan(r.where) ? " (see where below)" : "");
+        if (s == SQ_NONFINITE && !isnan(r.where))
+            printf("  where: x = %.17g\n", r.where);
+    }
+    return cli_finish(cmd, s == SQ_OK ? EXIT_ALL_OK : EXIT_NOT_OK);
+}
+
+/* ---- batch -------------------------------------------------------------------------- */
+
+enum { COL_A, COL_B, COL_EPSABS, COL_EPSREL, COL_P0, NCOL = COL_P0 + 16 };
+
+typedef struct table {
+    size_t n, cap;
+    double *col[NCOL];
+    int has[NCOL];
+} table;
+
+static void table_free(table *t)
+{
+    for (int c = 0; c < NCOL; c++)
+        free(t->col[c]);
+}
+
+static int column_of(const char *name)
+{
+    if (strcmp(name, "a") == 0)
+        return COL_A;
+    if (strcmp(name, "b") == 0)
+        return COL_B;
+    if (strcmp(name, "epsabs") == 0)
+        return COL_EPSABS;
+    if (strcmp(name, "epsrel") == 0)
+        return COL_EPSREL;
+    if (name[0] == 'p' && name[1] >= '0' && name[1] <= '9') {
+        char *end;
+        long k = strtol(name + 1, &end, 10);
+        int canonical = *end == 0 && (name[1] != '0' || name[2] == 0);
+        if (canonical && k >= 0 && k < 16)
+            return COL_P0 + (int)k;
+    }
+    return -1;
+}
+
+/* Split a line at commas in place; trims spaces. Returns the field count. */
+static size_t split(char *line, char **fields, size_t max)
+{
+    size_t n = 0;
+    char *p = line;
+    for (;;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char *start = p;
+        while (*p && *p != ',')
+            p++;
+        char *end = p;
+        while (end > start && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'
+                               || end[-1] == '\n'))
+            end--;
+        int last = *p == 0;
+        *end = 0;
+        if (n < max)
+            fields[n] = start;
+        n++;
+        if (last)
+            break;
+        p++;
+    }
+    return n;
+}
+
+/* Read the problems; -1 after a message naming the line. */
+static int read_table(const char *cmd, const char *path, table *t)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (f == NULL) {
+        fprintf(stderr, "simdquad %s: cannot read '%s': %s\n", cmd, path,
+                strerror(errno));
+        return -1;
+    }
+    memset(t, 0, sizeof *t);
+    char *line = NULL;
+    size_t cap = 0, lineno = 0;
+    ssize_t len;
+    int map[NCOL + 1], ncols = 0, status = 0;
+    char *fields[NCOL + 1];
+    while ((len = getline(&line, &cap, f)) >= 0) {
+        lineno++;
+        if (memchr(line, 0, (size_t)len) != NULL) {
+            fprintf(stderr, "simdquad %s: %s:%zu: NUL byte\n", cmd, path, lineno);
+            status = -1;
+            break;
+        }
+        char *p = line;
+        while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+            p++;
+        if (*p == 0)
+            continue;                          /* blank line */
+        size_t nf = split(line, fields, NCOL + 1);
+        if (ncols == 0) {
+            /* The header. */
+            if (nf > NCOL) {
+                fprintf(stderr, "simdquad %s: %s:%zu: too many columns\n", cmd,
+                        path, lineno);
+                status = -1;
+                break;
+            }
+            for (size_t i = 0; i < nf; i++) {
+                int c = column_of(fields[i]);
+                if (c < 0 || t->has[c]) {
+                    fprintf(stderr, "simdquad %s: %s:%zu: %s column '%s' (a, b, "
+                                    "epsabs, epsrel, p0 ... p15)\n", cmd, path,
+                            lineno, c < 0 ? "unknown" : "repeated", fields[i]);
+                    status = -1;
+                    break;
+                }
+                t->has[c] = 1;
+                map[i] = c;
+            }
+            if (status != 0)
+                break;
+            if (!t->has[COL_A] || !t->has[COL_B]) {
+                fprintf(stderr, "simdquad %s: %s:%zu: the header needs columns a "
+                                "and b\n", cmd, path, lineno);
+                status = -1;
+                break;
+            }
+            ncols = (int)nf;
+            continue;
+        }
+        if (nf != (size_t)ncols) {
+            fprintf(stderr, "simdquad %s: %s:%zu: %zu fields, the header has %d\n",
+                    cmd, path, lineno, nf, ncols);
+            status = -1;
+            break;
+        }
+        if (t->n == t->cap) {
+            size_t nc = t->cap ? 2 * t->cap : 1024;
+            for (int c = 0; c < NCOL; c++) {
+                if (!t->has[c])
+                    continue;
+                double *q = realloc(t->col[c], nc * sizeof *q);
+                if (q == NULL) {
+                    fprintf(stderr, "simdquad %s: out of memory at line %zu\n",
+                            cmd, lineno);
+                    status = -1;
+                    break;
+                }
+                t->col[c] = q;
+            }
+            if (status != 0)
+                break;
+            t->cap = nc;
+        }
+        for (int i = 0; i < ncols; i++) {
+            char *end;
+            double v = strtod(fields[i], &end);
+            if (end == fields[i] || *end != 0) {
+                fprintf(stderr, "simdquad %s: %s:%zu: '%s' is not a number\n",
+                        cmd, path, lineno, fields[i]);
+                status = -1;
+                break;
+            }
+            t->col[map[i]][t->n] = v;
+        }
+        if (status != 0)
+            break;
+        t->n++;
+    }
+    if (status == 0 && ferror(f)) {
+        fprintf(stderr, "simdquad %s: cannot read '%s': %s\n", cmd, path,
+                strerror(errno));
+        status = -1;
+    }
+    if (status == 0 && ncols == 0) {
+        fprintf(stderr, "simdquad %s: %s: no header (a,b,...)\n", cmd, path);
+        status = -1;
+    }
+    free(line);
+    if (f != stdin)
+        fclose(f);
+    if (status != 0)
+        table_free(t);
+    return status;
+}
+
+/* A bar on stderr, redrawn when the percentage changes. */
+typedef struct bar {
+    int shown;
+} bar;
+
+static int draw_bar(double fraction, void *ctx)
+{
+    bar *b = ctx;
+    int pct = (int)(fraction * 100);
+    if (pct == b->shown)
+        return 0;
+    b->shown = pct;
+    char cells[41];
+    int full = pct * 40 / 100;
+    for (int i = 0; i < 40; i++)
+        cells[i] = i < full ? '#' : '.';
+    cells[40] = 0;
+    fprintf(stderr, "\r[%s] %3d%%", cells, pct);
+    return 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    const char *cmd = "batch";
+    cli_options o;
+    const char *pos[1];
+    char allowed[128];
+    snprintf(allowed, sizeof allowed, "%s params out", run_options);
+    int n = cli_parse(cmd, argc, argv, allowed, &o, pos, 1);
+    if (n < 0)
+        return EXIT_USAGE;
+    if (n != 1 || o.params == NULL) {
+        fprintf(stderr, "simdquad batch: needs EXPR and --params FILE, e.g. "
+                        "simdquad batch 'exp(-p0*x*x)' --params problems.csv\n");
+        return EXIT_USAGE;
+    }
+    if (o.json) {
+        fprintf(stderr, "simdquad batch: writes CSV; --json is for integrate "
+                        "and bench\n");
+        return EXIT_USAGE;
+    }
+    sq_expr *e = cli_compile(cmd, pos[0]);
+    if (e == NULL)
+        return EXIT_USAGE;
+    {
+        /* The options, checked once on an empty problem. */
+        double zero = 0, p[16] = {0};
+        sq_integrand g = sq_fn_expr(e, p);
+        sq_batch probe = {.n = 1, .a = &zero, .b = &zero};
+        sq_result r;
+        if (sq_integrate_batch(NULL, &g, &probe, &o.opt, &r) == SQ_BAD_INPUT) {
+            fprintf(stderr, "simdquad batch: %s\n", r.detail ? r.detail : "bad options");
+            sq_expr_free(e);
+            return EXIT_USAGE;
+        }
+    }
+    table t;
+    if (read_table(cmd, o.params, &t) != 0) {
+        sq_expr_free(e);
+        return EXIT_USAGE;
+    }
+    size_t np = sq_expr_nparams(e);
+    for (size_t k = 0; k < np; k++)
+        if (!t.has[COL_P0 + k]) {
+            fprintf(stderr, "simdquad batch: the expression uses p%zu, the "
+                            "file has no column p%zu\n", k, k);
+            sq_expr_free(e);
+            table_free(&t);
+            return EXIT_USAGE;
+        }
+    /* Parameter rows from the columns. */
+    double *params = np > 0 ? malloc(t.n * np * sizeof *params) : NULL;
+    sq_result *res = malloc((t.n ? t.n : 1) * sizeof *res);
+    if ((np > 0 && params == NULL) || res == NULL) {
+        fprintf(stderr, "simdquad batch: out of memory for %zu problems\n", t.n);
+        free(params);
+        free(res);
+        sq_expr_free(e);
+        table_free(&t);
+        return EXIT_USAGE;
+    }
+    for (size_t i = 0; i < t.n; i++)
+        for (size_t k = 0; k < np; k++)
+            params[i * np + k] = t.col[COL_P0 + k][i];
+    double *ea = NULL, *er = NULL;
+    if (t.has[COL_EPSABS] || t.has[COL_EPSREL]) {
+        /* A missing column takes the options' value. */
+        ea = t.has[COL_EPSABS] ? t.col[COL_EPSABS] : malloc(t.n * sizeof *ea);
+        er = t.has[COL_EPSREL] ? t.col[COL_EPSREL] : malloc(t.n * sizeof *er);
+        for (size_t i = 0; ea && er && i < t.n; i++) {
+            if (!t.has[COL_EPSABS])
+                ea[i] = o.opt.epsabs;
+            if (!t.has[COL_EPSREL])
+                er[i] = o.opt.epsrel;
+        }
+    }
+    sq_batch bt = {.n = t.n, .a = t.col[COL_A], .b = t.col[COL_B],
+                   .epsabs = ea, .epsrel = er, .params = params, .nparams = np};
+    sq_integrand f = sq_fn_expr(e, NULL);
+    bar progress = {-1};
+    if (isatty(2)) {
+        o.opt.progress = draw_bar;
+        o.opt.progress_ctx = &progress;
+    }
+    double secs = cli_now();
+    sq_status worst = sq_integrate_batch(NULL, &f, &bt, &o.opt, res);
+    secs = cli_now() - secs;
+    if (progress.shown >= 0)
+        fprintf(stderr, "\r%50s\r", "");
+
+    int status = EXIT_ALL_OK;
+    FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
+    if (out == NULL) {
+        fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
+                strerror(errno));
+        status = EXIT_USAGE;
+    } else {
+        size_t not_ok = 0;
+        fprintf(out, "value,error,evals,status\n");
+        for (size_t i = 0; i < t.n; i++) {
+            fprintf(out, "%.17g,%.17g,%zu,%s\n", res[i].value, res[i].error,
+                    res[i].evals, sq_status_name(res[i].status));
+            not_ok += res[i].status != SQ_OK;
+        }
+        int werr = out == stdout ? 0 : fclose(out) != 0;
+        fprintf(stderr, "simdquad batch: %zu problems, %.3g s, %.3g problems/s, "
+                        "%zu not ok (worst: %s)\n", t.n, secs,
+                secs > 0 ? (double)t.n / secs : 0.0, not_ok,
+                sq_status_name(worst));
+        if (werr) {
+            fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
+                    strerror(errno));
+            status = EXIT_USAGE;
+        } else {
+            status = not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
+        }
+    }
+    if (!t.has[COL_EPSABS])
+        free(ea);
+    if (!t.has[COL_EPSREL])
+        free(er);
+    free(params);
+    free(res);
+    sq_expr_free(e);
+    table_free(&t);
+    return cli_finish(cmd, status);
+}

@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The simdquad command, driven as a user drives it: run it, read what it
+ * prints and how it exits. Its numbers must be the library's, bit for bit.
+ */
+#define _GNU_SOURCE
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <math.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "simdquad.h"
+
+extern char **environ;
+
+typedef struct outcome {
+    int code;                  /* exit status, or -1 if killed */
+    char out[1 << 16], err[1 << 13];
+} outcome;
+
+static void slurp(int fd, char *buf, size_t size)
+{
+    lseek(fd, 0, SEEK_SET);
+    ssize_t n = read(fd, buf, size - 1);
+    buf[n > 0 ? n : 0] = 0;
+    close(fd);
+}
+
+static int temp_file(void)
+{
+    char name[] = "/tmp/sq_cli_XXXXXX";
+    int fd = mkstemp(name);
+    cr_assert_geq(fd, 0);
+    unlink(name);
+    return fd;
+}
+
+/* Run the command with args (NULL-terminated), stdin from `input`, one more
+ * environment entry `env` (or NULL); stdout closed if close_out. */
+static outcome *run_full(const char *const *args, const char *input,
+                         const char *env, int close_out)
+{
+    static outcome o;
+    memset(&o, 0, sizeof o);
+    int in = temp_file(), out = temp_file(), err = temp_file();
+    if (input != NULL)
+        cr_assert_eq(write(in, input, strlen(input)), (ssize_t)strlen(input));
+    lseek(in, 0, SEEK_SET);
+    const char *argv[32] = {SQ_CLI_PATH};
+    size_t n = 1;
+    for (; args[n - 1] != NULL; n++)
+        argv[n] = args[n - 1];
+    argv[n] = NULL;
+    char *envp[256];
+    size_t ne = 0;
+    for (char **e = environ; *e && ne < 250; e++)
+        envp[ne++] = *e;
+    if (env != NULL)
+        envp[ne++] = (char *)env;
+    envp[ne] = NULL;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in, 0);
+    if (close_out)
+        posix_spawn_file_actions_addclose(&fa, 1);
+    else
+        posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_adddup2(&fa, err, 2);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, SQ_CLI_PATH, &fa, NULL, (char **)argv, envp), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    o.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    close(in);
+    slurp(out, o.out, sizeof o.out);
+    slurp(err, o.err, sizeof o.err);
+    return &o;
+}
+
+static outcome *run(const char *const *args)
+{
+    return run_full(args, NULL, NULL, 0);
+}
+
+/* The number after "key": in a JSON object. */
+static double json_number(const char *json, const char *key)
+{
+    char pat[64];
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    const char *p = strstr(json, pat);
+    cr_assert_not_null(p, "no key %s in %s", key, json);
+    return strtod(p + strlen(pat), NULL);
+}
+
+/* The library's own result for the same integral. */
+static sq_result library(const char *text, double a, double b, double epsrel)
+{
+    sq_expr *e = sq_expr_compile(text, NULL);
+    cr_assert_not_null(e);
+    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.epsrel = epsrel;
+    sq_result r;
+    sq_integrate(&f, a, b, &o, &r);
+    sq_expr_free(e);
+    return r;
+}
+
+Test(cli, integrate_prints_the_library_result)
+{
+    const char *args[] = {"integrate", "exp(-x*x)*cos(3*x)", "-inf", "inf",
+                          "--epsrel", "1e-12", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    sq_result r = library("exp(-x*x)*cos(3*x)", -INFINITY, INFINITY, 1e-12);
+    char want[64];
+    snprintf(want, sizeof want, "ok: %.17g +- ", r.value);
+    cr_assert(strncmp(o->out, want, strlen(want)) == 0, "%s", o->out);
+    cr_assert(strstr(o->out, "evaluations") != NULL);
+}
+
+Test(cli, json_round_trips_every_number)
+{
+    const char *args[] = {"integrate", "log(x)/sqrt(x)", "0", "1", "--json", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    sq_result r = library("log(x)/sqrt(x)", 0, 1, 1e-10);
+    double v = json_number(o->out, "value"), e = json_number(o->out, "error");
+    cr_assert(memcmp(&v, &r.value, sizeof v) == 0, "%.17g vs %.17g", v, r.value);
+    cr_assert(memcmp(&e, &r.error, sizeof e) == 0);
+    cr_assert_eq((size_t)json_number(o->out, "evals"), r.evals);
+    cr_assert_eq((unsigned)json_number(o->out, "rounds"), r.rounds);
+    cr_assert_eq((size_t)json_number(o->out, "intervals"), r.intervals);
+    cr_assert(strstr(o->out, "\"status\": \"ok\"") != NULL);
+    cr_assert(json_number(o->out, "seconds") >= 0);
+    cr_assert(json_number(o->out, "threads") >= 1);
+    cr_assert(strstr(o->out, "\"isa\": \"") != NULL);
+    /* Exactly one object on one line. */
+    cr_assert_eq(o->out[0], '{');
+    cr_assert_eq(strchr(o->out, '\n'), o->out + strlen(o->out) - 1);
+}
+
+Test(cli, limits_are_constant_expressions)
+{
+    const char *args[] = {"integrate", "sin(x)", "0", "pi/2", "--json", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0);
+    cr_assert(fabs(json_number(o->out, "value") - 1) < 1e-14);
+    const char *bad[] = {"integrate", "x", "0", "x+1", NULL};
+    o = run(bad);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "B must be a constant") != NULL, "%s", o->err);
+}
+
+Test(cli, options_reach_the_library)
+{
+    const char *args[] = {"integrate", "sin(x)", "0", "pi", "--rule", "simpson",
+                          "--epsabs=1e-10", "--epsrel", "0", "--threads", "1",
+                          "--isa", "scalar", "--json", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert_eq((size_t)json_number(o->out, "evals"), 473);
+    cr_assert(strstr(o->out, "\"isa\": \"scalar\"") != NULL);
+    cr_assert(strstr(o->out, "\"rule\": \"simpson\"") != NULL);
+    const char *budget[] = {"integrate", "sin(1/x)", "0", "1", "--max-evals", "100",
+                            "--control", "local", NULL};
+    o = run(budget);
+    cr_assert_eq(o->code, 1);
+    cr_assert(strncmp(o->out, "max_evals: ", 11) == 0, "%s", o->out);
+}
+
+Test(cli, a_failed_integral_exits_1_with_its_status)
+{
+    const char *args[] = {"integrate", "1/x", "0", "1", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 1);
+    cr_assert(strncmp(o->out, "divergent: ", 11) == 0, "%s", o->out);
+    const char *nan[] = {"integrate", "log(x - 0.5)", "0", "1", "--json", NULL};
+    o = run(nan);
+    cr_assert_eq(o->code, 1);
+    cr_assert(strstr(o->out, "\"status\": \"nonfinite\"") != NULL, "%s", o->out);
+    double where = json_number(o->out, "where");
+    cr_assert(where >= 0 && where <= 0.5, "%g", where);
+}
+
+Test(cli, usage_and_parse_errors_exit_2_with_one_message)
+{
+    static const struct { const char *args[8]; const char *msg; } t[] = {
+        {{"integrate", "exp(-x*y)", "0", "1"}, "unknown name 'y' at position 7"},
+        {{"integrate", "x"}, "needs EXPR A B"},
+        {{"integrate", "x", "0", "1", "--frobnicate", "2"}, "unknown option"},
+        {{"integrate", "x", "0", "1", "--epsrel", "fast"}, "needs a finite number"},
+        {{"integrate", "x", "0", "1", "--rule", "trapezoid"}, "not a choice"},
+        {{"integrate", "x", "0", "1", "--epsrel"}, "needs a value"},
+        {{"integrate", "p0*x", "0", "1"}, "parameters"},
+        {{"integrate", "x", "0", "1", "--epsrel", "-1"}, "epsrel"},
+        {{"frobnicate"}, "unknown command"},
+        {{"batch", "x"}, "--params"},
+        {{"batch", "x", "--params", "/nonexistent/problems.csv"}, "cannot read"},
+        {{"bench", "--kernel", "nope"}, "unknown kernel"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        outcome *o = run(t[i].args);
+        cr_assert_eq(o->code, 2, "%s: exit %d", t[i].args[0], o->code);
+        cr_assert(strstr(o->err, t[i].msg) != NULL, "expected '%s' in '%s'",
+                  t[i].msg, o->err);
+        cr_assert_eq(o->out[0], 0, "stdout should be empty: %s", o->out);
+    }
+    const char *none[] = {NULL};
+    cr_assert_eq(run(none)->code, 2);
+    const char *caret[] = {"integrate", "sin(x", "0", "1", NULL};
+    outcome *o = run(caret);
+    cr_assert(strstr(o->err, "  sin(x\n       ^") != NULL, "%s", o->err);
+}
+
+Test(cli, batch_writes_one_row_per_problem_in_order)
+{
+    const char *csv = "a, b, p0, epsrel\n"
+                      "0, 1, 1, 1e-10\n"
+                      "\n"
+                      "0, 2, 2.5, 1e-12\n"
+                      "1, 1, 3, 1e-10\n"
+                      "1, 0, 4, 1e-8\n";
+    const char *args[] = {"batch", "exp(-p0*x*x)", "--params", "-", NULL};
+    outcome *o = run_full(args, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    double a[4] = {0, 0, 1, 1}, b[4] = {1, 2, 1, 0}, p[4] = {1, 2.5, 3, 4};
+    double er[4] = {1e-10, 1e-12, 1e-10, 1e-8};
+    sq_expr *e = sq_expr_compile("exp(-p0*x*x)", NULL);
+    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_batch bt = {.n = 4, .a = a, .b = b, .epsrel = er, .params = p, .nparams = 1};
+    sq_result r[4];
+    sq_integrate_batch(NULL, &f, &bt, NULL, r);
+    sq_expr_free(e);
+    char want[1024];
+    size_t n = (size_t)snprintf(want, sizeof want, "value,error,evals,status\n");
+    for (int i = 0; i < 4; i++)
+        n += (size_t)snprintf(want + n, sizeof want - n, "%.17g,%.17g,%zu,%s\n",
+                              r[i].value, r[i].error, r[i].evals,
+                              sq_status_name(r[i].status));
+    cr_assert_str_eq(o->out, want);
+    cr_assert(strstr(o->err, "4 problems") != NULL, "%s", o->err);
+    cr_assert(strstr(o->err, "0 not ok") != NULL, "%s", o->err);
+}
+
+Test(cli, batch_reports_bad_rows_and_bad_files)
+{
+    const char *args[] = {"batch", "p0*x", "--params", "-", NULL};
+    static const struct { const char *csv; const char *msg; } t[] = {
+        {"a,b\n0,1\n", "no column p0"},
+        {"a,p0\n0,1\n", "columns a and b"},
+        {"a,b,p0\n0,1\n", "2 fields, the header has 3"},
+        {"a,b,p0\n0,1,2,3\n", "4 fields"},
+        {"a,b,p0\n0,1,zz\n", ":2: 'zz' is not a number"},
+        {"a,b,p0,q\n", "unknown column 'q'"},
+        {"a,b,a\n", "repeated column 'a'"},
+        {"", "no header"},
+    };
+    for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
+        outcome *o = run_full(args, t[i].csv, NULL, 0);
+        cr_assert_eq(o->code, 2, "'%s': exit %d", t[i].csv, o->code);
+        cr_assert(strstr(o->err, t[i].msg) != NULL, "'%s': %s", t[i].csv, o->err);
+    }
+    /* A problem that is not ok: exit 1, its status in its row. */
+    outcome *o = run_full(args, "a,b,p0\n0,1,1\nnan,1,1\n", NULL, 0);
+    cr_assert_eq(o->code, 1, "%s", o->err);
+    cr_assert(strstr(o->out, ",bad_input\n") != NULL, "%s", o->out);
+}
+
+Test(cli, batch_writes_to_a_file)
+{
+    char path[] = "/tmp/sq_cli_out_XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    const char *args[] = {"batch", "x*p0", "--params", "-", "--out", path, NULL};
+    outcome *o = run_full(args, "a,b,p0\n0,1,2\n", NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert_eq(o->out[0], 0);
+    FILE *f = fopen(path, "r");
+    char buf[256] = {0};
+    cr_assert_not_null(f);
+    cr_assert(fread(buf, 1, sizeof buf - 1, f) > 0);
+    fclose(f);
+    unlink(path);
+    double a = 0, b = 1, p = 2;
+    sq_expr *e = sq_expr_compile("x*p0", NULL);
+    sq_integrand g = sq_fn_expr(e, &p);
+    sq_result r;
+    sq_integrate(&g, a, b, NULL, &r);
+    sq_expr_free(e);
+    char want[256];
+    snprintf(want, sizeof want, "value,error,evals,status\n%.17g,%.17g,%zu,ok\n",
+             r.value, r.error, r.evals);
+    cr_assert_str_eq(buf, want);
+}
+
+Test(cli, a_closed_stdout_is_an_error_not_a_crash)
+{
+    const char *args[] = {"integrate", "x", "0", "1", NULL};
+    outcome *o = run_full(args, NULL, NULL, 1);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "cannot write the output") != NULL, "%s", o->err);
+}
+
+Test(cli, a_decimal_comma_locale_changes_nothing)
+{
+    const char *args[] = {"integrate", "1.5*x", "0", "1", "--json", NULL};
+    outcome *o = run_full(args, NULL, "LC_ALL=de_DE.UTF-8", 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strstr(o->out, "\"value\": 0.75") != NULL, "%s", o->out);
+}
+
+Test(cli, bench_and_help_and_version)
+{
+    const char *bench[] = {"bench", "--kernel", "gauss", "--n", "1024", "--threads",
+                           "1", "--json", NULL};
+    outcome *o = run(bench);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strstr(o->out, "\"impl\": \"libm\"") != NULL, "%s", o->out);
+    cr_assert(strstr(o->out, "\"impl\": \"scalar\"") != NULL);
+    cr_assert(json_number(strstr(o->out, "\"rows\""), "evals_per_s_1") > 0);
+    const char *expr[] = {"bench", "--expr", "exp(-x*x)*cos(3*x)", "--n", "1024",
+                          "--threads", "1", "--json", NULL};
+    o = run(expr);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(json_number(o->out, "machine_vs_kernel") > 0, "%s", o->out);
+    const char *help[] = {"help", NULL};
+    o = run(help);
+    cr_assert_eq(o->code, 0);
+    static const char *const words[] = {"integrate EXPR A B", "--epsabs", "--epsrel",
+        "--rule simpson|gk15|gk21", "--control local|global", "--threads",
+        "--max-evals", "--isa", "--json", "batch EXPR --params FILE", "--out",
+        "bench [--kernel NAME | --expr EXPR]", "demo", "Exit status"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        cr_assert(strstr(o->out, words[i]) != NULL, "help lacks '%s'", words[i]);
+    const char *version[] = {"--version", NULL};
+    o = run(version);
+    cr_assert_eq(o->code, 0);
+    cr_assert(strstr(o->out, sq_version()) != NULL);
+}
