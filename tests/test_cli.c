@@ -248,6 +248,19 @@ Test(cli, batch_writes_one_row_per_problem_in_order)
     cr_assert_str_eq(o->out, want);
     cr_assert(strstr(o->err, "4 problems") != NULL, "%s", o->err);
     cr_assert(strstr(o->err, "0 not ok") != NULL, "%s", o->err);
+    /* JSON Lines: the same numbers, one object per problem. */
+    const char *jargs[] = {"batch", "exp(-p0*x*x)", "--params", "-", "--json", NULL};
+    o = run_full(jargs, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    const char *line = o->out;
+    for (int i = 0; i < 4; i++) {
+        double v = json_number(line, "value");
+        cr_assert(memcmp(&v, &r[i].value, sizeof v) == 0, "row %d", i);
+        line = strchr(line, '\n');
+        cr_assert_not_null(line);
+        line++;
+    }
+    cr_assert_eq(*line, 0);
 }
 
 Test(cli, batch_reports_bad_rows_and_bad_files)

@@ -33,7 +33,8 @@ static const command commands[] = {
      "      One integral per row of the CSV FILE, whose header names columns\n"
      "      among a, b, p0 ... p15, epsabs, epsrel (- is standard input).\n"
      "      Writes value,error,evals,status per row, in order, to --out\n"
-     "      (default -, standard output); a summary line goes to stderr."},
+     "      (default -, standard output), or with --json one object per line;\n"
+     "      a summary line goes to stderr."},
     {"bench", cmd_bench,
      "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N] [--json]\n"
      "      Evaluations per second of one integrand: its libm twin and its\n"

@@ -313,11 +313,6 @@ int cmd_batch(int argc, char **argv)
                         "simdquad batch 'exp(-p0*x*x)' --params problems.csv\n");
         return EXIT_USAGE;
     }
-    if (o.json) {
-        fprintf(stderr, "simdquad batch: writes CSV; --json is for integrate "
-                        "and bench\n");
-        return EXIT_USAGE;
-    }
     sq_expr *e = cli_compile(cmd, pos[0]);
     if (e == NULL)
         return EXIT_USAGE;
@@ -395,10 +390,22 @@ int cmd_batch(int argc, char **argv)
         status = EXIT_USAGE;
     } else {
         size_t not_ok = 0;
-        fprintf(out, "value,error,evals,status\n");
+        if (!o.json)
+            fprintf(out, "value,error,evals,status\n");
         for (size_t i = 0; i < t.n; i++) {
-            fprintf(out, "%.17g,%.17g,%zu,%s\n", res[i].value, res[i].error,
-                    res[i].evals, sq_status_name(res[i].status));
+            if (o.json) {
+                /* JSON Lines: one object per problem. */
+                fputs("{\"value\": ", out);
+                cli_json_number(out, res[i].value);
+                fputs(", \"error\": ", out);
+                cli_json_number(out, res[i].error);
+                fprintf(out, ", \"evals\": %zu, \"intervals\": %zu, \"rounds\": %u, "
+                             "\"status\": \"%s\"}\n", res[i].evals, res[i].intervals,
+                        res[i].rounds, sq_status_name(res[i].status));
+            } else {
+                fprintf(out, "%.17g,%.17g,%zu,%s\n", res[i].value, res[i].error,
+                        res[i].evals, sq_status_name(res[i].status));
+            }
             not_ok += res[i].status != SQ_OK;
         }
         int werr = out == stdout ? 0 : fclose(out) != 0;
