@@ -350,6 +350,17 @@ SQ_API sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n,
                                 const double *x, double *y);
 
 /**
+ * sq_kernel_eval with SLEEF's deterministic functions: the same bits at
+ * every ISA where sq_deterministic_supported() holds (else SQ_BAD_INPUT).
+ */
+SQ_API sq_status sq_kernel_eval_det(int kernel, sq_isa isa, size_t n,
+                                    const double *x, double *y);
+
+/** Nonzero if deterministic mode runs at `isa` (SQ_ISA_AUTO allowed) on
+ *  this CPU: an ISA with FMA (not SSE2) on a CPU that has it. */
+SQ_API int sq_deterministic_supported(sq_isa isa);
+
+/**
  * The kernel's scalar twin: the same function written with the C library's
  * scalar libm. It is the reference the SIMD kernels are tested against.
  */
@@ -390,6 +401,14 @@ typedef enum sq_errest {
 #define SQ_DEFAULT_MAX_EVALS ((size_t)50000000)
 /** Default per-integral budget of live intervals. */
 #define SQ_DEFAULT_MAX_INTERVALS ((size_t)4000000)
+
+/** What a round did, for sq_options.trace. */
+typedef struct sq_round_info {
+    uint32_t round;          /**< 1, 2, ... (per group of a batch) */
+    size_t intervals;        /**< intervals (Simpson: halves) evaluated in it */
+    size_t evals;            /**< integrand evaluations in it */
+    size_t active;           /**< problems still running after it */
+} sq_round_info;
 
 /**
  * Options of an integration. Initialise with sq_options_init() and change
@@ -447,6 +466,22 @@ typedef struct sq_options {
      */
     int (*progress)(double fraction, void *ctx);
     void *progress_ctx;  /**< passed to progress unchanged */
+    /**
+     * Deterministic mode (default 0): built-in kernels, families and
+     * expressions use SLEEF's deterministic functions, so that every result
+     * is the same bits at the scalar, AVX2 and AVX-512 ISAs (the rules are
+     * already ISA-independent). Needs a CPU with FMA; not available at
+     * SSE2 (SQ_BAD_INPUT). Costs some speed: see the README.
+     */
+    int deterministic;
+    /**
+     * Called after each round of the frontier that runs on the calling
+     * thread (default NULL): the width of the frontier round by round, for
+     * benchmarks and the curious. In a batch whose groups run on several
+     * threads, only the calling thread's groups are reported.
+     */
+    void (*trace)(const sq_round_info *info, void *ctx);
+    void *trace_ctx;     /**< passed to trace unchanged */
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */

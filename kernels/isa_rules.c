@@ -392,6 +392,11 @@ extern sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT];
 extern sq_fam_fn *const SQ_ISA_SYM(sq_families)[SQF_COUNT];
 extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
 sq_vm_fn SQ_ISA_SYM(sq_vm_run);
+#if !defined(SQ_BUILD_SSE2)
+extern sq_kern_fn *const SQ_CAT(SQ_ISA_SYM(sq_integrands), det)[SQK_COUNT];
+extern sq_fam_fn *const SQ_CAT(SQ_ISA_SYM(sq_families), det)[SQF_COUNT];
+sq_vm_fn SQ_CAT(SQ_ISA_SYM(sq_vm_run), det);
+#endif
 
 const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .isa = SQ_ISA_ID,
@@ -406,4 +411,9 @@ const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .sum8_pair = sum8_pair,
     .gk = &SQ_ISA_SYM(sq_gk_ops),
     .vm = SQ_ISA_SYM(sq_vm_run),
+#if !defined(SQ_BUILD_SSE2)
+    .kern_det = SQ_CAT(SQ_ISA_SYM(sq_integrands), det),
+    .fam_det = SQ_CAT(SQ_ISA_SYM(sq_families), det),
+    .vm_det = SQ_CAT(SQ_ISA_SYM(sq_vm_run), det),
+#endif
 };

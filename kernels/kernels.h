@@ -321,6 +321,11 @@ typedef struct sq_isa_ops {
     sq_sum8_pair_fn *sum8_pair;
     const sq_gk_ops *gk;
     sq_vm_fn *vm;
+    /* The same integrands with SLEEF's deterministic functions: the same
+     * bits at every ISA that has them (NULL for SSE2, which lacks FMA). */
+    sq_kern_fn *const *kern_det;
+    sq_fam_fn *const *fam_det;
+    sq_vm_fn *vm_det;
 } sq_isa_ops;
 
 extern const sq_isa_ops sq_ops_scalar;

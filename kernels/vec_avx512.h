@@ -62,6 +62,27 @@ static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
 #define SQ_SLEEF_U10(f) Sleef_##f##d8_u10avx512f
 #define SQ_SLEEF_U05(f) Sleef_##f##d8_u05avx512f
 #define SQ_SLEEF_U15(f) Sleef_##f##d8_u15avx512f
+#define SQ_SLEEF_U35(f) Sleef_##f##d8_u35avx512f
 #define SQ_SLEEF_EXACT(f) Sleef_##f##d8_avx512f
+
+
+#ifdef SQ_DETERMINISTIC
+/* SLEEF's deterministic functions (finz_): the same bits at every vector
+ * width that has FMA. They replace the ordinary ones in the kernels of the
+ * deterministic build. */
+#undef SQ_SLEEF_U10
+#undef SQ_SLEEF_U05
+#undef SQ_SLEEF_U15
+#undef SQ_SLEEF_EXACT
+#define SQ_SLEEF_U10(f) Sleef_finz_##f##d8_u10avx512f
+#define SQ_SLEEF_U05(f) Sleef_finz_##f##d8_u05avx512f
+#define SQ_SLEEF_U15(f) Sleef_finz_##f##d8_u15avx512f
+#define SQ_SLEEF_EXACT(f) Sleef_finz_##f##d8_avx512f
+#define vsin(v) SQ_SLEEF_U10(sin)(v)
+#define vcos(v) SQ_SLEEF_U10(cos)(v)
+#define vexp(v) SQ_SLEEF_U10(exp)(v)
+#define vlog(v) SQ_SLEEF_U10(log)(v)
+#define vexpm1(v) SQ_SLEEF_U10(expm1)(v)
+#endif
 
 #endif

@@ -63,6 +63,12 @@ static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
 #define SQ_SLEEF_U10(f) Sleef_##f##d2_u10sse2
 #define SQ_SLEEF_U05(f) Sleef_##f##d2_u05sse2
 #define SQ_SLEEF_U15(f) Sleef_##f##d2_u15sse2
+#define SQ_SLEEF_U35(f) Sleef_##f##d2_u35sse2
 #define SQ_SLEEF_EXACT(f) Sleef_##f##d2_sse2
+
+
+#ifdef SQ_DETERMINISTIC
+#error SSE2 has no FMA: SLEEF has no deterministic functions for it.
+#endif
 
 #endif

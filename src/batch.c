@@ -236,6 +236,9 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         return "control: Simpson's rule runs with local control only";
     if (o->npoints > 0 && o->points == NULL)
         return "points: NULL with npoints > 0";
+    if (o->deterministic && !sq_deterministic_supported(o->isa))
+        return "deterministic: needs an ISA with FMA (scalar, avx2, avx512) on "
+               "a CPU that has it";
     return NULL;
 }
 
@@ -493,12 +496,13 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     sq_evaluator ev;
     memset(&ev, 0, sizeof ev);
     ev.ops = sq_ops_for(sq_isa_resolve(o->isa));
+    int det = o->deterministic != 0;
     switch (f->kind) {
     case SQ_INTEGRAND_KERNEL:
-        ev.kern = ev.ops->kern[f->kernel];
+        ev.kern = det ? ev.ops->kern_det[f->kernel] : ev.ops->kern[f->kernel];
         break;
     case SQ_INTEGRAND_FAMILY:
-        ev.fam = ev.ops->fam[f->family];
+        ev.fam = det ? ev.ops->fam_det[f->family] : ev.ops->fam[f->family];
         ev.nparams = sq_family_table[f->family].nparams;
         ev.params = b->params != NULL ? b->params : f->params;
         ev.pstride = b->params != NULL ? b->nparams : 0;
@@ -509,6 +513,7 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
         break;
     case SQ_INTEGRAND_EXPR:
         ev.vm = sq_expr_vm(f->expr);
+        ev.vm_run = det ? ev.ops->vm_det : ev.ops->vm;
         ev.nparams = sq_expr_nparams(f->expr);
         ev.params = b->params != NULL ? b->params : f->params;
         ev.pstride = b->params != NULL ? b->nparams : 0;
@@ -562,6 +567,8 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     c.run.max_intervals = opt->max_intervals;
     c.run.mon = &c.mon;
     c.run.count_done = 1;
+    c.run.trace = opt->trace;
+    c.run.trace_ctx = opt->trace_ctx;
     c.mon.progress = opt->progress;
     c.mon.ctx = opt->progress_ctx;
     c.mon.total = batch->n;

@@ -102,27 +102,47 @@ sq_status sq_kernel_eval_twin(int kernel, size_t n, const double *x,
     return SQ_OK;
 }
 
-sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n, const double *x,
-                         double *y)
+int sq_deterministic_supported(sq_isa isa)
+{
+    sq_isa r = sq_isa_resolve(isa);
+    const sq_isa_ops *ops = sq_ops_for(r);
+    return ops != NULL && ops->kern_det != NULL && sq_isa_supported(SQ_ISA_AVX2);
+}
+
+static sq_status kernel_eval(int kernel, sq_isa isa, int det, size_t n,
+                             const double *x, double *y)
 {
     if (kernel < 0 || kernel >= SQK_COUNT || (n > 0 && (x == NULL || y == NULL)))
         return SQ_BAD_INPUT;
     const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
-    if (ops == NULL)
+    if (ops == NULL || (det && !sq_deterministic_supported(isa)))
         return SQ_BAD_INPUT;
+    sq_kern_fn *k = det ? ops->kern_det[kernel] : ops->kern[kernel];
     /* Whole vectors in place, then the tail through a padded buffer, so that
      * every point takes the same vector path. */
     size_t bulk = n - n % ops->vlen;
     if (bulk > 0)
-        ops->kern[kernel](bulk, x, y);
+        k(bulk, x, y);
     if (bulk < n) {
         double xt[SQ_MAX_VLEN], yt[SQ_MAX_VLEN];
         for (size_t i = 0; i < ops->vlen; i++)
             xt[i] = x[bulk + (bulk + i < n ? i : 0)];
-        ops->kern[kernel](ops->vlen, xt, yt);
+        k(ops->vlen, xt, yt);
         memcpy(y + bulk, yt, (n - bulk) * sizeof *y);
     }
     return SQ_OK;
+}
+
+sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n, const double *x,
+                         double *y)
+{
+    return kernel_eval(kernel, isa, 0, n, x, y);
+}
+
+sq_status sq_kernel_eval_det(int kernel, sq_isa isa, size_t n, const double *x,
+                             double *y)
+{
+    return kernel_eval(kernel, isa, 1, n, x, y);
 }
 
 /* ---- families ------------------------------------------------------------- */
@@ -249,7 +269,7 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
         if (ev->fam != NULL)
             ev->fam(rows, ld, x, p, y);
         else
-            ev->ops->vm(ev->vm, rows, ld, x, p, y);
+            ev->vm_run(ev->vm, rows, ld, x, p, y);
         return 0;
     }
     for (size_t k = 0; k < rows; k++)

@@ -38,7 +38,8 @@ typedef struct sq_evaluator {
     const sq_isa_ops *ops;
     sq_kern_fn *kern;          /* a built-in kernel */
     sq_fam_fn *fam;            /* a built-in family ... */
-    const sq_vm *vm;           /* ... or an expression, */
+    const sq_vm *vm;           /* ... or an expression (run by vm_run), */
+    sq_vm_fn *vm_run;
     const double *params;      /* ... with problem u's parameters at */
     size_t pstride;            /* params + u * pstride (0: one shared row) */
     size_t nparams;
@@ -170,6 +171,8 @@ typedef struct sq_run {
     sq_monitor *mon;           /* NULL: no progress, no cancellation */
     int master;                /* this engine runs on the calling thread */
     int count_done;            /* add finished problems to mon->done */
+    void (*trace)(const sq_round_info *info, void *ctx);   /* on the master */
+    void *trace_ctx;
 } sq_run;
 
 /* Levels of Simpson's bisection never accepted (the first visit is level 0):

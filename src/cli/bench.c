@@ -18,6 +18,7 @@ typedef struct subject {
     int kernel;              /* or -1 */
     sq_expr *expr;           /* or NULL */
     int twin;                /* evaluate the scalar twin */
+    int det;                 /* the deterministic kernel */
     sq_isa isa;
 } subject;
 
@@ -26,6 +27,8 @@ static void evaluate(const subject *s, size_t n, const double *x, double *y)
     if (s->kernel >= 0) {
         if (s->twin)
             sq_kernel_eval_twin(s->kernel, n, x, y);
+        else if (s->det)
+            sq_kernel_eval_det(s->kernel, s->isa, n, x, y);
         else
             sq_kernel_eval(s->kernel, s->isa, n, x, y);
     } else if (s->twin) {
@@ -80,12 +83,14 @@ int cmd_bench(int argc, char **argv)
     const char *cmd = "bench";
     const char *kernel = NULL, *text = NULL;
     size_t n = 4096;
-    int threads = sq_default_threads(), json = 0;
+    int threads = sq_default_threads(), json = 0, det = 0;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--json") == 0) {
             json = 1;
+        } else if (strcmp(a, "--deterministic") == 0) {
+            det = 1;
         } else if (strcmp(a, "--kernel") == 0 && v) {
             kernel = v;
             i++;
@@ -126,7 +131,7 @@ int cmd_bench(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    subject s = {-1, NULL, 0, SQ_ISA_AUTO};
+    subject s = {-1, NULL, 0, 0, SQ_ISA_AUTO};
     int twin_kernel = -1;
     const char *name;
     if (kernel != NULL) {
@@ -160,7 +165,8 @@ int cmd_bench(int argc, char **argv)
         const char *impl;
         double r1, rn;
     } row;
-    row rows[SQ_ISA_COUNT + 2];
+    row rows[2 * SQ_ISA_COUNT + 2];
+    char det_names[SQ_ISA_COUNT][32];
     size_t nr = 0;
     s.twin = 1;
     rows[nr++] = (row){kernel ? "libm" : "libm, interpreted", rate(&s, n, 1),
@@ -172,10 +178,17 @@ int cmd_bench(int argc, char **argv)
         s.isa = (sq_isa)isa;
         rows[nr++] = (row){sq_isa_name((sq_isa)isa), rate(&s, n, 1),
                            rate(&s, n, threads)};
+        if (det && s.kernel >= 0 && sq_deterministic_supported((sq_isa)isa)) {
+            snprintf(det_names[isa], sizeof det_names[isa], "%s, finz",
+                     sq_isa_name((sq_isa)isa));
+            s.det = 1;
+            rows[nr++] = (row){det_names[isa], rate(&s, n, 1), rate(&s, n, threads)};
+            s.det = 0;
+        }
     }
     double vs_kernel = NAN;
     if (twin_kernel >= 0) {
-        subject k = {twin_kernel, NULL, 0, SQ_ISA_AUTO};
+        subject k = {twin_kernel, NULL, 0, 0, SQ_ISA_AUTO};
         s.isa = SQ_ISA_AUTO;
         double rk = rate(&k, n, 1), re = rate(&s, n, 1);
         vs_kernel = re / rk;

@@ -161,12 +161,15 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
         }
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)len, name);
-        if (strcmp(key, "json") == 0) {
+        if (strcmp(key, "json") == 0 || strcmp(key, "deterministic") == 0) {
             if (eq != NULL) {
-                fprintf(stderr, "simdquad %s: --json takes no value\n", cmd);
+                fprintf(stderr, "simdquad %s: --%s takes no value\n", cmd, key);
                 return -1;
             }
-            o->json = 1;
+            if (key[0] == 'j')
+                o->json = 1;
+            else
+                o->opt.deterministic = 1;
             continue;
         }
         const char *value = eq ? eq + 1 : NULL;

@@ -24,10 +24,11 @@ static const command commands[] = {
     {"integrate", cmd_integrate,
      "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
      "            [--control local|global] [--threads N] [--max-evals N]\n"
-     "            [--isa scalar|sse2|avx2|avx512] [--json]\n"
+     "            [--isa scalar|sse2|avx2|avx512] [--deterministic] [--json]\n"
      "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"
      "      expressions (0, pi/2, -inf). --json prints one object with value,\n"
-     "      error, evals, rounds, intervals, status, seconds, isa, threads."},
+     "      error, evals, rounds, intervals, status, seconds, isa, threads.\n"
+     "      --deterministic: the same bits at the scalar, avx2 and avx512 ISAs."},
     {"batch", cmd_batch,
      "batch EXPR --params FILE [--out FILE] [the options of integrate]\n"
      "      One integral per row of the CSV FILE, whose header names columns\n"
@@ -36,9 +37,11 @@ static const command commands[] = {
      "      (default -, standard output), or with --json one object per line;\n"
      "      a summary line goes to stderr."},
     {"bench", cmd_bench,
-     "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N] [--json]\n"
+     "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N]\n"
+     "            [--deterministic] [--json]\n"
      "      Evaluations per second of one integrand: its libm twin and its\n"
-     "      SIMD code at every ISA this CPU runs, on 1 and N threads."},
+     "      SIMD code at every ISA this CPU runs, on 1 and N threads\n"
+     "      (--deterministic: also the deterministic kernels, for a kernel)."},
     {"demo", cmd_demo,
      "demo\n"
      "      What simdquad does, on built-in integrals, in a few seconds."},

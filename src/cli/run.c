@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char *const run_options =
-    "epsabs epsrel rule control threads max-evals isa json";
+    "epsabs epsrel rule control threads max-evals isa json deterministic";
 
 /* ---- integrate ------------------------------------------------------------------ */
 
@@ -77,8 +77,9 @@ int cmd_integrate(int argc, char **argv)
                r.intervals, sq_status_name(s));
         cli_json_number(stdout, t);
         printf(", \"isa\": \"%s\", \"threads\": %d, \"rule\": \"%s\", "
-               "\"control\": \"%s\", \"a\": ", isa, threads, rule_name(&o.opt),
-               control_name(&o.opt));
+               "\"control\": \"%s\", \"deterministic\": %s, \"a\": ", isa, threads,
+               rule_name(&o.opt), control_name(&o.opt),
+               o.opt.deterministic ? "true" : "false");
         cli_json_number(stdout, a);
         printf(", \"b\": ");
         cli_json_number(stdout, b);
