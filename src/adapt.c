@@ -226,6 +226,7 @@ typedef struct engine {
     struct sq_adapt_ws *w;
     size_t nprob;
     int nthreads;
+    uint32_t round;            /* rounds run, for the trace */
 } engine;
 
 /* ---- evaluation of fresh intervals ---------------------------------------------------- */
@@ -1376,6 +1377,7 @@ static void check_budgets(engine *e, gstate *ps)
 static int round_once(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
+    size_t evaluated = w->fresh.n;
     if (evaluate_fresh(e) != 0)
         return -1;
     size_t total = w->live.n + w->fresh.n;
@@ -1416,6 +1418,13 @@ static int round_once(engine *e)
     }
     if (e->run->mon != NULL && e->run->count_done && finished > 0)
         atomic_fetch_add(&e->run->mon->done, finished);
+    if (e->run->trace != NULL && e->run->master) {
+        size_t active = 0;
+        for (size_t p = 0; p < e->nprob; p++)
+            active += w->prob[p].active != 0;
+        sq_round_info info = {++e->round, evaluated, evaluated * e->rows, active};
+        e->run->trace(&info, e->run->trace_ctx);
+    }
     /* Stopped problems leave the frontier: compact the fresh run. */
     size_t to = 0;
     for (size_t p = 0; p < e->nprob; p++) {

@@ -979,7 +979,15 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
         /* The root visit is level 0; round r visits level r. */
         e.round++;
         e.forced = e.round < FORCED;
+        size_t visited = e.w->cur.n;
         nomem = round_once(&e) != 0 || settle(&e) != 0;
+        if (!nomem && run->trace != NULL && run->master) {
+            size_t left = 0;
+            for (size_t q = 0; q < e.nprob; q++)
+                left += e.w->prob[q].active != 0;
+            sq_round_info info = {e.round, 2 * visited, 4 * visited, left};
+            run->trace(&info, run->trace_ctx);
+        }
     }
     if (nomem) {
         for (size_t q = 0; q < e.nprob; q++) {
