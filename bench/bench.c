@@ -1,22 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * simdquad-bench: what SIMD, cores and the frontier engine buy, measured side
- * by side in one run. Every figure is the median of repeated timings (min and
- * max in brackets); comparisons are ratios within the run, since machines are
- * shared and noisy.
+ * simdquad-bench: what SIMD and cores buy, measured side by side in one run.
  *
- *   simdquad-bench [kernels|engine|batch|all] [--repeats N] [--threads N]
- *                  [--problems N]
+ *   simdquad-bench [kernels|functions|engine|batch|all] [--repeats N]
+ *                  [--threads N] [--problems N] [--json FILE] [--plot DIR]
+ *                  [--pin]
  *
- * kernels: evaluations per second of every built-in kernel, through its
- *          scalar libm twin and through simdquad's kernel at each ISA this
- *          CPU runs, on one thread and on all threads.
- * engine:  engine efficiency, the time the raw kernel needs for the same
- *          number of evaluations divided by the time of the integration, and
- *          the speed-up from one thread to all.
- * batch:   one sq_integrate_batch call of many Genz Gaussian problems
- *          (10^6 by default; --problems 1e7 for the large run): integrals
- *          per second, statuses, workspace and peak memory.
+ * kernels:   every built-in kernel through its libm twin, SLEEF's scalar
+ *            code and each SIMD ISA this CPU runs; the kernel layer against
+ *            bare SLEEF; a sweep of array sizes (L1 to main memory) and of
+ *            thread counts; what deterministic mode costs.
+ * functions: every function of the expression language: libm, SLEEF scalar
+ *            and SIMD at 1.0 ulp and, where SLEEF has it, 3.5 ulp, and the
+ *            expression machine running "f(x)".
+ * engine:    efficiency (raw kernel time for the same evaluations / time of
+ *            the integration) per rule, single integrals and a batch, with
+ *            the width of the frontier round by round.
+ * batch:     one call with many problems: rate, statuses, memory.
+ *
+ * Every figure is the median of repeated timings after a warm-up, with min
+ * and max; ratios of two implementations come from alternating pairs
+ * (machines are shared and noisy). --json writes every measurement,
+ * --plot writes PNGs with gnuplot (skipped with a note if it is missing),
+ * --pin binds OpenMP threads to cores.
  */
 #include <math.h>
 #include <omp.h>
@@ -25,23 +31,53 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "bench_isa.h"
+#include "bench_report.h"
 #include "bench_util.h"
 #include "simdquad.h"
 
-enum { ARRAY = 4096 };   /* points per kernel call: x and y stay in L2 */
-
 static int repeats = 7;
-static int max_threads = 0;
+static report *rep;
 
-/* ---- kernels ----------------------------------------------------------------- */
+/* The per-ISA bare SLEEF tables this build has. */
+static const bench_isa *isa_table(sq_isa isa)
+{
+    switch (isa) {
+    case SQ_ISA_SCALAR: return &bench_isa_scalar;
+#ifdef SQ_BENCH_X86
+    case SQ_ISA_SSE2: return &bench_isa_sse2;
+    case SQ_ISA_AVX2: return &bench_isa_avx2;
+    case SQ_ISA_AVX512: return &bench_isa_avx512;
+#endif
+    default: return NULL;
+    }
+}
 
-typedef struct kernel_job {
+/* ---- jobs: something evaluated over arrays, per thread ---------------------- */
+
+enum impl {
+    IMPL_TWIN,          /* the kernel's libm twin */
+    IMPL_KERNEL,        /* sq_kernel_eval */
+    IMPL_KERNEL_DET,    /* sq_kernel_eval_det */
+    IMPL_BARE,          /* the kernel on SLEEF directly */
+    IMPL_LIBM,          /* a libm function */
+    IMPL_SLEEF,         /* a SLEEF function through the bench table */
+    IMPL_MACHINE        /* a compiled expression */
+};
+
+typedef struct job {
+    enum impl impl;
     int kernel;
-    sq_isa isa;          /* SQ_ISA_COUNT: the libm twin */
+    sq_isa isa;
+    double (*libm)(double);
+    const void *sleef;
+    const sq_expr *expr;
+    size_t n;           /* points per array */
     int threads;
-    size_t calls;        /* per thread */
-    double lo, hi;       /* input range */
-} kernel_job;
+    size_t calls;       /* per thread and run */
+    double lo, hi;      /* input range */
+    double *mem;        /* each thread's x and y, made before timing */
+} job;
 
 static void fill(double *x, size_t n, double lo, double hi)
 {
@@ -49,28 +85,97 @@ static void fill(double *x, size_t n, double lo, double hi)
         x[i] = lo + (hi - lo) * ((double)i + 0.5) / (double)n;
 }
 
-static void run_kernel_job(void *ctx)
+static void eval_once(const job *j, const double *x, double *y)
 {
-    const kernel_job *j = ctx;
-#pragma omp parallel num_threads(j->threads)
-    {
-        double *x = malloc(ARRAY * sizeof *x), *y = malloc(ARRAY * sizeof *y);
-        if (x != NULL && y != NULL) {
-            fill(x, ARRAY, j->lo, j->hi);
-            for (size_t c = 0; c < j->calls; c++) {
-                if (j->isa == SQ_ISA_COUNT)
-                    sq_kernel_eval_twin(j->kernel, ARRAY, x, y);
-                else
-                    sq_kernel_eval(j->kernel, j->isa, ARRAY, x, y);
-            }
-        }
-        free(x);
-        free(y);
+    switch (j->impl) {
+    case IMPL_TWIN:
+        sq_kernel_eval_twin(j->kernel, j->n, x, y);
+        break;
+    case IMPL_KERNEL:
+        sq_kernel_eval(j->kernel, j->isa, j->n, x, y);
+        break;
+    case IMPL_KERNEL_DET:
+        sq_kernel_eval_det(j->kernel, j->isa, j->n, x, y);
+        break;
+    case IMPL_BARE:
+        isa_table(j->isa)->bare[j->kernel](j->n, x, y);
+        break;
+    case IMPL_LIBM:
+        for (size_t i = 0; i < j->n; i++)
+            y[i] = j->libm(x[i]);
+        break;
+    case IMPL_SLEEF:
+        isa_table(j->isa)->apply(j->sleef, j->n, x, y);
+        break;
+    case IMPL_MACHINE:
+        sq_expr_eval(j->expr, j->isa, j->n, x, NULL, 0, y);
+        break;
     }
 }
 
-static void kernel_range(const char *name, double *lo, double *hi)
+static void run_job(void *ctx)
 {
+    const job *j = ctx;
+#pragma omp parallel num_threads(j->threads)
+    {
+        double *x = j->mem + (size_t)omp_get_thread_num() * 2 * j->n, *y = x + j->n;
+        for (size_t c = 0; c < j->calls; c++)
+            eval_once(j, x, y);
+    }
+}
+
+/* The arrays (allocated and touched before anything is timed), and about
+ * 20 ms per timed run. */
+static void calibrate(job *j)
+{
+    free(j->mem);
+    j->mem = malloc((size_t)j->threads * 2 * j->n * sizeof *j->mem);
+    if (j->mem == NULL) {
+        fprintf(stderr, "simdquad-bench: out of memory\n");
+        exit(1);
+    }
+#pragma omp parallel num_threads(j->threads)
+    {
+        double *x = j->mem + (size_t)omp_get_thread_num() * 2 * j->n;
+        fill(x, j->n, j->lo, j->hi);
+        memset(x + j->n, 0, j->n * sizeof *x);    /* first touch by its thread */
+    }
+    j->calls = 1;
+    double t = bench_now();
+    run_job(j);
+    t = bench_now() - t;
+    j->calls = t > 0 ? (size_t)(0.02 / t) + 1 : 1000;
+}
+
+static double evals_of(const job *j)
+{
+    return (double)j->n * (double)j->calls * (double)j->threads;
+}
+
+/* Millions of evaluations per second: median, min, max. */
+static bench_stat mrate(job *j)
+{
+    calibrate(j);
+    bench_stat t = bench_time(run_job, j, repeats);
+    double e = evals_of(j) / 1e6;
+    bench_stat r = {e / t.median, e / t.max, e / t.min};
+    free(j->mem);
+    j->mem = NULL;
+    return r;
+}
+
+static void record(const char *section, const char *name, const char *impl,
+                   const char *isa, const job *j, bench_stat r)
+{
+    report_add(rep, section, name, impl, isa, j->n, j->threads, "Mevals/s",
+               r.median, r.min, r.max);
+}
+
+/* ---- kernels ------------------------------------------------------------------ */
+
+static void kernel_range(int k, double *lo, double *hi)
+{
+    const char *name = sq_kernel_name((size_t)k);
     *lo = -10;
     *hi = 10;
     if (strcmp(name, "log") == 0 || strcmp(name, "sqrt") == 0) {
@@ -79,48 +184,275 @@ static void kernel_range(const char *name, double *lo, double *hi)
     }
 }
 
-/* Evaluations per second; stat holds seconds per job. */
-static double kernel_rate(int k, sq_isa isa, int threads, bench_stat *st)
+static void print_rate(bench_stat r)
 {
-    kernel_job j = {k, isa, threads, 200, 0, 0};
-    kernel_range(sq_kernel_name((size_t)k), &j.lo, &j.hi);
-    *st = bench_time(run_kernel_job, &j, repeats);
-    return (double)threads * (double)j.calls * ARRAY / st->median;
+    printf(" %.0f [%.0f-%.0f] |", r.median, r.min, r.max);
+}
+
+static int runnable(sq_isa isa)
+{
+    return sq_isa_supported(isa) && isa_table(isa) != NULL;
 }
 
 static void bench_kernels(int threads)
 {
-    printf("## Kernels: evaluations per second (millions)\n\n");
-    printf("Arrays of %d points (in cache). Ratios are against the scalar libm "
-           "twin on one thread.\n\n", ARRAY);
-    printf("| kernel | threads | libm twin |");
-    for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
-        if (sq_isa_supported((sq_isa)i))
-            printf(" %s |", sq_isa_name((sq_isa)i));
-    printf("\n|---|---|---|");
-    for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
-        if (sq_isa_supported((sq_isa)i))
+    enum { N = 4096 };
+    printf("## Kernels\n\n");
+    printf("Millions of evaluations per second, one thread, arrays of %d points "
+           "(in L1 and L2), median [min-max] of %d runs. \"libm\" is the "
+           "kernel's scalar twin; \"scalar\" is SLEEF's portable C code.\n\n",
+           N, repeats);
+    printf("| kernel | libm |");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
+            printf(" %s |", sq_isa_name((sq_isa)isa));
+    printf(" best / libm |\n|---|---|");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
+            printf("---|");
+    printf("---|\n");
+    for (int k = 0; k < (int)sq_kernel_count(); k++) {
+        const char *name = sq_kernel_name((size_t)k);
+        job j = {.impl = IMPL_TWIN, .kernel = k, .n = N, .threads = 1};
+        kernel_range(k, &j.lo, &j.hi);
+        bench_stat base = mrate(&j);
+        record("kernels", name, "libm", "scalar", &j, base);
+        printf("| %s |", name);
+        print_rate(base);
+        double best = base.median;
+        for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+            if (!runnable((sq_isa)isa))
+                continue;
+            j.impl = IMPL_KERNEL;
+            j.isa = (sq_isa)isa;
+            bench_stat r = mrate(&j);
+            record("kernels", name, "simdquad", sq_isa_name((sq_isa)isa), &j, r);
+            print_rate(r);
+            best = r.median > best ? r.median : best;
+        }
+        printf(" %.2fx |\n", best / base.median);
+    }
+
+    /* The kernel layer against bare SLEEF, in alternating pairs. */
+    printf("\nThe kernel layer against bare SLEEF: throughput of sq_kernel_eval "
+           "divided by that of the same loop written directly on SLEEF's "
+           "functions (sqrt: on the hardware's square root, which the kernel "
+           "uses, being faster than SLEEF's), median of %d alternating pairs, "
+           "arrays of %d.\n\n", repeats, N);
+    printf("| kernel |");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
+            printf(" %s |", sq_isa_name((sq_isa)isa));
+    printf("\n|---|");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
             printf("---|");
     printf("\n");
-    int counts[2] = {1, threads};
-    for (size_t k = 0; k < sq_kernel_count(); k++) {
-        double base = 0;
-        for (int c = 0; c < (threads > 1 ? 2 : 1); c++) {
-            bench_stat st;
-            double twin = kernel_rate((int)k, SQ_ISA_COUNT, counts[c], &st);
-            if (c == 0)
-                base = twin;
-            printf("| %s | %d | %.0f (%.1fx) |", sq_kernel_name(k), counts[c],
-                   twin / 1e6, twin / base);
-            for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++) {
-                if (!sq_isa_supported((sq_isa)i))
-                    continue;
-                double r = kernel_rate((int)k, (sq_isa)i, counts[c], &st);
-                printf(" %.0f (%.1fx) [%.0f-%.0f] |", r / 1e6, r / base,
-                       r * st.median / st.max / 1e6, r * st.median / st.min / 1e6);
+    double worst = INFINITY;
+    for (int k = 0; k < (int)sq_kernel_count(); k++) {
+        const char *name = sq_kernel_name((size_t)k);
+        printf("| %s |", name);
+        for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+            if (!runnable((sq_isa)isa))
+                continue;
+            job a = {.impl = IMPL_KERNEL, .kernel = k, .isa = (sq_isa)isa, .n = N,
+                     .threads = 1};
+            kernel_range(k, &a.lo, &a.hi);
+            calibrate(&a);
+            job b = a;
+            b.impl = IMPL_BARE;         /* shares a's arrays */
+            /* time(bare) / time(kernel): the kernel's share of bare speed */
+            double ratio = bench_ratio(run_job, &a, run_job, &b, repeats, NULL, NULL);
+            free(a.mem);
+            report_add(rep, "kernel-layer", name, "simdquad/bare",
+                       sq_isa_name((sq_isa)isa), N, 1, "ratio", ratio, ratio, ratio);
+            printf(" %.3f |", ratio);
+            worst = ratio < worst ? ratio : worst;
+        }
+        printf("\n");
+    }
+    printf("\nLowest ratio: %.3f.\n\n", worst);
+
+    /* Array sizes. */
+    static const size_t sizes[] = {256, 4096, 65536, 1u << 20};
+    static const char *const where[] = {"L1", "L2", "L2/L3", "memory"};
+    const int sweep[] = {sq_kernel_find("exp"), sq_kernel_find("gauss_cos")};
+    printf("Array sizes, one thread, Mevals/s (x and y: 16 bytes per point):\n\n");
+    printf("| kernel | ISA |");
+    for (size_t s = 0; s < 4; s++)
+        printf(" %zu (%s) |", sizes[s], where[s]);
+    printf("\n|---|---|---|---|---|---|\n");
+    for (size_t q = 0; q < 2; q++) {
+        int k = sweep[q];
+        const char *name = sq_kernel_name((size_t)k);
+        char plot[48];
+        snprintf(plot, sizeof plot, "%s-size", name);
+        for (int isa = SQ_ISA_SCALAR - 1; isa < SQ_ISA_COUNT; isa++) {
+            int twin = isa < SQ_ISA_SCALAR;
+            if (!twin && !runnable((sq_isa)isa))
+                continue;
+            const char *label = twin ? "libm" : sq_isa_name((sq_isa)isa);
+            printf("| %s | %s |", name, label);
+            for (size_t s = 0; s < 4; s++) {
+                job j = {.impl = twin ? IMPL_TWIN : IMPL_KERNEL, .kernel = k,
+                         .isa = (sq_isa)isa, .n = sizes[s], .threads = 1};
+                kernel_range(k, &j.lo, &j.hi);
+                bench_stat r = mrate(&j);
+                record("sizes", name, twin ? "libm" : "simdquad", label, &j, r);
+                report_point(rep, plot, label, (double)sizes[s], r.median);
+                printf(" %.0f |", r.median);
             }
             printf("\n");
         }
+    }
+
+    /* Threads. */
+    sq_isa best = sq_isa_resolve(SQ_ISA_AUTO);
+    printf("\nThreads: exp at %s, each thread on its own array of %d points.\n\n",
+           sq_isa_name(best), N);
+    printf("| threads | Mevals/s | speed-up |\n|---|---|---|\n");
+    double one = 0;
+    for (int t = 1; t <= threads; t = t < threads && 2 * t > threads ? threads : 2 * t) {
+        job j = {.impl = IMPL_KERNEL, .kernel = sq_kernel_find("exp"), .isa = best,
+                 .n = N, .threads = t};
+        kernel_range(j.kernel, &j.lo, &j.hi);
+        bench_stat r = mrate(&j);
+        if (t == 1)
+            one = r.median;
+        record("threads", "exp", "simdquad", sq_isa_name(best), &j, r);
+        report_point(rep, "threads", "exp", t, r.median / one);
+        printf("| %d | %.0f [%.0f-%.0f] | %.2fx |\n", t, r.median, r.min, r.max,
+               r.median / one);
+        if (t == threads)
+            break;
+    }
+
+    /* Deterministic mode. */
+    printf("\nDeterministic mode (SLEEF's finz_ functions, the same bits at every "
+           "ISA): throughput relative to the ordinary kernels, one thread, "
+           "alternating pairs.\n\n| kernel |");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa) && sq_deterministic_supported((sq_isa)isa))
+            printf(" %s |", sq_isa_name((sq_isa)isa));
+    printf("\n|---|");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa) && sq_deterministic_supported((sq_isa)isa))
+            printf("---|");
+    printf("\n");
+    for (int k = 0; k < (int)sq_kernel_count(); k++) {
+        const char *name = sq_kernel_name((size_t)k);
+        printf("| %s |", name);
+        for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+            if (!runnable((sq_isa)isa) || !sq_deterministic_supported((sq_isa)isa))
+                continue;
+            job a = {.impl = IMPL_KERNEL, .kernel = k, .isa = (sq_isa)isa, .n = N,
+                     .threads = 1};
+            kernel_range(k, &a.lo, &a.hi);
+            calibrate(&a);
+            job d = a;
+            d.impl = IMPL_KERNEL_DET;
+            double ratio = bench_ratio(run_job, &d, run_job, &a, repeats, NULL, NULL);
+            free(a.mem);
+            report_add(rep, "deterministic", name, "finz/ordinary",
+                       sq_isa_name((sq_isa)isa), N, 1, "ratio", ratio, ratio, ratio);
+            printf(" %.2f |", ratio);
+        }
+        printf("\n");
+    }
+    printf("\n");
+}
+
+/* ---- functions -------------------------------------------------------------------- */
+
+typedef struct libm_fn {
+    const char *name;
+    double (*f)(double);
+    double lo, hi;
+} libm_fn;
+
+static double l_abs(double x) { return fabs(x); }
+
+static const libm_fn libm_fns[] = {
+    {"sin", sin, -10, 10}, {"cos", cos, -10, 10}, {"tan", tan, -1.5, 1.5},
+    {"asin", asin, -1, 1}, {"acos", acos, -1, 1}, {"atan", atan, -10, 10},
+    {"sinh", sinh, -20, 20}, {"cosh", cosh, -20, 20}, {"tanh", tanh, -20, 20},
+    {"asinh", asinh, -10, 10}, {"acosh", acosh, 1, 10}, {"atanh", atanh, -1, 1},
+    {"exp", exp, -50, 50}, {"exp2", exp2, -50, 50}, {"expm1", expm1, -50, 50},
+    {"log", log, 1e-3, 1e3}, {"log2", log2, 1e-3, 1e3}, {"log10", log10, 1e-3, 1e3},
+    {"log1p", log1p, 0, 1e3}, {"sqrt", sqrt, 0, 1e3}, {"cbrt", cbrt, -1e3, 1e3},
+    {"abs", l_abs, -10, 10}, {"erf", erf, -5, 5}, {"erfc", erfc, -5, 5},
+    {"tgamma", tgamma, 0.1, 20}, {"lgamma", lgamma, 0.1, 20},
+    {"floor", floor, -10, 10}, {"ceil", ceil, -10, 10},
+};
+
+static void bench_functions(void)
+{
+    enum { N = 4096 };
+    sq_isa best = sq_isa_resolve(SQ_ISA_AUTO);
+    printf("## Functions of the expression language\n\n");
+    printf("Millions of evaluations per second, one thread, arrays of %d in each "
+           "function's natural range. SLEEF's functions at 1.0 ulp (u10) and, "
+           "where SLEEF offers it, 3.5 ulp (u35), called through one pointer "
+           "per function; \"machine\" is simdquad's expression machine running "
+           "\"f(x)\" at %s.\n\n", N, sq_isa_name(best));
+    printf("| function | libm |");
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
+            printf(" %s u10 | %s u35 |", sq_isa_name((sq_isa)isa),
+                   sq_isa_name((sq_isa)isa));
+    printf(" machine | machine / %s u10 |\n|---|---|", sq_isa_name(best));
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
+        if (runnable((sq_isa)isa))
+            printf("---|---|");
+    printf("---|---|\n");
+    const bench_isa *tb = isa_table(best);
+    for (size_t f = 0; f < sizeof libm_fns / sizeof *libm_fns; f++) {
+        const libm_fn *lf = &libm_fns[f];
+        job j = {.impl = IMPL_LIBM, .libm = lf->f, .n = N, .threads = 1,
+                 .lo = lf->lo, .hi = lf->hi};
+        bench_stat r = mrate(&j);
+        record("functions", lf->name, "libm", "scalar", &j, r);
+        printf("| %s | %.0f |", lf->name, r.median);
+        double best_u10 = NAN;
+        for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+            if (!runnable((sq_isa)isa))
+                continue;
+            const bench_isa *t = isa_table((sq_isa)isa);
+            const bench_fn *bf = NULL;
+            for (size_t q = 0; q < t->nfns; q++)
+                if (strcmp(t->fns[q].name, lf->name) == 0)
+                    bf = &t->fns[q];
+            for (int acc = 0; acc < 2; acc++) {
+                const void *fp = bf == NULL ? NULL : acc ? bf->u35 : bf->u10;
+                if (fp == NULL) {
+                    printf(" - |");
+                    continue;
+                }
+                job s = j;
+                s.mem = NULL;
+                s.impl = IMPL_SLEEF;
+                s.isa = (sq_isa)isa;
+                s.sleef = fp;
+                bench_stat rs = mrate(&s);
+                record("functions", lf->name, acc ? "sleef-u35" : "sleef-u10",
+                       sq_isa_name((sq_isa)isa), &s, rs);
+                printf(" %.0f |", rs.median);
+                if (!acc && t == tb)
+                    best_u10 = rs.median;
+            }
+        }
+        char text[32];
+        snprintf(text, sizeof text, "%s(x)", lf->name);
+        sq_expr *e = sq_expr_compile(text, NULL);
+        job m = j;
+        m.mem = NULL;
+        m.impl = IMPL_MACHINE;
+        m.expr = e;
+        m.isa = best;
+        bench_stat rm = mrate(&m);
+        record("functions", lf->name, "machine", sq_isa_name(best), &m, rm);
+        printf(" %.0f | %.2f |\n", rm.median, rm.median / best_u10);
+        sq_expr_free(e);
     }
     printf("\n");
 }
@@ -139,7 +471,21 @@ typedef struct engine_job {
     sq_workspace *ws;
     sq_result last;
     size_t evals;
+    int batch;                /* the table as one batch */
 } engine_job;
+
+typedef struct trace_log {
+    size_t n;
+    size_t intervals[64];
+} trace_log;
+
+static void log_round(const sq_round_info *info, void *ctx)
+{
+    trace_log *t = ctx;
+    if (t->n < 64)
+        t->intervals[t->n] = info->intervals;
+    t->n++;
+}
 
 static void run_engine_job(void *ctx)
 {
@@ -157,6 +503,20 @@ static void run_engine_job(void *ctx)
         j->evals = j->last.evals;
         return;
     }
+    if (j->batch) {
+        double a[1200], b[1200];
+        static sq_result res[1200];
+        for (size_t k = 0; k < j->table_n && k < 1200; k++) {
+            a[k] = 0;
+            b[k] = (double)(k + 1) * j->table_step;
+        }
+        sq_batch bt = {.n = j->table_n, .a = a, .b = b};
+        sq_integrate_batch(j->ws, &f, &bt, &o, res);
+        for (size_t k = 0; k < j->table_n; k++)
+            j->evals += res[k].evals;
+        j->last = res[j->table_n - 1];
+        return;
+    }
     for (size_t k = 1; k <= j->table_n; k++) {
         sq_integrate_ws(j->ws, &f, 0, (double)k * j->table_step, &o, &j->last);
         j->evals += j->last.evals;
@@ -171,73 +531,111 @@ typedef struct raw_job {
 
 static void run_raw_job(void *ctx)
 {
+    enum { ARRAY = 4096 };
     const raw_job *r = ctx;
     for (size_t done = 0; done < r->evals; done += ARRAY)
         sq_kernel_eval(r->kernel, SQ_ISA_AUTO, ARRAY, r->x, r->y);
 }
 
+static const char *rule_name(sq_rule r)
+{
+    return r == SQ_RULE_SIMPSON ? "Simpson, local"
+         : r == SQ_RULE_GK15 ? "GK15, global" : "GK21, global";
+}
+
 static void bench_engine(int threads)
 {
+    enum { ARRAY = 4096 };
     printf("## Engine efficiency\n\n");
     printf("Efficiency = time of the raw %s kernel for the same number of "
            "evaluations (arrays of %d in cache, spread over the job's range) / "
-           "time of the integration. Both are timed in alternation and the "
-           "median of the per-pair ratios is shown; the speed-up likewise "
-           "against the one-thread run.\n\n",
+           "time of the integration, median of per-pair ratios; the speed-up "
+           "likewise against the one-thread run.\n\n",
            sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), ARRAY);
-    printf("| rule | job | evaluations | threads | time (ms) | efficiency | speed-up |\n");
-    printf("|---|---|---|---|---|---|---|\n");
-    const sq_rule simpson = SQ_RULE_SIMPSON, gk21 = SQ_RULE_GK21;
+    printf("| rule | job | evaluations | threads | time (ms) | efficiency | "
+           "speed-up |\n|---|---|---|---|---|---|---|\n");
+    const sq_rule simpson = SQ_RULE_SIMPSON, gk21 = SQ_RULE_GK21,
+                  gk15 = SQ_RULE_GK15;
     engine_job jobs[] = {
         {.name = "exp(-x^2) on [-6, 6], epsabs 1e-15", .rule = simpson,
          .kernel = "gauss", .a = -6, .b = 6, .epsabs = 1e-15},
-        {.name = "exp(-x^2) table: [0, 0.005k], k = 1..1200, epsabs 1e-14",
-         .rule = simpson, .kernel = "gauss", .table_step = 0.005,
-         .table_n = 1200, .epsabs = 1e-14},
         {.name = "cos on [0, 3000], epsabs 1e-12", .rule = simpson,
          .kernel = "cos", .a = 0, .b = 3000, .epsabs = 1e-12},
-        {.name = "exp(-x^2) table: [0, 0.005k], k = 1..1200, epsabs 1e-14",
-         .rule = gk21, .kernel = "gauss", .table_step = 0.005,
+        {.name = "exp(-x^2) over [0, 0.005k], k = 1..1200, epsabs 1e-14, a loop",
+         .rule = simpson, .kernel = "gauss", .table_step = 0.005,
          .table_n = 1200, .epsabs = 1e-14},
-        {.name = "cos on [0, 1e5], epsabs 1e-9", .rule = gk21,
-         .kernel = "cos", .a = 0, .b = 1e5, .epsabs = 1e-9},
-        {.name = "cos on [0, 1e6], epsabs 1e-8", .rule = gk21,
-         .kernel = "cos", .a = 0, .b = 1e6, .epsabs = 1e-8},
+        {.name = "the same 1200 integrals as one batch", .rule = simpson,
+         .kernel = "gauss", .table_step = 0.005, .table_n = 1200, .epsabs = 1e-14,
+         .batch = 1},
+        {.name = "cos on [0, 1e5], epsabs 1e-9", .rule = gk15, .kernel = "cos",
+         .a = 0, .b = 1e5, .epsabs = 1e-9},
+        {.name = "cos on [0, 1e5], epsabs 1e-9", .rule = gk21, .kernel = "cos",
+         .a = 0, .b = 1e5, .epsabs = 1e-9},
+        {.name = "cos on [0, 1e6], epsabs 1e-8", .rule = gk21, .kernel = "cos",
+         .a = 0, .b = 1e6, .epsabs = 1e-8},
+        {.name = "exp(-x^2) over [0, 0.005k], k = 1..1200, epsabs 1e-14, a loop",
+         .rule = gk21, .kernel = "gauss", .table_step = 0.005, .table_n = 1200,
+         .epsabs = 1e-14},
+        {.name = "the same 1200 integrals as one batch", .rule = gk21,
+         .kernel = "gauss", .table_step = 0.005, .table_n = 1200, .epsabs = 1e-14,
+         .batch = 1},
     };
     static double x[ARRAY], y[ARRAY];
+    trace_log traces[sizeof jobs / sizeof *jobs];
     for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
         engine_job *j = &jobs[i];
-        /* The raw kernel sees the job's own range: the cost of a math
-         * function can depend on its argument. */
-        if (j->table_n)
-            fill(x, ARRAY, 0, j->table_step * (double)j->table_n);
-        else
-            fill(x, ARRAY, j->a, j->b);
+        fill(x, ARRAY, j->table_n ? 0 : j->a,
+             j->table_n ? j->table_step * (double)j->table_n : j->b);
         j->ws = sq_workspace_new();
-        /* Measured in alternation with the raw kernel (efficiency) and with
-         * the one-thread run (speed-up): medians of per-pair ratios. */
         engine_job one = *j;
         one.threads = 1;
         run_engine_job(&one);
         raw_job r = {sq_kernel_find(j->kernel), one.evals, x, y};
         bench_stat st;
-        double eff = bench_ratio(run_engine_job, &one, run_raw_job, &r,
-                                 repeats, &st, NULL);
-        const char *rule = j->rule == SQ_RULE_SIMPSON ? "Simpson, local" : "GK21, global";
+        double eff = bench_ratio(run_engine_job, &one, run_raw_job, &r, repeats,
+                                 &st, NULL);
+        const char *rule = rule_name(j->rule);
         printf("| %s | %s | %zu | 1 | %.3f [%.3f-%.3f] | %.2f | 1.00x |\n", rule,
                j->name, one.evals, st.median * 1e3, st.min * 1e3, st.max * 1e3, eff);
+        report_add(rep, "engine", j->name, rule, "auto", one.evals, 1, "efficiency",
+                   eff, eff, eff);
         if (threads > 1) {
             j->threads = threads;
             bench_stat sn;
-            double speedup = bench_ratio(run_engine_job, j, run_engine_job,
-                                         &one, repeats, &sn, NULL);
-            double effn = bench_ratio(run_engine_job, j, run_raw_job, &r,
-                                      repeats, NULL, NULL);
+            double speedup = bench_ratio(run_engine_job, j, run_engine_job, &one,
+                                         repeats, &sn, NULL);
+            double effn = bench_ratio(run_engine_job, j, run_raw_job, &r, repeats,
+                                      NULL, NULL);
             printf("| %s | %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx |\n",
                    rule, j->name, j->evals, threads, sn.median * 1e3, sn.min * 1e3,
                    sn.max * 1e3, effn, speedup);
+            report_add(rep, "engine-speedup", j->name, rule, "auto", j->evals,
+                       threads, "speed-up", speedup, sn.min, sn.max);
         }
+        /* The frontier's width, round by round (calling thread). */
+        traces[i].n = 0;
+        sq_integrand f = sq_fn_kernel(j->kernel);
+        sq_options o;
+        sq_options_init(&o);
+        o.rule = j->rule;
+        o.epsabs = j->epsabs;
+        o.epsrel = 0;
+        o.trace = log_round;
+        o.trace_ctx = &traces[i];
+        sq_result res;
+        if (j->table_n == 0)
+            sq_integrate_ws(j->ws, &f, j->a, j->b, &o, &res);
         sq_workspace_free(j->ws);
+    }
+    printf("\nFrontier width (intervals evaluated per round) of the single "
+           "integrals:\n\n");
+    for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
+        if (jobs[i].table_n != 0)
+            continue;
+        printf("- %s, %s: ", rule_name(jobs[i].rule), jobs[i].name);
+        for (size_t k = 0; k < traces[i].n && k < 64; k++)
+            printf("%s%zu", k ? " " : "", traces[i].intervals[k]);
+        printf("\n");
     }
     printf("\n");
 }
@@ -313,6 +711,8 @@ static void bench_batch(size_t n, int threads)
            (double)sq_workspace_bytes(ws) / (1 << 20));
     printf("| peak resident memory of the process | %.0f MiB (%.0f MiB above "
            "inputs and results) |\n\n", peak, peak - inputs);
+    report_add(rep, "batch", "genz_gaussian", "simdquad", "auto", n, threads,
+               "integrals/s", (double)n / t, (double)n / t, (double)n / t);
     sq_workspace_free(ws);
     free(a);
     free(b);
@@ -324,14 +724,16 @@ static void bench_batch(size_t n, int threads)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-bench [kernels|engine|batch|all] "
-                    "[--repeats N] [--threads N] [--problems N]\n");
+    fprintf(stderr, "usage: simdquad-bench [kernels|functions|engine|batch|all] "
+                    "[--repeats N] [--threads N] [--problems N] [--json FILE] "
+                    "[--plot DIR] [--pin]\n");
 }
 
 int main(int argc, char **argv)
 {
-    const char *mode = "all";
+    const char *mode = "all", *json = NULL, *plot = NULL;
     size_t problems = 1000000;
+    int max_threads = 0, pin = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
             repeats = atoi(argv[++i]);
@@ -339,6 +741,12 @@ int main(int argc, char **argv)
             max_threads = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--problems") == 0 && i + 1 < argc) {
             problems = (size_t)atof(argv[++i]);
+        } else if (strcmp(argv[i], "--json") == 0 && i + 1 < argc) {
+            json = argv[++i];
+        } else if (strcmp(argv[i], "--plot") == 0 && i + 1 < argc) {
+            plot = argv[++i];
+        } else if (strcmp(argv[i], "--pin") == 0) {
+            pin = 1;
         } else if (argv[i][0] != '-') {
             mode = argv[i];
         } else {
@@ -346,23 +754,36 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (repeats < 1 || max_threads < 0) {
+    static const char *const modes[] = {"all", "kernels", "functions", "engine",
+                                        "batch"};
+    int known = 0;
+    for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)
+        known |= strcmp(mode, modes[m]) == 0;
+    if (!known || repeats < 1 || max_threads < 0 || problems < 1) {
         usage();
         return 2;
+    }
+    /* Pinning must be set before OpenMP starts its threads. */
+    if (pin) {
+        setenv("OMP_PROC_BIND", "close", 1);
+        setenv("OMP_PLACES", "cores", 1);
     }
     int threads = max_threads > 0 ? max_threads : omp_get_max_threads();
     int all = strcmp(mode, "all") == 0;
-    if (!all && strcmp(mode, "kernels") != 0 && strcmp(mode, "engine") != 0
-        && strcmp(mode, "batch") != 0) {
-        usage();
-        return 2;
-    }
     bench_header(stdout, "simdquad benchmark", threads);
+    printf("Repeats: %d; threads pinned: %s.\n\n", repeats,
+           pin ? "yes (OMP_PROC_BIND=close, OMP_PLACES=cores)" : "no");
+    rep = report_open(json, plot, threads);
     if (all || strcmp(mode, "kernels") == 0)
         bench_kernels(threads);
+    if (all || strcmp(mode, "functions") == 0)
+        bench_functions();
     if (all || strcmp(mode, "engine") == 0)
         bench_engine(threads);
     if (all || strcmp(mode, "batch") == 0)
         bench_batch(problems, threads);
+    report_close(rep);
+    if (json != NULL)
+        printf("Measurements: %s\n", json);
     return 0;
 }

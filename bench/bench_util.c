@@ -102,12 +102,42 @@ const char *bench_cpu_model(void)
     return model;
 }
 
+const char *bench_cpu_flags(void)
+{
+    static char flags[256];
+    static const char *const wanted[] = {"sse2", "avx", "fma", "avx2", "avx512f",
+                                         "avx512dq", "avx512vl"};
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    snprintf(flags, sizeof flags, "unknown");
+    if (f == NULL)
+        return flags;
+    char line[8192];
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "flags", 5) != 0)
+            continue;
+        size_t n = 0;
+        flags[0] = 0;
+        for (size_t i = 0; i < sizeof wanted / sizeof *wanted; i++) {
+            char pat[32];
+            snprintf(pat, sizeof pat, " %s ", wanted[i]);
+            line[strcspn(line, "\n")] = ' ';
+            if (strstr(line, pat) != NULL)
+                n += (size_t)snprintf(flags + n, sizeof flags - n, "%s%s",
+                                      n ? " " : "", wanted[i]);
+        }
+        break;
+    }
+    fclose(f);
+    return flags;
+}
+
 void bench_header(FILE *out, const char *title, int threads)
 {
     fprintf(out, "# %s\n\n", title);
     fprintf(out, "| | |\n|---|---|\n");
     fprintf(out, "| machine | %s, %ld logical cores |\n", bench_cpu_model(),
             sysconf(_SC_NPROCESSORS_ONLN));
+    fprintf(out, "| CPU flags | %s |\n", bench_cpu_flags());
     fprintf(out, "| ISAs this CPU runs |");
     for (int i = SQ_ISA_SCALAR; i < SQ_ISA_COUNT; i++)
         if (sq_isa_supported((sq_isa)i))

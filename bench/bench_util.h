@@ -40,4 +40,7 @@ void bench_header(FILE *out, const char *title, int threads);
 /* The CPU model name from /proc/cpuinfo, or "unknown". */
 const char *bench_cpu_model(void);
 
+/* The vector-related CPU flags from /proc/cpuinfo (sse2 ... avx512vl). */
+const char *bench_cpu_flags(void);
+
 #endif
