@@ -3,7 +3,8 @@
 # Install, on Debian or Ubuntu, whatever simdquad needs and is missing.
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
 #   scripts/deps.sh test    the above and Criterion
-#   scripts/deps.sh bench   the above and GSL (the peer in the benchmarks)
+#   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
+#                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
 set -eu
 
@@ -18,7 +19,9 @@ case "${1:-build}" in
   test)
     have_pc criterion || need="$need libcriterion-dev"
     have_pc mpfr || need="$need libmpfr-dev" ;;
-  bench) have_pc gsl || need="$need libgsl-dev" ;;
+  bench)
+    have_pc gsl || need="$need libgsl-dev"
+    command -v gnuplot >/dev/null 2>&1 || need="$need gnuplot-nox" ;;
   fuzz)
     command -v clang >/dev/null 2>&1 || need="$need clang"
     # libFuzzer and the sanitizer runtimes; OpenMP for clang.
