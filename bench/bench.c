@@ -5,6 +5,7 @@
  *   simdquad-bench [kernels|functions|engine|batch|all] [--repeats N]
  *                  [--threads N] [--problems N] [--json FILE] [--plot DIR]
  *                  [--pin]
+ *   simdquad-bench peers [all|battery|heavy|batch] [...]   (with GSL)
  *
  * kernels:   every built-in kernel through its libm twin, SLEEF's scalar
  *            code and each SIMD ISA this CPU runs; the kernel layer against
@@ -17,6 +18,8 @@
  *            the integration) per rule, single integrals and a batch, with
  *            the width of the frontier round by round.
  * batch:     one call with many problems: rate, statuses, memory.
+ * peers:     the accuracy battery and 10^5 Genz problems against GSL's
+ *            QUADPACK (bench/peers.c; built when GSL is installed).
  *
  * Every figure is the median of repeated timings after a warm-up, with min
  * and max; ratios of two implementations come from alternating pairs
@@ -35,6 +38,9 @@
 #include "bench_report.h"
 #include "bench_util.h"
 #include "simdquad.h"
+#ifdef SQ_BENCH_HAVE_GSL
+#include "peers.h"
+#endif
 
 static int repeats = 7;
 static report *rep;
@@ -726,11 +732,22 @@ static void usage(void)
 {
     fprintf(stderr, "usage: simdquad-bench [kernels|functions|engine|batch|all] "
                     "[--repeats N] [--threads N] [--problems N] [--json FILE] "
-                    "[--plot DIR] [--pin]\n");
+                    "[--plot DIR] [--pin]\n"
+                    "       simdquad-bench peers [all|battery|heavy|batch] "
+                    "[--epsrel E] [--repeats N] [--threads N] [--problems N]\n");
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "peers") == 0) {
+#ifdef SQ_BENCH_HAVE_GSL
+        return bench_peers(argc - 2, argv + 2);
+#else
+        fprintf(stderr, "simdquad-bench: built without GSL: no peers "
+                        "(scripts/deps.sh bench installs it)\n");
+        return 2;
+#endif
+    }
     const char *mode = "all", *json = NULL, *plot = NULL;
     size_t problems = 1000000;
     int max_threads = 0, pin = 0;

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * simdquad-peers: the accuracy battery side by side with GSL's QUADPACK
+ * simdquad-bench peers: the accuracy battery side by side with GSL's QUADPACK
  * (qags, qagp with breakpoints, qagi/qagiu/qagil on infinite ranges), in
  * one run. Per problem: evaluations, time and true error of each, and the
  * speed-up of simdquad on one thread with two integrands: the same scalar
  * function GSL gets (wrapped in a batch loop), and the same text compiled
  * for four doubles with SLEEF (tests/battery_fns.h). Then medians.
  *
- *   simdquad-peers [all|battery|heavy|batch] [--epsrel E] [--repeats N]
- *                  [--threads N] [--problems N]
+ *   simdquad-bench peers [all|battery|heavy|batch] [--epsrel E]
+ *                        [--repeats N] [--threads N] [--problems N]
  *
  * batch: many Genz integrals at once against GSL loops (bench/genz_batch.c).
  *
@@ -30,6 +30,7 @@
 #include "battery_simd.h"
 #include "bench_util.h"
 #include "genz_batch.h"
+#include "peers.h"
 #include "simdquad.h"
 
 enum { GSL_LIMIT = 100000 };
@@ -271,17 +272,17 @@ static void summary(const char *what, row *rows, size_t n, int simd)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-peers [all|battery|heavy|batch] [--epsrel E] "
+    fprintf(stderr, "usage: simdquad-bench peers [all|battery|heavy|batch] [--epsrel E] "
                     "[--repeats N] [--threads N] [--problems N]\n");
 }
 
-int main(int argc, char **argv)
+int bench_peers(int argc, char **argv)
 {
     double epsrel = 1e-10;
     int threads = 0;
     size_t problems = 100000;
     const char *mode = "all";
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--epsrel") == 0 && i + 1 < argc) {
             epsrel = atof(argv[++i]);
         } else if (strcmp(argv[i], "--repeats") == 0 && i + 1 < argc) {
@@ -313,7 +314,7 @@ int main(int argc, char **argv)
     sq_workspace *ws = sq_workspace_new();
     row *rows = malloc((battery_count + battery_heavy_count) * sizeof *rows);
     if (w == NULL || ws == NULL || rows == NULL) {
-        fprintf(stderr, "simdquad-peers: out of memory\n");
+        fprintf(stderr, "simdquad-bench peers: out of memory\n");
         return 1;
     }
     int simd = battery_simd_available();

@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Build simdquad with its benchmarks (installing what is missing, GSL
-# included) and run them: kernels and engine, then the battery against GSL.
-# Arguments go to both programs (e.g. --repeats 9).
+# Build simdquad with its benchmarks (installing what is missing, GSL and
+# gnuplot included) and run them: kernels, functions, engine and a batch
+# (measurements in build/bench-results.json, plots in build/bench-plots),
+# then the comparisons with GSL. Arguments go to both runs (e.g. --repeats 9).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DSIMDQUAD_BUILD_TESTS=OFF >/dev/null
 cmake --build build -j "$(nproc)" >/dev/null
-build/bench/simdquad-bench "$@"
-build/bench/simdquad-peers "$@"
+build/bench/simdquad-bench all --json build/bench-results.json \
+  --plot build/bench-plots "$@"
+build/bench/simdquad-bench peers "$@"
