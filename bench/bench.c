@@ -18,6 +18,9 @@
  *            the integration) per rule, single integrals and a batch, with
  *            the width of the frontier round by round.
  * batch:     one call with many problems: rate, statuses, memory.
+ * expensive: the classic experiment: sin on [0, pi] at 1e-10 with each call
+ *            waiting 20 ms, 64 workers, Simpson and Gauss-Kronrod, with and
+ *            without speculation.
  * peers:     the accuracy battery and 10^5 Genz problems against GSL's
  *            QUADPACK (bench/peers.c; built when GSL is installed).
  *
@@ -33,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "bench_isa.h"
 #include "bench_report.h"
@@ -726,11 +730,72 @@ static void bench_batch(size_t n, int threads)
     free(r);
 }
 
+/* ---- expensive integrands ----------------------------------------------------------- */
+
+typedef struct slow_sin {
+    double cost;
+} slow_sin;
+
+static int slow_sin_point(double x, double *y, void *ctx)
+{
+    const slow_sin *s = ctx;
+    struct timespec t = {0, (long)(s->cost * 1e9)};
+    nanosleep(&t, NULL);
+    *y = sin(x);
+    return 0;
+}
+
+static void bench_expensive(void)
+{
+    const double cost = 0.020;
+    const int workers = 64;
+    slow_sin ctx = {cost};
+    printf("## Expensive integrands\n\n");
+    printf("sin on [0, pi], absolute tolerance 1e-10, each call waiting %.0f ms, "
+           "%d workers. Call-times = wall time / cost; the speed-up is over "
+           "evaluating the same points one after another. Without speculation "
+           "the frontier waits for each round: that is the round barrier.\n\n",
+           cost * 1e3, workers);
+    printf("| rule | speculation | evaluations | unused speculative | wall (s) | "
+           "call-times | speed-up |\n|---|---|---|---|---|---|---|\n");
+    const sq_rule rules[] = {SQ_RULE_SIMPSON, SQ_RULE_GK21};
+    for (size_t k = 0; k < 2; k++)
+        for (int spec = 1; spec >= 0; spec--) {
+            sq_integrand f = sq_fn_point(slow_sin_point, &ctx);
+            sq_options o;
+            sq_options_init(&o);
+            o.rule = rules[k];
+            o.epsabs = 1e-10;
+            o.epsrel = 0;
+            o.workers = workers;
+            o.speculate = spec;
+            double samples[3];
+            sq_result r;
+            for (int run = 0; run < 3; run++) {
+                double t = bench_now();
+                sq_integrate(&f, 0, 3.14159265358979323846, &o, &r);
+                samples[run] = bench_now() - t;
+            }
+            bench_stat st = bench_summarize(samples, 3);
+            double calls = st.median / cost;
+            printf("| %s | %s | %zu | %zu | %.3f [%.3f-%.3f] | %.2f | %.1fx |\n",
+                   rules[k] == SQ_RULE_SIMPSON ? "Simpson, local" : "GK21, global",
+                   spec ? "on" : "off (round barrier)", r.evals, r.wasted,
+                   st.median, st.min, st.max, calls,
+                   (double)r.evals * cost / st.median);
+            report_add(rep, "expensive",
+                       rules[k] == SQ_RULE_SIMPSON ? "simpson" : "gk21",
+                       spec ? "speculation" : "barrier", "-", r.evals, workers,
+                       "call-times", calls, st.min / cost, st.max / cost);
+        }
+    printf("\n");
+}
+
 /* ---- main -------------------------------------------------------------------- */
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-bench [kernels|functions|engine|batch|all] "
+    fprintf(stderr, "usage: simdquad-bench [kernels|functions|engine|batch|expensive|all] "
                     "[--repeats N] [--threads N] [--problems N] [--json FILE] "
                     "[--plot DIR] [--pin]\n"
                     "       simdquad-bench peers [all|battery|heavy|batch] "
@@ -772,7 +837,7 @@ int main(int argc, char **argv)
         }
     }
     static const char *const modes[] = {"all", "kernels", "functions", "engine",
-                                        "batch"};
+                                        "batch", "expensive"};
     int known = 0;
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)
         known |= strcmp(mode, modes[m]) == 0;
@@ -799,6 +864,8 @@ int main(int argc, char **argv)
         bench_engine(threads);
     if (all || strcmp(mode, "batch") == 0)
         bench_batch(problems, threads);
+    if (all || strcmp(mode, "expensive") == 0)
+        bench_expensive();
     report_close(rep);
     if (json != NULL)
         printf("Measurements: %s\n", json);

@@ -151,6 +151,21 @@ typedef int (*sq_batch_fn)(size_t n, const double *x, double *y, void *ctx);
 typedef int (*sq_param_fn)(size_t n, const double *x, const size_t *pid,
                            double *y, void *ctx);
 
+/**
+ * An expensive integrand, one point at a time: set *y = f(x) and return 0,
+ * or return nonzero to stop the integrals that need x with
+ * SQ_CALLBACK_ABORT.
+ *
+ * For integrands that cost milliseconds to seconds per point (a simulation,
+ * a solver, a remote call). options.workers threads call it concurrently,
+ * possibly many more than there are cores: it must be safe to call from
+ * several threads at once and must be pure (the same y for the same x, no
+ * effect the integral depends on), since a point may be evaluated
+ * speculatively before the algorithm knows it needs it. No point is ever
+ * evaluated twice within a call.
+ */
+typedef int (*sq_point_fn)(double x, double *y, void *ctx);
+
 /** Which kind of integrand an sq_integrand holds. */
 typedef enum sq_integrand_kind {
     SQ_INTEGRAND_INVALID = 0, /**< e.g. an unknown kernel name */
@@ -158,7 +173,8 @@ typedef enum sq_integrand_kind {
     SQ_INTEGRAND_BATCH,       /**< a user batch callback */
     SQ_INTEGRAND_FAMILY,      /**< a built-in parametric family */
     SQ_INTEGRAND_PARAM,       /**< a user parametric callback */
-    SQ_INTEGRAND_EXPR         /**< a compiled expression */
+    SQ_INTEGRAND_EXPR,        /**< a compiled expression */
+    SQ_INTEGRAND_POINT        /**< an expensive scalar callback (workers) */
 } sq_integrand_kind;
 
 /** A compiled expression (see sq_expr_compile()); immutable and shareable
@@ -181,6 +197,7 @@ typedef struct sq_integrand {
      *  calls. */
     const double *params;
     const sq_expr *expr;   /**< for SQ_INTEGRAND_EXPR */
+    sq_point_fn point;     /**< for SQ_INTEGRAND_POINT */
 } sq_integrand;
 
 /**
@@ -202,6 +219,10 @@ SQ_API sq_integrand sq_fn_batch(sq_batch_fn f, void *ctx);
  * an integrand of kind SQ_INTEGRAND_INVALID.
  */
 SQ_API sq_integrand sq_fn_family(const char *name, const double *params);
+
+/** An expensive scalar callback (see sq_point_fn), evaluated by
+ *  options.workers threads with a cache and speculation. */
+SQ_API sq_integrand sq_fn_point(sq_point_fn f, void *ctx);
 
 /** A user parametric callback (see sq_param_fn). */
 SQ_API sq_integrand sq_fn_param(sq_param_fn f, void *ctx);
@@ -482,6 +503,19 @@ typedef struct sq_options {
      */
     void (*trace)(const sq_round_info *info, void *ctx);
     void *trace_ctx;     /**< passed to trace unchanged */
+    /**
+     * Expensive integrands (sq_fn_point): the number of worker threads that
+     * evaluate points concurrently (default 0: the number of cores; may be
+     * far more, for integrands that wait rather than compute).
+     */
+    int workers;
+    /**
+     * Expensive integrands: when fewer points are needed than workers are
+     * idle, evaluate the points the next rounds may need (default 1). The
+     * result is the same bits either way; unused points are reported in
+     * sq_result.wasted.
+     */
+    int speculate;
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */
@@ -501,6 +535,9 @@ typedef struct sq_result {
     /** Static text giving more detail (which argument for SQ_BAD_INPUT), or
      *  NULL. Never freed. */
     const char *detail;
+    /** Expensive integrands: points evaluated speculatively that were never
+     *  needed (the whole call's count, in every result of a batch). */
+    size_t wasted;
 } sq_result;
 
 /**

@@ -318,10 +318,87 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     }
 }
 
+/*
+ * Expensive integrands: before a round, hand the workers every node of the
+ * round (needed) and, while workers would otherwise idle, the nodes of the
+ * fresh intervals' children and grandchildren (speculative: they are needed
+ * only if their parent splits). The node arithmetic is the tiles' own, so
+ * the cache recognises the points when the tiles ask for them.
+ */
+static void announce_round(engine *e)
+{
+    struct sq_adapt_ws *w = e->w;
+    const sq_evaluator *ev = e->run->ev;
+    const ivs *fr = &w->fresh;
+    size_t rows = e->rows;
+    size_t budget = 4 * (size_t)ev->workers;       /* speculative points */
+    /* Level 0: the fresh intervals; then their halves, twice. */
+    size_t n = fr->n, cap = n;
+    for (int lev = 0; lev < 3 && cap * rows <= budget + n * rows; lev++)
+        cap *= 2;
+    double *c = malloc(2 * cap * sizeof *c), *h = malloc(2 * cap * sizeof *h);
+    double *x = malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *x);
+    double *jac = malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *jac);
+    uint64_t *pid = malloc(2 * cap * sizeof *pid);
+    int64_t kind[TILE + SQ_MAX_VLEN];
+    double origin[TILE + SQ_MAX_VLEN], scale[TILE + SQ_MAX_VLEN];
+    if (c == NULL || h == NULL || x == NULL || jac == NULL || pid == NULL) {
+        free(c);
+        free(h);
+        free(x);
+        free(jac);
+        free(pid);
+        return;                  /* an optimisation only */
+    }
+    memcpy(c, fr->f[F_C], n * sizeof *c);
+    memcpy(h, fr->f[F_H], n * sizeof *h);
+    memcpy(pid, fr->pid, n * sizeof *pid);
+    size_t spent = 0;
+    for (int lev = 0; n > 0; lev++) {
+        for (size_t lo = 0; lo < n; lo += TILE) {
+            size_t m = n - lo < TILE ? n - lo : TILE;
+            e->ops->gk->nodes(m, m, e->rule, c + lo, h + lo, x);
+            int mapped = 0;
+            for (size_t j = 0; j < m; j++) {
+                const gstate *ps = &w->prob[pid[lo + j]];
+                kind[j] = ps->map;
+                origin[j] = ps->origin;
+                scale[j] = ps->scale;
+                mapped |= ps->map != SQ_MAP_NONE;
+            }
+            if (mapped)
+                e->ops->gk->map(rows, m, kind, origin, scale, x, jac);
+            if (lev == 0)
+                sq_oracle_need(ev->oracle, x, rows * m);
+            else
+                sq_oracle_speculate(ev->oracle, x, rows * m);
+        }
+        spent += lev > 0 ? n * rows : 0;
+        if (!ev->speculate || 2 * n > cap || spent + 2 * n * rows > budget)
+            break;
+        /* The halves, as apply() makes them. */
+        for (size_t i = n; i-- > 0;) {
+            double hh = 0.5 * h[i], cc = c[i];
+            c[2 * i] = cc - hh;
+            c[2 * i + 1] = cc + hh;
+            h[2 * i] = h[2 * i + 1] = hh;
+            pid[2 * i] = pid[2 * i + 1] = pid[i];
+        }
+        n *= 2;
+    }
+    free(c);
+    free(h);
+    free(x);
+    free(jac);
+    free(pid);
+}
+
 /* Evaluate all fresh intervals. Returns -1 if memory ran out. */
 static int evaluate_fresh(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
+    if (e->run->ev->oracle != NULL)
+        announce_round(e);
     size_t ntiles = (w->fresh.n + TILE - 1) / TILE;
     if (ntiles > w->report_cap) {
         tile_report *r = sq_alloc_array(ntiles, sizeof *r);

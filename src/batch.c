@@ -209,6 +209,10 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         if (f->expr == NULL)
             return "integrand: NULL expression";
         break;
+    case SQ_INTEGRAND_POINT:
+        if (f->point == NULL)
+            return "integrand: NULL callback";
+        break;
     default:
         return "integrand: unknown kind";
     }
@@ -222,6 +226,8 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         return "max_intervals: must be > 0";
     if (o->threads < 0)
         return "threads: must be >= 0";
+    if (o->workers < 0 || o->workers > 100000)
+        return "workers: must be from 0 to 100000";
     if ((unsigned)o->isa >= SQ_ISA_COUNT)
         return "isa: unknown";
     if (sq_isa_resolve(o->isa) == SQ_ISA_COUNT)
@@ -511,6 +517,11 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
         ev.param = f->param;
         ev.ctx = f->ctx;
         break;
+    case SQ_INTEGRAND_POINT:
+        ev.speculate = o->speculate != 0;
+        ev.workers = o->workers > 0 ? o->workers : sq_default_threads();
+        ev.ctx = f->ctx;         /* the oracle is made by the call */
+        break;
     case SQ_INTEGRAND_EXPR:
         ev.vm = sq_expr_vm(f->expr);
         ev.vm_run = det ? ev.ops->vm_det : ev.ops->vm;
@@ -547,6 +558,14 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     }
 
     sq_evaluator ev = evaluator(f, batch, opt);
+    if (f->kind == SQ_INTEGRAND_POINT && batch->n > 0) {
+        ev.oracle = sq_oracle_new(f->point, f->ctx, ev.workers);
+        if (ev.oracle == NULL) {
+            for (size_t i = 0; i < batch->n; i++)
+                result_reset(&results[i], SQ_NOMEM, NULL);
+            return SQ_NOMEM;
+        }
+    }
     call c;
     memset(&c, 0, sizeof c);
     c.b = batch;
@@ -593,6 +612,7 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
         for (size_t i = 0; i < n; i++)
             result_reset(&results[i], SQ_NOMEM, NULL);
         workspace_clear(&local);
+        sq_oracle_free(ev.oracle);
         return n > 0 ? SQ_NOMEM : SQ_OK;
     }
     if (ngroups == 1)
@@ -600,6 +620,13 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     else if (ngroups > 1)
         sq_parallel_for(ngroups, c.threads, group_body, &c);
     workspace_clear(&local);
+    if (ev.oracle != NULL) {
+        size_t evaluated, wasted;
+        sq_oracle_stats(ev.oracle, &evaluated, &wasted);
+        sq_oracle_free(ev.oracle);
+        for (size_t i = 0; i < n; i++)
+            results[i].wasted = wasted;
+    }
 
     if (!atomic_load(&c.mon.cancel))
         report(&c.mon, 1.0);

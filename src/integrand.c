@@ -50,6 +50,17 @@ sq_integrand sq_fn_expr(const sq_expr *e, const double *params)
     return f;
 }
 
+sq_integrand sq_fn_point(sq_point_fn fn, void *ctx)
+{
+    sq_integrand f = {0};
+    if (fn != NULL) {
+        f.kind = SQ_INTEGRAND_POINT;
+        f.point = fn;
+        f.ctx = ctx;
+    }
+    return f;
+}
+
 sq_integrand sq_fn_param(sq_param_fn fn, void *ctx)
 {
     sq_integrand f = {0};
@@ -257,6 +268,8 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
     }
     if (ev->batch != NULL)
         return ev->batch(n, x, y, ev->ctx);
+    if (ev->oracle != NULL)
+        return sq_oracle_get(ev->oracle, x, n, y);
     if (ev->fam != NULL || ev->vm != NULL) {
         /* Each interval's parameters, once per tile, as columns. */
         const double *p[SQ_MAX_PARAMS];

@@ -27,6 +27,7 @@ void sq_options_init(sq_options *opt)
     opt->max_intervals = SQ_DEFAULT_MAX_INTERVALS;
     opt->threads = 0;
     opt->isa = SQ_ISA_AUTO;
+    opt->speculate = 1;
 }
 
 /* NULL if the call is valid, else which argument is not. */

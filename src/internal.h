@@ -32,6 +32,9 @@ const sq_isa_ops *sq_ops_for(sq_isa isa);
 
 /* ---- integrand evaluation ---------------------------------------------- */
 
+/* Expensive integrands' workers and cache (src/oracle.c). */
+typedef struct sq_oracle sq_oracle;
+
 /* What the engine calls to fill y from x: a kernel, a family, or a user
  * callback. */
 typedef struct sq_evaluator {
@@ -45,11 +48,32 @@ typedef struct sq_evaluator {
     size_t nparams;
     sq_batch_fn batch;         /* a user callback */
     sq_param_fn param;         /* a user parametric callback */
+    sq_oracle *oracle;         /* an expensive integrand's workers */
+    int speculate;             /* engines announce the rounds ahead */
+    int workers;
     void *ctx;
 } sq_evaluator;
 
 /* Most parameters of any integrand: an expression's p0 ... p15. */
 #define SQ_MAX_PARAMS 16
+
+/* ---- expensive integrands (src/oracle.c) --------------------------------- */
+
+/* A pool of worker threads in front of a cache of points (declared with
+ * the evaluator, above). */
+
+sq_oracle *sq_oracle_new(sq_point_fn f, void *ctx, int workers);
+void sq_oracle_free(sq_oracle *o);
+/* Queue points the algorithm needs, or may need (speculative: only when no
+ * needed point waits). Points already known are not queued again. */
+void sq_oracle_need(sq_oracle *o, const double *x, size_t n);
+void sq_oracle_speculate(sq_oracle *o, const double *x, size_t n);
+/* Wait for the values of n points (queued as needed if they are not yet);
+ * nonzero if one failed. */
+int sq_oracle_get(sq_oracle *o, const double *x, size_t n, double *y);
+/* Stop the workers (after the calls in flight), then count the points
+ * evaluated and those never asked for by the engines. */
+void sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted);
 
 /* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
 typedef struct sq_eval_scratch {

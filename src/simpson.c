@@ -36,6 +36,7 @@
  */
 #include <float.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -703,6 +704,65 @@ static int settle(engine *e)
     return 0;
 }
 
+/* ---- expensive integrands ---------------------------------------------------- */
+
+/* The four points a visit of item [a, b] evaluates, as simpson_nodes does. */
+static void quarter_points(double a, double b, double *x)
+{
+    double m = sq_mid(a, b), lm = sq_mid(a, m), rm = sq_mid(m, b);
+    x[0] = sq_mid(a, lm);
+    x[1] = sq_mid(lm, m);
+    x[2] = sq_mid(m, rm);
+    x[3] = sq_mid(rm, b);
+}
+
+/*
+ * Hand the workers the points of the items [a[i], b[i]] that the coming
+ * visit needs (needed: nonzero) or may need, then, while the budget lasts
+ * and speculation is on, those of their halves, level by level: a narrow
+ * frontier then keeps every worker busy on the levels below it.
+ */
+static void announce(const sq_evaluator *ev, const double *a, const double *b,
+                     size_t n, int needed)
+{
+    size_t budget = 4 * (size_t)ev->workers, spent = 0;
+    size_t cap = n;
+    while (cap < 2 * budget)
+        cap *= 2;
+    double *lo = malloc(2 * cap * sizeof *lo), *hi = malloc(2 * cap * sizeof *hi);
+    double *x = malloc(4 * 2 * cap * sizeof *x);
+    if (lo == NULL || hi == NULL || x == NULL) {
+        free(lo);
+        free(hi);
+        free(x);
+        return;                  /* an optimisation only */
+    }
+    memcpy(lo, a, n * sizeof *lo);
+    memcpy(hi, b, n * sizeof *hi);
+    for (int level = 0;; level++) {
+        for (size_t i = 0; i < n; i++)
+            quarter_points(lo[i], hi[i], x + 4 * i);
+        if (level == 0 && needed)
+            sq_oracle_need(ev->oracle, x, 4 * n);
+        else
+            sq_oracle_speculate(ev->oracle, x, 4 * n);
+        spent += level > 0 || !needed ? 4 * n : 0;
+        if (!ev->speculate || 2 * n > 2 * cap || spent + 8 * n > budget)
+            break;
+        for (size_t i = n; i-- > 0;) {
+            double m = sq_mid(lo[i], hi[i]);
+            lo[2 * i + 1] = m;
+            hi[2 * i + 1] = hi[i];
+            hi[2 * i] = m;
+            lo[2 * i] = lo[i];
+        }
+        n *= 2;
+    }
+    free(lo);
+    free(hi);
+    free(x);
+}
+
 /* ---- root visits --------------------------------------------------------------- */
 
 /* Leftmost of the five root abscissae whose value is not finite, or NaN. */
@@ -728,6 +788,26 @@ static int visit_roots(engine *e, const sq_problem *pr)
     if (items_reserve(&w->cur, e->nprob + SLACK, 0) != 0)
         return -1;
     w->cur.n = 0;
+    if (e->run->ev->oracle != NULL) {
+        /* The five points of each root, then the levels below them. */
+        double *a = malloc(e->nprob * sizeof *a), *b = malloc(e->nprob * sizeof *b);
+        double *x = malloc(5 * e->nprob * sizeof *x);
+        if (a != NULL && b != NULL && x != NULL) {
+            for (size_t i = 0; i < e->nprob; i++) {
+                double m = sq_mid(pr[i].a, pr[i].b);
+                a[i] = pr[i].a;
+                b[i] = pr[i].b;
+                double r[5] = {pr[i].a, sq_mid(pr[i].a, m), m, sq_mid(m, pr[i].b),
+                               pr[i].b};
+                memcpy(x + 5 * i, r, sizeof r);
+            }
+            sq_oracle_need(e->run->ev->oracle, x, 5 * e->nprob);
+            announce(e->run->ev, a, b, e->nprob, 0);
+        }
+        free(a);
+        free(b);
+        free(x);
+    }
     for (size_t lo = 0; lo < e->nprob; lo += TILE) {
         size_t n = e->nprob - lo < TILE ? e->nprob - lo : TILE;
         size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
@@ -976,6 +1056,8 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
         for (size_t q = 0; q < e.nprob; q++)
             if (e.w->prob[q].active)
                 e.w->prob[q].rounds++;
+        if (run->ev->oracle != NULL)
+            announce(run->ev, e.w->cur.col[C_A], e.w->cur.col[C_B], e.w->cur.n, 1);
         /* The root visit is level 0; round r visits level r. */
         e.round++;
         e.forced = e.round < FORCED;

@@ -331,6 +331,32 @@ Test(cli, a_decimal_comma_locale_changes_nothing)
     cr_assert(strstr(o->out, "\"value\": 0.75") != NULL, "%s", o->out);
 }
 
+Test(cli, the_expensive_mode_reports_call_times_and_waste)
+{
+    const char *args[] = {"integrate", "sin(x)", "0", "pi", "--rule", "simpson",
+                          "--epsabs", "1e-10", "--epsrel", "0", "--workers", "64",
+                          "--cost", "0.001", "--json", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert_eq((size_t)json_number(o->out, "evals"), 473);
+    double calls = json_number(o->out, "call_times");
+    cr_assert(calls > 0, "%s", o->out);
+    cr_assert(strstr(o->out, "\"wasted_evals\": ") != NULL, "%s", o->out);
+    cr_assert_eq((int)json_number(o->out, "workers"), 64);
+    /* Without speculation nothing is wasted; the value is the same. */
+    const char *barrier[] = {"integrate", "sin(x)", "0", "pi", "--rule", "simpson",
+                             "--epsabs", "1e-10", "--epsrel", "0", "--workers", "64",
+                             "--cost", "0.001", "--no-speculate", "--json", NULL};
+    char first[64];
+    snprintf(first, sizeof first, "%.17g", json_number(o->out, "value"));
+    o = run(barrier);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert_eq((size_t)json_number(o->out, "wasted_evals"), 0);
+    char second[64];
+    snprintf(second, sizeof second, "%.17g", json_number(o->out, "value"));
+    cr_assert_str_eq(first, second);
+}
+
 Test(cli, bench_and_help_and_version)
 {
     const char *bench[] = {"bench", "--kernel", "gauss", "--n", "1024", "--threads",
@@ -350,7 +376,8 @@ Test(cli, bench_and_help_and_version)
     cr_assert_eq(o->code, 0);
     static const char *const words[] = {"integrate EXPR A B", "--epsabs", "--epsrel",
         "--rule simpson|gk15|gk21", "--control local|global", "--threads",
-        "--max-evals", "--isa", "--json", "batch EXPR --params FILE", "--out",
+        "--max-evals", "--isa", "--json", "--workers N", "--cost SECONDS",
+        "--no-speculate", "--deterministic", "batch EXPR --params FILE", "--out",
         "bench [--kernel NAME | --expr EXPR]", "demo", "Exit status"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         cr_assert(strstr(o->out, words[i]) != NULL, "help lacks '%s'", words[i]);

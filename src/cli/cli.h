@@ -18,6 +18,8 @@ double cli_now(void);
 typedef struct cli_options {
     sq_options opt;
     int json;
+    double cost;             /* integrate: seconds each evaluation waits */
+    int workers_given;       /* --workers or --cost: the expensive mode */
     const char *params;      /* batch: the CSV of problems */
     const char *out;         /* batch: where results go ("-": stdout) */
 } cli_options;

@@ -115,6 +115,25 @@ static int apply_option(const char *cmd, const char *name, const char *value,
         opt->isa = isa;
         return 0;
     }
+    if (strcmp(name, "workers") == 0) {
+        size_t w;
+        if (parse_count(cmd, name, value, 100000, &w) != 0)
+            return -1;
+        opt->workers = (int)w;
+        o->workers_given = 1;
+        return 0;
+    }
+    if (strcmp(name, "cost") == 0) {
+        if (parse_double(cmd, name, value, &o->cost) != 0)
+            return -1;
+        if (o->cost < 0 || o->cost > 3600) {
+            fprintf(stderr, "simdquad %s: --cost needs seconds from 0 to 3600, "
+                            "not '%s'\n", cmd, value);
+            return -1;
+        }
+        o->workers_given = 1;
+        return 0;
+    }
     if (strcmp(name, "params") == 0) {
         o->params = value;
         return 0;
@@ -134,6 +153,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
 {
     sq_options_init(&o->opt);
     o->json = 0;
+    o->cost = 0;
+    o->workers_given = 0;
     o->params = NULL;
     o->out = "-";
     int n = 0, options = 1;
@@ -161,15 +182,18 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
         }
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)len, name);
-        if (strcmp(key, "json") == 0 || strcmp(key, "deterministic") == 0) {
+        if (strcmp(key, "json") == 0 || strcmp(key, "deterministic") == 0
+            || strcmp(key, "no-speculate") == 0) {
             if (eq != NULL) {
                 fprintf(stderr, "simdquad %s: --%s takes no value\n", cmd, key);
                 return -1;
             }
             if (key[0] == 'j')
                 o->json = 1;
-            else
+            else if (key[0] == 'd')
                 o->opt.deterministic = 1;
+            else
+                o->opt.speculate = 0;
             continue;
         }
         const char *value = eq ? eq + 1 : NULL;

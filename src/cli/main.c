@@ -24,11 +24,16 @@ static const command commands[] = {
     {"integrate", cmd_integrate,
      "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
      "            [--control local|global] [--threads N] [--max-evals N]\n"
-     "            [--isa scalar|sse2|avx2|avx512] [--deterministic] [--json]\n"
+     "            [--isa scalar|sse2|avx2|avx512] [--deterministic]\n"
+     "            [--workers N] [--cost SECONDS] [--no-speculate] [--json]\n"
      "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"
      "      expressions (0, pi/2, -inf). --json prints one object with value,\n"
      "      error, evals, rounds, intervals, status, seconds, isa, threads.\n"
-     "      --deterministic: the same bits at the scalar, avx2 and avx512 ISAs."},
+     "      --deterministic: the same bits at the scalar, avx2 and avx512 ISAs.\n"
+     "      --workers/--cost: the expensive mode: N workers evaluate the\n"
+     "      expression point by point (libm), each call first waiting SECONDS,\n"
+     "      with speculation unless --no-speculate; --json then adds\n"
+     "      call_times (wall time / cost) and wasted_evals."},
     {"batch", cmd_batch,
      "batch EXPR --params FILE [--out FILE] [the options of integrate]\n"
      "      One integral per row of the CSV FILE, whose header names columns\n"

@@ -7,14 +7,39 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 
 static const char *const run_options =
     "epsabs epsrel rule control threads max-evals isa json deterministic";
+static const char *const integrate_options =
+    "epsabs epsrel rule control threads max-evals isa json deterministic "
+    "workers cost no-speculate";
 
 /* ---- integrate ------------------------------------------------------------------ */
+
+/* The expensive mode: the expression point by point (libm), each call
+ * first waiting `cost` seconds, as a slow simulation would. */
+typedef struct slow {
+    const sq_expr *e;
+    double cost;
+} slow;
+
+static int slow_point(double x, double *y, void *ctx)
+{
+    const slow *s = ctx;
+    if (s->cost > 0) {
+        struct timespec t;
+        t.tv_sec = (time_t)s->cost;
+        t.tv_nsec = (long)((s->cost - (double)t.tv_sec) * 1e9);
+        while (nanosleep(&t, &t) != 0 && errno == EINTR)
+            ;
+    }
+    *y = sq_expr_twin(s->e, x, NULL);
+    return 0;
+}
 
 static const char *control_name(const sq_options *o)
 {
@@ -34,7 +59,7 @@ int cmd_integrate(int argc, char **argv)
     const char *cmd = "integrate";
     cli_options o;
     const char *pos[3];
-    int n = cli_parse(cmd, argc, argv, run_options, &o, pos, 3);
+    int n = cli_parse(cmd, argc, argv, integrate_options, &o, pos, 3);
     if (n < 0)
         return EXIT_USAGE;
     if (n != 3) {
@@ -56,6 +81,9 @@ int cmd_integrate(int argc, char **argv)
         return EXIT_USAGE;
     }
     sq_integrand f = sq_fn_expr(e, NULL);
+    slow expensive = {e, o.cost};
+    if (o.workers_given)
+        f = sq_fn_point(slow_point, &expensive);
     sq_result r;
     double t = cli_now();
     sq_status s = sq_integrate(&f, a, b, &o.opt, &r);
@@ -85,6 +113,12 @@ int cmd_integrate(int argc, char **argv)
         cli_json_number(stdout, b);
         printf(", \"where\": ");
         cli_json_number(stdout, r.where);
+        if (o.workers_given) {
+            printf(", \"workers\": %d, \"call_times\": ",
+                   o.opt.workers > 0 ? o.opt.workers : sq_default_threads());
+            cli_json_number(stdout, o.cost > 0 ? t / o.cost : NAN);
+            printf(", \"wasted_evals\": %zu", r.wasted);
+        }
         printf("}\n");
     } else {
         printf("%s: %.17g +- %.3g\n", sq_status_name(s), r.value, r.error);
@@ -96,6 +130,13 @@ int cmd_integrate(int argc, char **argv)
                    s == SQ_NONFINITE && !isnan(r.where) ? " (see where below)" : "");
         if (s == SQ_NONFINITE && !isnan(r.where))
             printf("  where: x = %.17g\n", r.where);
+        if (o.workers_given)
+            printf("  %d workers, %zu speculative evaluations unused%s\n",
+                   o.opt.workers > 0 ? o.opt.workers : sq_default_threads(),
+                   r.wasted, o.cost > 0 ? "" : "");
+        if (o.workers_given && o.cost > 0)
+            printf("  %.2f call-times (wall time / cost; %.0f one after another)\n",
+                   t / o.cost, (double)r.evals);
     }
     return cli_finish(cmd, s == SQ_OK ? EXIT_ALL_OK : EXIT_NOT_OK);
 }
