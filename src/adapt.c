@@ -41,7 +41,8 @@ enum {
     PAR_MIN = 256,       /* fewer fresh intervals run on the calling thread */
     SLACK = 2 * SQ_MAX_VLEN,
     STAGGER = 3 * 64,    /* bytes between arrays: avoids L1 set conflicts */
-    SMALL_SORT = 48      /* selection by sorting up to this many intervals */
+    SMALL_SORT = 48,     /* selection by sorting up to this many intervals */
+    ZERO_LOOK = 10       /* rounds of halving before f == 0 is believed */
 };
 
 /* ---- intervals --------------------------------------------------------------- */
@@ -336,18 +337,18 @@ static void announce_round(engine *e)
     size_t n = fr->n, cap = n;
     for (int lev = 0; lev < 3 && cap * rows <= budget + n * rows; lev++)
         cap *= 2;
-    double *c = malloc(2 * cap * sizeof *c), *h = malloc(2 * cap * sizeof *h);
-    double *x = malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *x);
-    double *jac = malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *jac);
-    uint64_t *pid = malloc(2 * cap * sizeof *pid);
+    double *c = sq_malloc(2 * cap * sizeof *c), *h = sq_malloc(2 * cap * sizeof *h);
+    double *x = sq_malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *x);
+    double *jac = sq_malloc(rows * (TILE + SQ_MAX_VLEN) * sizeof *jac);
+    uint64_t *pid = sq_malloc(2 * cap * sizeof *pid);
     int64_t kind[TILE + SQ_MAX_VLEN];
     double origin[TILE + SQ_MAX_VLEN], scale[TILE + SQ_MAX_VLEN];
     if (c == NULL || h == NULL || x == NULL || jac == NULL || pid == NULL) {
-        free(c);
-        free(h);
-        free(x);
-        free(jac);
-        free(pid);
+        sq_free(c);
+        sq_free(h);
+        sq_free(x);
+        sq_free(jac);
+        sq_free(pid);
         return;                  /* an optimisation only */
     }
     memcpy(c, fr->f[F_C], n * sizeof *c);
@@ -386,11 +387,11 @@ static void announce_round(engine *e)
         }
         n *= 2;
     }
-    free(c);
-    free(h);
-    free(x);
-    free(jac);
-    free(pid);
+    sq_free(c);
+    sq_free(h);
+    sq_free(x);
+    sq_free(jac);
+    sq_free(pid);
 }
 
 /* Evaluate all fresh intervals. Returns -1 if memory ran out. */
@@ -1026,7 +1027,11 @@ static int decide(engine *e, gstate *ps)
                     trusted = 0;
             }
         }
-        if (ps->rounds <= 2 && t.resabs == 0)
+        /* Nothing but zeros yet: keep halving everything for up to ten
+         * rounds (1023 intervals, 21483 nodes with GK21) before believing
+         * that f vanishes: a peak at 1/20000 of the range is then found
+         * (exp(-x^2) on [-1e4, 1e4]); a narrower one needs breakpoints. */
+        if (ps->rounds <= ZERO_LOOK && t.resabs == 0)
             trusted = 0;
         if (trusted) {
             ps->value = t.area;
@@ -1543,6 +1548,15 @@ static void stop_all(engine *e, sq_status status)
 {
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &e->w->prob[p];
+        if (!ps->active && ps->rounds == 0 && ps->status == SQ_OK) {
+            /* Never started (memory ran out while setting up the
+             * problems): nothing to report but the status. */
+            ps->status = status;
+            ps->value = NAN;
+            ps->error = INFINITY;
+            ps->where = NAN;
+            continue;
+        }
         if (!ps->active)
             continue;
         totals t = pending_totals(e->w, ps);

@@ -622,10 +622,14 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     workspace_clear(&local);
     if (ev.oracle != NULL) {
         size_t evaluated, wasted;
-        sq_oracle_stats(ev.oracle, &evaluated, &wasted);
+        int nomem = sq_oracle_stats(ev.oracle, &evaluated, &wasted);
         sq_oracle_free(ev.oracle);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             results[i].wasted = wasted;
+            /* A point the cache had no room for failed like a callback. */
+            if (nomem && results[i].status == SQ_CALLBACK_ABORT)
+                results[i].status = SQ_NOMEM;
+        }
     }
 
     if (!atomic_load(&c.mon.cancel))

@@ -191,7 +191,7 @@ static int node_equal(const node *x, const node *y)
 
 static int rehash(parser *ps, size_t hcap)
 {
-    int *h = calloc(hcap, sizeof *h);
+    int *h = sq_calloc(hcap, sizeof *h);
     if (h == NULL)
         return -1;
     for (size_t i = 0; i < ps->n; i++) {
@@ -200,7 +200,7 @@ static int rehash(parser *ps, size_t hcap)
             k = (k + 1) & (hcap - 1);
         h[k] = (int)i + 1;
     }
-    free(ps->hash);
+    sq_free(ps->hash);
     ps->hash = h;
     ps->hcap = hcap;
     return 0;
@@ -225,7 +225,7 @@ static int intern(parser *ps, int op, int a, int b, int c, double imm)
     }
     if (ps->n == ps->cap) {
         size_t cap = ps->cap ? 2 * ps->cap : 64;
-        node *nn = realloc(ps->nodes, cap * sizeof *nn);
+        node *nn = sq_realloc(ps->nodes, cap * sizeof *nn);
         if (nn == NULL)
             return out_of_memory(ps);
         ps->nodes = nn;
@@ -590,7 +590,7 @@ static void needs(codegen *g)
 static int schedule(codegen *g, int root)
 {
     size_t cap = g->ps->n * 3 + 4;
-    int *stack = malloc(cap * sizeof *stack);
+    int *stack = sq_malloc(cap * sizeof *stack);
     if (stack == NULL)
         return -1;
     size_t sp = 0;
@@ -622,7 +622,7 @@ static int schedule(codegen *g, int root)
             if (ops[j] >= 0 && g->seen[ops[j]] == 0)
                 stack[sp++] = ops[j];
     }
-    free(stack);
+    sq_free(stack);
     return 0;
 }
 
@@ -630,24 +630,24 @@ static int schedule(codegen *g, int root)
 static int generate(parser *ps, int root, sq_expr *e)
 {
     size_t n = ps->n;
-    codegen g = {ps, malloc(n * sizeof(int)), 0, calloc(n, 1),
-                 malloc(n * sizeof(int))};
-    int *seq = malloc(n * sizeof *seq);
-    int *slot = malloc(n * sizeof *slot);
-    int *last = malloc(n * sizeof *last);
-    e->code = malloc((n + 1) * sizeof *e->code);
+    codegen g = {ps, sq_malloc(n * sizeof(int)), 0, sq_calloc(n, 1),
+                 sq_malloc(n * sizeof(int))};
+    int *seq = sq_malloc(n * sizeof *seq);
+    int *slot = sq_malloc(n * sizeof *slot);
+    int *last = sq_malloc(n * sizeof *last);
+    e->code = sq_malloc((n + 1) * sizeof *e->code);
     int ok = g.order && g.seen && g.need && seq && slot && last && e->code;
     if (ok) {
         needs(&g);
         ok = schedule(&g, root) == 0;
     }
     if (!ok) {
-        free(g.order);
-        free(g.seen);
-        free(g.need);
-        free(seq);
-        free(slot);
-        free(last);
+        sq_free(g.order);
+        sq_free(g.seen);
+        sq_free(g.need);
+        sq_free(seq);
+        sq_free(slot);
+        sq_free(last);
         return out_of_memory(ps);
     }
 
@@ -681,14 +681,14 @@ static int generate(parser *ps, int root, sq_expr *e)
                 nprologue++;
         }
     /* Last use of each value (prologue values used by the body live on). */
-    uint8_t *placed_early = calloc(n, 1);
+    uint8_t *placed_early = sq_calloc(n, 1);
     if (placed_early == NULL) {
-        free(g.order);
-        free(g.seen);
-        free(g.need);
-        free(seq);
-        free(slot);
-        free(last);
+        sq_free(g.order);
+        sq_free(g.seen);
+        sq_free(g.need);
+        sq_free(seq);
+        sq_free(slot);
+        sq_free(last);
         return out_of_memory(ps);
     }
     for (size_t k = 0; k < nprologue; k++)
@@ -762,13 +762,13 @@ static int generate(parser *ps, int root, sq_expr *e)
             nparams = (size_t)nd->imm + 1;
     }
     int uses_x = ps->nodes[root].dep_x;
-    free(placed_early);
-    free(g.order);
-    free(g.seen);
-    free(g.need);
-    free(seq);
-    free(slot);
-    free(last);
+    sq_free(placed_early);
+    sq_free(g.order);
+    sq_free(g.seen);
+    sq_free(g.need);
+    sq_free(seq);
+    sq_free(slot);
+    sq_free(last);
     if (fail_regs)
         return fail(ps, 0, "%s", "expression too complex (needs more than 32 "
                                   "registers)");
@@ -828,18 +828,18 @@ sq_expr *sq_expr_compile_n(const char *text, size_t len, sq_expr_error *err)
     }
     sq_expr *e = NULL;
     if (!ps.failed) {
-        e = calloc(1, sizeof *e);
+        e = sq_calloc(1, sizeof *e);
         if (e == NULL)
             out_of_memory(&ps);
         else if (generate(&ps, root, e) != 0) {
-            free(e->code);
-            free(e);
+            sq_free(e->code);
+            sq_free(e);
             e = NULL;
         }
     }
     freelocale(ps.c_locale);
-    free(ps.nodes);
-    free(ps.hash);
+    sq_free(ps.nodes);
+    sq_free(ps.hash);
     return e;
 }
 
@@ -853,8 +853,8 @@ void sq_expr_free(sq_expr *e)
 {
     if (e == NULL)
         return;
-    free(e->code);
-    free(e);
+    sq_free(e->code);
+    sq_free(e);
 }
 
 size_t sq_expr_nparams(const sq_expr *e)
@@ -958,7 +958,7 @@ sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n, const double *x,
         }
         return SQ_OK;
     }
-    double *cols = malloc(np * BLOCK * sizeof *cols);
+    double *cols = sq_malloc(np * BLOCK * sizeof *cols);
     if (cols == NULL)
         return SQ_NOMEM;
     const double *pc[16];
@@ -976,6 +976,6 @@ sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n, const double *x,
         ops->vm(&e->vm, 1, ld, xt, pc, yt);
         memcpy(y + lo, yt, m * sizeof *y);
     }
-    free(cols);
+    sq_free(cols);
     return SQ_OK;
 }

@@ -23,6 +23,11 @@
 /* Cache-line aligned allocation; NULL on failure or on size overflow. */
 void *sq_alloc(size_t bytes);
 void *sq_alloc_array(size_t count, size_t size);
+/* malloc, calloc and realloc, through the same test hook. */
+void *sq_malloc(size_t bytes);
+void *sq_calloc(size_t count, size_t size);
+void *sq_realloc(void *p, size_t bytes);
+/* Frees what any of them returned. */
 void sq_free(void *p);
 
 /* ---- dispatch ---------------------------------------------------------- */
@@ -72,8 +77,10 @@ void sq_oracle_speculate(sq_oracle *o, const double *x, size_t n);
  * nonzero if one failed. */
 int sq_oracle_get(sq_oracle *o, const double *x, size_t n, double *y);
 /* Stop the workers (after the calls in flight), then count the points
- * evaluated and those never asked for by the engines. */
-void sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted);
+ * evaluated and those never asked for by the engines. Returns nonzero if
+ * memory ran out for the cache (the points concerned then failed as if the
+ * callback had). */
+int sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted);
 
 /* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
 typedef struct sq_eval_scratch {

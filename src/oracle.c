@@ -84,12 +84,12 @@ static int push(queue *q, size_t v)
 {
     if (q->n == q->cap) {
         size_t cap = q->cap ? 2 * q->cap : 256;
-        size_t *nv = malloc(cap * sizeof *nv);
+        size_t *nv = sq_malloc(cap * sizeof *nv);
         if (nv == NULL)
             return -1;
         for (size_t i = 0; i < q->n; i++)
             nv[i] = q->v[(q->head + i) % q->cap];
-        free(q->v);
+        sq_free(q->v);
         q->v = nv;
         q->head = 0;
         q->cap = cap;
@@ -124,11 +124,11 @@ static size_t lookup(const sq_oracle *o, uint64_t key)
 static int grow(sq_oracle *o)
 {
     size_t cap = o->cap ? 2 * o->cap : 1024;
-    slot *t = calloc(cap, sizeof *t);
-    size_t *remap = o->cap ? malloc(o->cap * sizeof *remap) : NULL;
+    slot *t = sq_calloc(cap, sizeof *t);
+    size_t *remap = o->cap ? sq_malloc(o->cap * sizeof *remap) : NULL;
     if (t == NULL || (o->cap && remap == NULL)) {
-        free(t);
-        free(remap);
+        sq_free(t);
+        sq_free(remap);
         return -1;
     }
     for (size_t i = 0; i < o->cap; i++) {
@@ -146,8 +146,8 @@ static int grow(sq_oracle *o)
             size_t *e = &qs[q]->v[(qs[q]->head + i) % qs[q]->cap];
             *e = remap[*e];
         }
-    free(o->table);
-    free(remap);
+    sq_free(o->table);
+    sq_free(remap);
     o->table = t;
     o->cap = cap;
     return 0;
@@ -226,18 +226,18 @@ static void *worker(void *arg)
 
 sq_oracle *sq_oracle_new(sq_point_fn f, void *ctx, int workers)
 {
-    sq_oracle *o = calloc(1, sizeof *o);
+    sq_oracle *o = sq_calloc(1, sizeof *o);
     if (o == NULL)
         return NULL;
     o->f = f;
     o->ctx = ctx;
     if (pthread_mutex_init(&o->lock, NULL) != 0) {
-        free(o);
+        sq_free(o);
         return NULL;
     }
     pthread_cond_init(&o->work, NULL);
     pthread_cond_init(&o->done, NULL);
-    o->threads = calloc((size_t)workers, sizeof *o->threads);
+    o->threads = sq_calloc((size_t)workers, sizeof *o->threads);
     if (o->threads == NULL) {
         sq_oracle_free(o);
         return NULL;
@@ -265,14 +265,14 @@ void sq_oracle_free(sq_oracle *o)
     pthread_mutex_unlock(&o->lock);
     for (int i = 0; i < o->nthreads; i++)
         pthread_join(o->threads[i], NULL);
-    free(o->threads);
-    free(o->table);
-    free(o->needed.v);
-    free(o->spec.v);
+    sq_free(o->threads);
+    sq_free(o->table);
+    sq_free(o->needed.v);
+    sq_free(o->spec.v);
     pthread_cond_destroy(&o->work);
     pthread_cond_destroy(&o->done);
     pthread_mutex_destroy(&o->lock);
-    free(o);
+    sq_free(o);
 }
 
 /* Queue points not yet known; needed ones also promote speculative ones. */
@@ -354,7 +354,7 @@ int sq_oracle_get(sq_oracle *o, const double *x, size_t n, double *y)
     return failed;
 }
 
-void sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted)
+int sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted)
 {
     /* Stop first: the calls in flight end, and nothing new starts. */
     pthread_mutex_lock(&o->lock);
@@ -371,5 +371,7 @@ void sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted)
                   && !o->table[i].used;
     *evaluated = o->evaluated;
     *wasted = unused;
+    int nomem = o->nomem;
     pthread_mutex_unlock(&o->lock);
+    return nomem;
 }

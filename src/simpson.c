@@ -729,12 +729,12 @@ static void announce(const sq_evaluator *ev, const double *a, const double *b,
     size_t cap = n;
     while (cap < 2 * budget)
         cap *= 2;
-    double *lo = malloc(2 * cap * sizeof *lo), *hi = malloc(2 * cap * sizeof *hi);
-    double *x = malloc(4 * 2 * cap * sizeof *x);
+    double *lo = sq_malloc(2 * cap * sizeof *lo), *hi = sq_malloc(2 * cap * sizeof *hi);
+    double *x = sq_malloc(4 * 2 * cap * sizeof *x);
     if (lo == NULL || hi == NULL || x == NULL) {
-        free(lo);
-        free(hi);
-        free(x);
+        sq_free(lo);
+        sq_free(hi);
+        sq_free(x);
         return;                  /* an optimisation only */
     }
     memcpy(lo, a, n * sizeof *lo);
@@ -758,9 +758,9 @@ static void announce(const sq_evaluator *ev, const double *a, const double *b,
         }
         n *= 2;
     }
-    free(lo);
-    free(hi);
-    free(x);
+    sq_free(lo);
+    sq_free(hi);
+    sq_free(x);
 }
 
 /* ---- root visits --------------------------------------------------------------- */
@@ -790,8 +790,8 @@ static int visit_roots(engine *e, const sq_problem *pr)
     w->cur.n = 0;
     if (e->run->ev->oracle != NULL) {
         /* The five points of each root, then the levels below them. */
-        double *a = malloc(e->nprob * sizeof *a), *b = malloc(e->nprob * sizeof *b);
-        double *x = malloc(5 * e->nprob * sizeof *x);
+        double *a = sq_malloc(e->nprob * sizeof *a), *b = sq_malloc(e->nprob * sizeof *b);
+        double *x = sq_malloc(5 * e->nprob * sizeof *x);
         if (a != NULL && b != NULL && x != NULL) {
             for (size_t i = 0; i < e->nprob; i++) {
                 double m = sq_mid(pr[i].a, pr[i].b);
@@ -804,9 +804,9 @@ static int visit_roots(engine *e, const sq_problem *pr)
             sq_oracle_need(e->run->ev->oracle, x, 5 * e->nprob);
             announce(e->run->ev, a, b, e->nprob, 0);
         }
-        free(a);
-        free(b);
-        free(x);
+        sq_free(a);
+        sq_free(b);
+        sq_free(x);
     }
     for (size_t lo = 0; lo < e->nprob; lo += TILE) {
         size_t n = e->nprob - lo < TILE ? e->nprob - lo : TILE;
