@@ -441,3 +441,87 @@ Test(badinput, divergent_integrals_are_reported)
     cr_assert(fabs(res.value - 100) <= res.error, "%.17g +- %g", res.value,
               res.error);
 }
+
+/* The remaining rows of the reliability table, one assertion each. */
+Test(badinput, infinite_equal_and_reversed_infinite_limits)
+{
+    sq_integrand f = sq_fn_kernel("gauss");
+    probe q = quiet();
+    sq_integrand g = sq_fn_batch(probe_fn, &q);
+    sq_result r, s;
+    cr_assert_eq(sq_integrate(&g, INFINITY, INFINITY, NULL, &r), SQ_OK);
+    cr_assert_eq(r.value, 0);
+    cr_assert_eq(r.evals, 0);
+    cr_assert_eq(q.calls, 0);
+    cr_assert_eq(sq_integrate(&g, -INFINITY, -INFINITY, NULL, &r), SQ_OK);
+    cr_assert_eq(q.calls, 0);
+    cr_assert_eq(sq_integrate(&f, -INFINITY, INFINITY, NULL, &r), SQ_OK);
+    cr_assert_eq(sq_integrate(&f, INFINITY, -INFINITY, NULL, &s), SQ_OK);
+    double neg = -r.value;
+    cr_assert(memcmp(&neg, &s.value, sizeof neg) == 0);
+    cr_assert(memcmp(&r.error, &s.error, sizeof r.error) == 0);
+    cr_assert_eq(r.evals, s.evals);
+}
+
+/* Zero at every node of the first rounds, but not zero: the value is found
+ * (or a non-OK status comes back), never a confident 0. */
+Test(badinput, an_integrand_zero_at_the_first_nodes_is_looked_at_again)
+{
+    sq_integrand f = sq_fn_kernel("gauss");
+    const double halfwidths[] = {1e3, 1e4, 1e6};
+    for (size_t i = 0; i < 3; i++) {
+        sq_result r;
+        sq_status s = sq_integrate(&f, -halfwidths[i], halfwidths[i], NULL, &r);
+        cr_assert(s != SQ_OK || fabs(r.value - 1.7724538509055160) <= 1e-9,
+                  "[-%g, %g]: %s %.17g", halfwidths[i], halfwidths[i],
+                  sq_status_name(s), r.value);
+        cr_assert_eq(s, SQ_OK, "[-%g, %g]: %s", halfwidths[i], halfwidths[i],
+                     sq_status_name(s));
+    }
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, -INFINITY, 38, NULL, &r), SQ_OK);
+    cr_assert(fabs(r.value - 1.7724538509055160) <= 1e-9, "%.17g", r.value);
+}
+
+static int inverse(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = 1 / x[i];
+    return 0;
+}
+
+Test(badinput, divergent_at_infinity_is_never_ok)
+{
+    sq_integrand f = sq_fn_batch(inverse, NULL);
+    sq_result r;
+    sq_status s = sq_integrate(&f, 1, INFINITY, NULL, &r);
+    cr_assert_neq(s, SQ_OK, "1/x on [1, inf) came back ok: %g", r.value);
+    cr_assert(r.error > 1, "%g +- %g", r.value, r.error);
+}
+
+/* exp(x) on [0, 800]: the values overflow, the integral of representable
+ * values does not exist in double: NONFINITE with the point, never OK. */
+Test(badinput, overflow_is_nonfinite_with_the_point)
+{
+    sq_integrand f = sq_fn_kernel("exp");
+    for (size_t r = 0; r < 2; r++) {
+        sq_options o = opts(rules[r], 0, 1e-10);
+        sq_result res;
+        cr_assert_eq(sq_integrate(&f, 0, 800, &o, &res), SQ_NONFINITE);
+        cr_assert(res.where > 709 && res.where <= 800, "%g", res.where);
+    }
+}
+
+/* A relative tolerance below 50 eps with no absolute one is accepted (not
+ * clamped, not refused): the integral ends ROUNDOFF with its best value. */
+Test(badinput, a_relative_tolerance_below_50_eps_ends_in_roundoff)
+{
+    sq_integrand f = sq_fn_kernel("lorentz");
+    sq_options o = opts(SQ_RULE_GK21, 0, 1e-15);
+    sq_result r;
+    sq_status s = sq_integrate(&f, 0, 1, &o, &r);
+    cr_assert(s == SQ_ROUNDOFF || s == SQ_OK, "%s", sq_status_name(s));
+    cr_assert(fabs(r.value - 0.78539816339744831) <= fmax(r.error, 2e-16));
+    cr_assert_lt(r.evals, 100000);
+}
