@@ -412,9 +412,14 @@ typedef enum sq_control {
 
 /** Error estimate of a Gauss-Kronrod interval. */
 typedef enum sq_errest {
-    SQ_ERREST_DEFAULT = 0, /**< QUADPACK's rescaled |K - G| */
+    /** QUADPACK's, checked by null rules: where the six highest Legendre
+     *  coefficients of the rule's interpolant do not decay (a singularity
+     *  or a jump between the nodes, which |K - G| alone can miss by
+     *  chance), at least 10 times the largest of them. Costs nothing where
+     *  f is smooth; see the README's error-honesty table. */
+    SQ_ERREST_DEFAULT = 0,
     SQ_ERREST_QUADPACK,    /**< 200 |K-G| / resasc raised to 1.5, times resasc,
-                                never below 50 eps resabs */
+                                never below 50 eps resabs (as qags) */
     SQ_ERREST_RAW          /**< the plain difference |K - G| */
 } sq_errest;
 

@@ -165,7 +165,17 @@ typedef struct sq_gk_rule {
      * outermost node and an end, where the rule sees nothing. */
     const double *end;
     double blind;
+    /* SQ_GK_NULL null rules (gk_tables.c): the centre's weight of each, and
+     * npair weights of each (null[q * npair + i] for the pair +-xgk[i];
+     * even q weigh both values alike, odd q the -x value negated). */
+    const double *null_centre, *null;
+    /* The coefficient of P_2 in the interpolant: the centre's weight and
+     * the weight of each pair (both values alike). */
+    double p2_centre;
+    const double *p2;
 } sq_gk_rule;
+
+enum { SQ_GK_NULL = 6 };
 
 extern const sq_gk_rule sq_gk15, sq_gk21;
 
@@ -204,27 +214,35 @@ typedef void sq_map_fn(size_t rows, size_t ld, const int64_t *restrict kind,
 
 /* Error estimate of a Gauss-Kronrod visit. */
 enum sq_gk_error {
-    SQ_GK_ERROR_QUADPACK = 0,   /* QUADPACK's rescaled |K - G| */
-    SQ_GK_ERROR_RAW = 1         /* |K - G| itself */
+    SQ_GK_ERROR_NULL = 0,       /* QUADPACK's, raised by the null rules */
+    SQ_GK_ERROR_RAW = 1,        /* |K - G| itself */
+    SQ_GK_ERROR_QUADPACK = 2    /* QUADPACK's rescaled |K - G| */
 };
 
 /* The outcome of Gauss-Kronrod visits: per interval the Kronrod value,
  * its error estimate, QUADPACK's resabs (integral of |f|) and resasc
  * (integral of |f - mean|), the rule's interpolant extrapolated to the left
- * and right ends, and bad = 1 if a value was NaN or Inf. */
+ * and right ends, and bad = 1 if a value was NaN or Inf. The error is
+ * QUADPACK's, raised where the null rules say the rule is not in its
+ * asymptotic regime; qerr is QUADPACK's alone; xerr the error from the
+ * rounding of the nodes (to be added in quadrature). nul[0..3] are scratch
+ * (the null rules' pair magnitudes, |c2|). */
 typedef struct sq_gk_out {
     double *val, *err, *resabs, *resasc;
     double *endl, *endr;
     int64_t *bad;
+    double *qerr, *xerr;
+    double *nul[4];
 } sq_gk_out;
 
 /*
- * Estimate n intervals with half-widths h from the values y of their nodes
- * (as laid out by sq_gk_nodes_fn), multiplied first by jac when jac is not
- * NULL (y is overwritten with the products). Returns the number of
+ * Estimate n intervals with centres c and half-widths h from the values y
+ * of their nodes (as laid out by sq_gk_nodes_fn), multiplied first by jac
+ * when jac is not NULL (y is overwritten with the products). Returns the number of
  * intervals with a non-finite value.
  */
 typedef size_t sq_gk_estimate_fn(size_t n, size_t ld, const sq_gk_rule *r,
+                                 const double *restrict c,
                                  const double *restrict h, double *restrict y,
                                  const double *restrict jac, int error_kind,
                                  const sq_gk_out *out);

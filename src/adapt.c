@@ -45,11 +45,14 @@ enum {
     ZERO_LOOK = 10       /* rounds of halving before f == 0 is believed */
 };
 
+/* Where the end probes go, as a fraction of the half-width of the range. */
+static const double PROBE = 0x1p-23;
+
 /* ---- intervals --------------------------------------------------------------- */
 
 enum {
     F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
-    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, NFIELD
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, NFIELD
 };
 
 /*
@@ -60,7 +63,9 @@ enum {
  * extrapolated to the left and right ends; and, across each end, the
  * neighbour's extrapolation to it (F_NL, F_NR) with the neighbour's error
  * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
- * where no check is made).
+ * where no check is made); QUADPACK's own error estimate (F_QE, which the
+ * error F_RAW raises where null rules say so); and the error from the
+ * rounding of the nodes (F_XF).
  */
 typedef struct ivs {
     size_t n, cap;
@@ -135,6 +140,7 @@ typedef struct gstate {
     size_t next_live_n, next_fresh_n;
     double rsum, rsumc, rerr, rerrc;   /* retired for good */
     double rrabs;                      /* their integral of |f| */
+    double rxmax;                      /* their largest node rounding */
     double tol_local;
     size_t evals, visits;
     uint32_t rounds;
@@ -146,6 +152,10 @@ typedef struct gstate {
     double defabs;
     double value, error;           /* set when the problem finishes */
     int bad_round;                 /* a fresh interval had a non-finite value */
+    /* Probes just inside the finite ends of the range (in t; -Inf and +Inf
+     * for none) and f there times the Jacobian (NaN until evaluated, or if
+     * not finite): see probe_ends. */
+    double probe_t[2], probe_y[2];
     extrapolation ext;
 } gstate;
 
@@ -156,6 +166,7 @@ typedef struct tscratch {
     double *origin, *scale;
     int64_t *kind, *bad;
     size_t *uid;
+    double *nul[4];
     sq_eval_scratch es;
     void *mem;
 } tscratch;
@@ -171,7 +182,7 @@ static int tscratch_init(tscratch *t)
 {
     size_t block = 21 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
     size_t col = (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
-    char *p = sq_alloc(3 * block + 6 * col);
+    char *p = sq_alloc(3 * block + 10 * col);
     if (p == NULL)
         return -1;
     t->mem = p;
@@ -184,6 +195,8 @@ static int tscratch_init(tscratch *t)
     t->kind = (int64_t *)(p + 2 * col);
     t->bad = (int64_t *)(p + 3 * col);
     t->uid = (size_t *)(p + 4 * col);
+    for (int q = 0; q < 4; q++)
+        t->nul[q] = (double *)(p + (size_t)(5 + q) * col);
     if (sq_eval_scratch_init(&t->es, 21, TILE + SQ_MAX_VLEN) != 0) {
         tscratch_free(t);
         return -1;
@@ -290,11 +303,12 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     }
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
                      fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
-                     t->bad};
+                     t->bad, fr->f[F_QE] + lo, fr->f[F_XF] + lo,
+                     {t->nul[0], t->nul[1], t->nul[2], t->nul[3]}};
     int64_t failed[TILE];
     for (size_t j = 0; rep->failed && j < n; j++)
         failed[j] = t->bad[j];
-    gk->estimate(n, ld, e->rule, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
+    gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
                  e->errest, &out);
     /* Non-finite values, or an estimate that overflowed: the interval gets
      * a NaN value, and its error field the leftmost abscissa where f was
@@ -482,7 +496,11 @@ enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
 
 typedef struct totals {
     double area, errsum, resabs;
+    double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
+    double xnode;        /* rounding of the nodes (included in errsum) */
+    double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
     double maxerr, maxerr_width;
+    int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
 } totals;
 
@@ -497,12 +515,26 @@ static int at_floor(double err, double rabs)
 static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
                      const size_t *pos, size_t n)
 {
-    totals t = {0, 0, ps->rrabs, -1, 0, 0};
+    totals t = {.resabs = ps->rrabs, .maxerr = -1};
     double ac = 0, ec = 0;
     t.area = ps->rsum;
     ac = ps->rsumc;
     t.errsum = ps->rerr;
     ec = ps->rerrc;
+    /* QUADPACK's heuristics for divergence (diverges) read its own
+     * estimates: the honest error of the interval at a singularity of
+     * x^-0.9 exceeds the whole integral long before extrapolation has
+     * found the limit, which would look like divergence to them.
+     *
+     * The rounding of the nodes (F_XF, see gk_estimate) is not a sum over
+     * intervals: the roundings repeat from interval to interval (the same
+     * low bits of h xgk[i] around centres with trailing zeros) and cancel
+     * over a long smooth range, as cos on [0, 1e5] shows, where a sum
+     * would exceed the true error a thousand times. What does not cancel
+     * is a peak whose curvature dwarfs its neighbours': 4 times the
+     * largest interval's term covers it. */
+    t.errsum_q = ps->rerr;
+    double xmax = ps->rxmax;
     for (size_t k = 0; k < n; k++) {
         iref r = nth(w, ps, pos[k]);
         double v = fld(r, F_VAL), er = fld(r, F_ERR);
@@ -510,16 +542,23 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
             continue;
         sq_sum_add(&t.area, &ac, v);
         sq_sum_add(&t.errsum, &ec, er);
+        t.errsum_q += fld(r, F_QE);
+        t.hidden += er - fld(r, F_RAW);
+        if (fld(r, F_XF) > xmax)
+            xmax = fld(r, F_XF);
         t.resabs += fld(r, F_RABS);
         if (!at_floor(er, fld(r, F_RABS)))
             t.improvable += er;
         if (er > t.maxerr) {
             t.maxerr = er;
             t.maxerr_width = 2 * fld(r, F_H);
+            t.maxerr_at_end = isnan(fld(r, F_NLE)) || isnan(fld(r, F_NRE));
         }
     }
     t.area += ac;
     t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
     return t;
 }
 
@@ -682,6 +721,17 @@ static double slack(iref x)
            + 4 * ulp_of(fabs(c) + h) * slope;
 }
 
+/* What a smooth f may move across the blind margin (the interpolant's
+ * slope, bounded by resasc / h^2, times the margin), with the probe's own
+ * rounding: a jump must stand out from that to count. */
+static double probe_noise(iref x, double margin)
+{
+    double h = fld(x, F_H);
+    double slope = fld(x, F_RASC) / (h * h);
+    return slope * (margin + ulp_of(fabs(fld(x, F_C)) + h))
+           + 4 * DBL_EPSILON * fld(x, F_RABS) / h;
+}
+
 static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
                            const size_t *pos, size_t n)
 {
@@ -738,6 +788,23 @@ static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
         double ml = fabs(fld(x, F_NL) - fld(x, F_EL));
         double mr = fabs(fld(x, F_NR) - fld(x, F_ER));
         double el = own + 4 * fld(x, F_NLE), er = own + 4 * fld(x, F_NRE);
+        /* At an end of the range, the probe stands in for a neighbour
+         * while it lies between the end and the first node. */
+        double c = fld(x, F_C), h = fld(x, F_H);
+        if (r == 0 && c - h <= ps->probe_t[0]) {
+            double d = ps->probe_t[0] - (c - h);
+            if (d < blind * h && isnan(fld(x, F_NLE))) {
+                ml = fabs(ps->probe_y[0] - fld(x, F_EL));
+                el = own + 4 * probe_noise(x, blind * h);
+            }
+        }
+        if (r + 1 == n && c + h >= ps->probe_t[1]) {
+            double d = (c + h) - ps->probe_t[1];
+            if (d < blind * h && isnan(fld(x, F_NRE))) {
+                mr = fabs(ps->probe_y[1] - fld(x, F_ER));
+                er = own + 4 * probe_noise(x, blind * h);
+            }
+        }
         /* NaN (no check) or an unexplained part of zero gives nothing. */
         ml = ml > el ? ml - el : 0.0;
         mr = mr > er ? mr - er : 0.0;
@@ -827,7 +894,7 @@ static int diverges(const gstate *ps, const totals *t)
         && fmax(fabs(x->result), fabs(t->area)) <= 0.01 * ps->defabs;
     double ratio = t->area != 0 ? x->result / t->area : INFINITY;
     return !small_both
-           && (!(ratio >= 0.01) || ratio > 100 || t->errsum > fabs(t->area));
+           && (!(ratio >= 0.01) || ratio > 100 || t->errsum_q > fabs(t->area));
 }
 
 static void finish(gstate *ps, sq_status status, const totals *t, double extra_err)
@@ -847,7 +914,8 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
                 status = SQ_DIVERGENT;
         }
     }
-    if (x->stuck && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT)
+    if (x->stuck && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT
+        && status != SQ_DIVERGENT)
         status = x->stuck;
     if (status == SQ_DIVERGENT) {
         /* No limit to trust: the plain sum, with an error that covers the
@@ -914,6 +982,9 @@ static int extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
     if (abseps < DBL_MAX)
         abseps = 4 * abseps;
     abseps = fmax(abseps + erlarg, 50 * DBL_EPSILON * t->resabs);
+    /* Nor can it see what the sums do not: jumps hidden between an end
+     * and the first node, and the rounding of the nodes. */
+    abseps += t->hidden + t->xnode;
     /* Five steps without a better limit, which is still far better than
      * the plain sum: QUADPACK reports divergence or too slow convergence.
      * A limit already settled to eight digits is not diverging, though: the
@@ -921,7 +992,7 @@ static int extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
      * amplifies about a thousand times near a singularity), and no further
      * bisection can help: that is roundoff. */
     x->ktmin++;
-    if (x->ktmin > 5 && x->abserr < 1e-3 * t->errsum)
+    if (x->ktmin > 5 && x->abserr < 1e-3 * t->errsum_q)
         x->stuck = x->abserr <= 1e-8 * fabs(x->result) ? SQ_ROUNDOFF
                                                        : SQ_DIVERGENT;
     if (abseps < x->abserr) {
@@ -1000,7 +1071,7 @@ static int decide(engine *e, gstate *ps)
                 continue;
             iref r = nth(w, ps, k);
             double share = ps->tol_local * (fld(r, F_H) / ps->half_width);
-            if (fld(r, F_ERR) <= share) {
+            if (fld(r, F_ERR) + fld(r, F_XF) <= share) {
                 w->fate[k] = RETIRE;
             } else if (splittable(fld(r, F_C), fld(r, F_H))
                        && !at_floor(fld(r, F_ERR), fld(r, F_RABS))) {
@@ -1088,11 +1159,24 @@ static int decide(engine *e, gstate *ps)
              * good part of the total, as next to a singularity. Where the
              * error is spread over thousands of small intervals (an
              * oscillation over a long range) the sums are not of the form
-             * the epsilon table accelerates. */
+             * the epsilon table accelerates.
+             *
+             * And only while that interval touches an end of the range or
+             * a breakpoint. There bisection is self-similar: each round
+             * halves the interval at the singularity, whose error shrinks
+             * by the same factor each time, and the epsilon algorithm finds
+             * the limit of that geometric sequence. At an interior point
+             * the singularity falls each round at a new place in its
+             * interval (the next binary digit of its position decides), the
+             * sequence is irregular, and its extrapolated limit and error
+             * are guesses: a jump at 5/6 (binary 0.11010101...) makes a
+             * perfect geometric sequence whose limit is wrong for any point
+             * that differs from 5/6 in a later digit. Interior features
+             * are resolved by plain bisection, or declared as points. */
             if (!x->started && t.maxerr_width <= x->small
-                && t.maxerr >= 0.1 * t.errsum)
+                && t.maxerr >= 0.1 * t.errsum && t.maxerr_at_end)
                 x->started = 1;
-            if (x->started) {
+            if (x->started && t.maxerr_at_end) {
                 if (x->ierro != 3 && erlarg > x->ertest) {
                     large_only = 1;
                 } else {
@@ -1123,8 +1207,20 @@ static int decide(engine *e, gstate *ps)
             }
         }
     }
-    if (!large_only && select_split(w, ps, n, t.errsum, tol, 0.0) < 0)
-        return -1;
+    if (!large_only) {
+        /* The rule's errors must leave room for the rounding of the nodes
+         * (up to half the tolerance). Where that is too large, at a peak
+         * far sharper than the ulps of its abscissae, the intervals where
+         * it is made are halved too: each half has a quarter of the
+         * curvature. */
+        double room = tol - fmin(t.xnode, 0.5 * tol);
+        if (select_split(w, ps, n, t.errsum - t.xnode, room, 0.0) < 0)
+            return -1;
+        if (t.xnode > 0.5 * tol)
+            for (size_t k = 0; k < n; k++)
+                if (w->fate[k] == KEEP && 4 * fld(nth(w, ps, k), F_XF) > 0.5 * tol)
+                    w->fate[k] = SPLIT;
+    }
 
     /* Intervals too small to matter again are retired for good. */
     double negligible = tol * 0x1p-10 / (double)n;
@@ -1183,6 +1279,8 @@ static void apply(engine *e, gstate *ps)
             sq_sum_add(&ps->rsum, &ps->rsumc, fld(r, F_VAL));
             sq_sum_add(&ps->rerr, &ps->rerrc, fld(r, F_ERR));
             ps->rrabs += fld(r, F_RABS);
+            if (fld(r, F_XF) > ps->rxmax)
+                ps->rxmax = fld(r, F_XF);
             break;
         case SPLIT: {
             double c = fld(r, F_C), h = 0.5 * fld(r, F_H);
@@ -1217,12 +1315,14 @@ static void apply(engine *e, gstate *ps)
  * parents of fresh intervals not yet evaluated (one per sibling pair). */
 static totals pending_totals(const struct sq_adapt_ws *w, const gstate *ps)
 {
-    totals t = {ps->rsum, ps->rerr, 0, -1, 0, 0};
+    totals t = {.area = ps->rsum, .errsum = ps->rerr, .maxerr = -1};
     double ac = ps->rsumc, ec = ps->rerrc;
+    double xmax = ps->rxmax;
     for (size_t k = 0; k < ps->live_n; k++) {
         size_t i = ps->live_start + k;
         sq_sum_add(&t.area, &ac, w->live.f[F_VAL][i]);
         sq_sum_add(&t.errsum, &ec, w->live.f[F_ERR][i]);
+        xmax = fmax(xmax, w->live.f[F_XF][i]);
     }
     for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
         size_t i = ps->fresh_start + k;
@@ -1231,6 +1331,8 @@ static totals pending_totals(const struct sq_adapt_ws *w, const gstate *ps)
     }
     t.area += ac;
     t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
     return t;
 }
 
@@ -1303,6 +1405,13 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         t1 = to_t(ps, b);
     }
     ps->half_width = 0.5 * t1 - 0.5 * t0;   /* never overflows */
+    /* t0 is x = a, or b under the lower map; t1 is x = b, or infinity
+     * under the half-infinite maps. */
+    int fin_lo = ps->map == SQ_MAP_LOWER ? isfinite(b) : isfinite(a);
+    int fin_hi = ps->map == SQ_MAP_UPPER || ps->map == SQ_MAP_LOWER ? 0 : isfinite(b);
+    ps->probe_t[0] = fin_lo ? t0 + PROBE * ps->half_width : -INFINITY;
+    ps->probe_t[1] = fin_hi ? t1 - PROBE * ps->half_width : INFINITY;
+    ps->probe_y[0] = ps->probe_y[1] = NAN;
     if (ivs_reserve(&w->fresh, w->fresh.n + npoints + 2 + SLACK, w->fresh.n) != 0)
         return -1;
 
@@ -1455,11 +1564,75 @@ static void check_budgets(engine *e, gstate *ps)
     }
 }
 
+/*
+ * End probes. A Gauss-Kronrod rule never evaluates the ends of an interval,
+ * and between an end of the range and the first node (0.43% of the
+ * interval's width for GK21, 0.85% for GK15) nothing is seen: a jump there
+ * would pass unnoticed by any number of bisections, since the outermost
+ * interval's blind margin shrinks with it but always contains the end.
+ * Inside ends are watched by the neighbours (boundary_terms); the ends of
+ * the range get a probe instead, 2^-23 of the range from each finite end,
+ * evaluated once with the first round: while the probe lies in the
+ * outermost interval's margin, a probe value the interpolant does not
+ * predict is a hidden feature and adds to that interval's error. A probe
+ * whose value is not finite, or whose call fails, is simply not used:
+ * probes are not nodes of any rule. Two evaluations per problem, counted
+ * in its evals.
+ */
+static void probe_ends(engine *e)
+{
+    struct sq_adapt_ws *w = e->w;
+    tscratch *t = &w->tls[0];
+    size_t vlen = e->ops->vlen;
+    size_t col_p[TILE], n = 0;
+    int col_s[TILE];
+    for (size_t p = 0; p <= e->nprob; p++) {
+        int flush = p == e->nprob;
+        for (int side = 0; !flush && side < 2; side++) {
+            gstate *ps = &w->prob[p];
+            if (!ps->active || ps->rounds != 0 || isinf(ps->probe_t[side]))
+                continue;
+            col_p[n] = p;
+            col_s[n] = side;
+            ps->evals++;
+            if (++n == TILE)
+                break;
+        }
+        if (n == 0 || (!flush && n + 2 <= TILE))
+            continue;
+        size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
+        int mapped = 0;
+        for (size_t j = 0; j < ld; j++) {
+            const gstate *ps = &w->prob[col_p[j < n ? j : 0]];
+            t->x[j] = ps->probe_t[col_s[j < n ? j : 0]];
+            t->kind[j] = ps->map;
+            t->origin[j] = ps->origin;
+            t->scale[j] = ps->scale;
+            t->uid[j] = ps->def.uid;
+            mapped |= ps->map != SQ_MAP_NONE;
+        }
+        if (mapped)
+            e->ops->gk->map(1, ld, t->kind, t->origin, t->scale, t->x, t->jac);
+        if (sq_eval_tile(e->run->ev, 1, ld, t->x, t->uid, &t->es, t->y) != 0) {
+            for (size_t j = 0; j < n; j++)
+                if (sq_eval_tile(e->run->ev, 1, 1, &t->x[j], &t->uid[j], &t->es,
+                                 &t->y[j]) != 0)
+                    t->y[j] = NAN;
+        }
+        for (size_t j = 0; j < n; j++) {
+            double y = t->y[j] * (mapped ? t->jac[j] : 1.0);
+            w->prob[col_p[j]].probe_y[col_s[j]] = isfinite(y) ? y : NAN;
+        }
+        n = 0;
+    }
+}
+
 /* One round: evaluate, decide, apply. Returns -1 if memory ran out. */
 static int round_once(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
     size_t evaluated = w->fresh.n;
+    probe_ends(e);
     if (evaluate_fresh(e) != 0)
         return -1;
     size_t total = w->live.n + w->fresh.n;

@@ -578,8 +578,9 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     c.threads = sq_threads_for(opt->threads);
     c.run.ev = &ev;
     c.run.rule = opt->rule == SQ_RULE_GK15 ? &sq_gk15 : &sq_gk21;
-    c.run.errest = opt->errest == SQ_ERREST_RAW ? SQ_GK_ERROR_RAW
-                                                : SQ_GK_ERROR_QUADPACK;
+    c.run.errest = opt->errest == SQ_ERREST_RAW        ? SQ_GK_ERROR_RAW
+                   : opt->errest == SQ_ERREST_QUADPACK ? SQ_GK_ERROR_QUADPACK
+                                                       : SQ_GK_ERROR_NULL;
     c.run.local = opt->control == SQ_CONTROL_LOCAL;
     c.run.extrapolate = opt->extrapolate != 0;
     c.run.max_evals = opt->max_evals;

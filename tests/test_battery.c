@@ -99,11 +99,16 @@ Test(battery, reversed_limits_give_the_negated_bits, .timeout = 60)
     }
 }
 
-/* Other rules and controls: whatever their status, never a false success. */
+/* Every rule, control and error estimate, at tolerances 1e-3 to 1e-12:
+ * whatever the status, never a false success. */
 Test(battery, no_false_success_in_any_configuration, .timeout = 300)
 {
     struct { sq_rule rule; sq_control control; sq_errest errest; int extrapolate; }
     configs[] = {
+        {SQ_RULE_GK21, SQ_CONTROL_GLOBAL, SQ_ERREST_DEFAULT, 1},
+        {SQ_RULE_GK15, SQ_CONTROL_GLOBAL, SQ_ERREST_DEFAULT, 1},
+        {SQ_RULE_GK21, SQ_CONTROL_LOCAL, SQ_ERREST_DEFAULT, 1},
+        {SQ_RULE_GK21, SQ_CONTROL_GLOBAL, SQ_ERREST_DEFAULT, 0},
         {SQ_RULE_GK15, SQ_CONTROL_GLOBAL, SQ_ERREST_QUADPACK, 1},
         {SQ_RULE_GK21, SQ_CONTROL_GLOBAL, SQ_ERREST_QUADPACK, 0},
         {SQ_RULE_GK21, SQ_CONTROL_LOCAL, SQ_ERREST_QUADPACK, 1},
