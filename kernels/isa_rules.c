@@ -60,6 +60,14 @@ simpson_visit(size_t n, const double *restrict A, const double *restrict B,
         fr[j] = fate_r;
         el[j] = sq_simpson_error(fate_l, dl, dl, dr, pd);
         er[j] = sq_simpson_error(fate_r, dr, dl, dr, pd);
+        double gl = sq_simpson_rough(m - a, F0[j], y0[j], F1[j], y1[j], F2[j]);
+        double gr = sq_simpson_rough(b - m, F2[j], y2[j], F3[j], y3[j], F4[j]);
+        double pair = sq_fabs(dl) + sq_fabs(dr), apd = sq_fabs(pd);
+        int64_t steady = pd * (dl + dr) > 0 && apd >= 8 * pair && apd <= 32 * pair;
+        gl = steady ? 0.0 : gl;
+        gr = steady ? 0.0 : gr;
+        el[j] = fate_l == SQ_HALF_ACCEPT && gl > el[j] ? gl : el[j];
+        er[j] = fate_r == SQ_HALF_ACCEPT && gr > er[j] ? gr : er[j];
     }
 }
 

@@ -15,6 +15,11 @@
 
 #include "kernels.h"
 
+#ifndef SQ_SIMPSON_DECAY
+#define SQ_SIMPSON_DECAY 0.25
+#define SQ_SIMPSON_ROUGH 0.25
+#endif
+
 static inline double sq_mid(double u, double v)
 {
     /* Equal to (u + v) / 2 for every normal u, v, and never overflows. */
@@ -134,6 +139,30 @@ static inline double sq_simpson_error(int64_t fate, double delta,
     double err = ordered ? modelled : uncredited;
     return fate == SQ_HALF_ACCEPT ? err
          : fate == SQ_HALF_ROUNDOFF ? ad : 0.0;
+}
+
+/*
+ * Differences that do not decay. Five equally spaced values have second,
+ * third and fourth differences; where f is smooth and resolved each order
+ * is smaller than the one before by the ratio of h to f's scale, and
+ * Simpson's delta (the fourth) measures the error. Where they do not fall
+ * (a kink or a singularity between the points) delta can be small by
+ * chance, and the half's error is at least SQ_SIMPSON_ROUGH times its
+ * width times the largest of them. Returns 0 where they decay.
+ */
+static inline double sq_simpson_rough(double w, double v0, double v1,
+                                      double v2, double v3, double v4)
+{
+    double d2 = (sq_fabs(v0 - 2 * v1 + v2) + sq_fabs(v1 - 2 * v2 + v3)
+                 + sq_fabs(v2 - 2 * v3 + v4)) * (1.0 / 3);
+    double d3 = (sq_fabs(v0 - 3 * v1 + 3 * v2 - v3)
+                 + sq_fabs(v1 - 3 * v2 + 3 * v3 - v4)) * 0.5;
+    double d4 = sq_fabs(v0 - 4 * v1 + 6 * v2 - 4 * v3 + v4);
+    double big = d2 > d3 ? d2 : d3;
+    big = big > d4 ? big : d4;
+    int64_t decays = d4 <= SQ_SIMPSON_DECAY * (d2 > d3 ? d2 : d3);
+    double noise = 64 * DBL_EPSILON * (sq_fabs(v0) + sq_fabs(v2) + sq_fabs(v4));
+    return decays || big <= noise ? 0.0 : SQ_SIMPSON_ROUGH * w * big;
 }
 
 /* delta (signed) of an interval evaluated at its five Simpson points. */
