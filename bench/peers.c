@@ -7,10 +7,13 @@
  * function GSL gets (wrapped in a batch loop), and the same text compiled
  * for four doubles with SLEEF (tests/battery_fns.h). Then medians.
  *
- *   simdquad-bench peers [all|battery|heavy|batch] [--epsrel E]
+ *   simdquad-bench peers [all|battery|heavy|batch|honesty] [--epsrel E]
  *                        [--repeats N] [--threads N] [--problems N]
+ *                        [--draws N]
  *
  * batch: many Genz integrals at once against GSL loops (bench/genz_batch.c).
+ * honesty: false successes of GSL's qags and of simdquad's default on the
+ * randomised Lyness-Kaganove families of tests/lk.c (not part of "all").
  *
  * Timing: each side runs the integral often enough to take about a
  * millisecond; GSL and simdquad alternate, and the speed-up is the median
@@ -30,6 +33,7 @@
 #include "battery_simd.h"
 #include "bench_util.h"
 #include "genz_batch.h"
+#include "lk.h"
 #include "peers.h"
 #include "simdquad.h"
 
@@ -272,15 +276,76 @@ static void summary(const char *what, row *rows, size_t n, int simd)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-bench peers [all|battery|heavy|batch] [--epsrel E] "
-                    "[--repeats N] [--threads N] [--problems N]\n");
+    fprintf(stderr, "usage: simdquad-bench peers [all|battery|heavy|batch|honesty] "
+                    "[--epsrel E] [--repeats N] [--threads N] [--problems N] "
+                    "[--draws N]\n");
+}
+
+/* ---- error honesty ----------------------------------------------------------- */
+
+typedef struct lk_point {
+    lk_family f;
+    double lam, alpha, delta;
+} lk_point;
+
+static double lk_gsl_f(double x, void *ctx)
+{
+    const lk_point *p = ctx;
+    return lk_value(p->f, x, p->lam, p->alpha, p->delta);
+}
+
+/* The same draws through qags and through simdquad's default. */
+static int honesty(size_t draws, gsl_integration_workspace *w)
+{
+    static const double tols[] = {1e-3, 1e-6, 1e-9, 1e-12};
+    double *lam = malloc(draws * sizeof *lam), *alpha = malloc(draws * sizeof *alpha);
+    if (lam == NULL || alpha == NULL) {
+        free(lam);
+        free(alpha);
+        return -1;
+    }
+    printf("## Error honesty: randomised Lyness-Kaganove families\n\n"
+           "%zu draws of each family on [0, 1] (tests/lk.c, seed 1); GSL %s "
+           "qags (workspace limit %d) against simdquad's default (GK21, global "
+           "control, batch of all draws). Each cell: false successes / "
+           "successes, where a false success is status OK with a true error "
+           "above the reported error or the tolerance.\n\n"
+           "| family | epsrel | GSL qags | simdquad |\n|---|---|---|---|\n",
+           draws, GSL_VERSION, GSL_LIMIT);
+    for (int f = 0; f < LK_FAMILY_COUNT; f++)
+        for (size_t t = 0; t < 4; t++) {
+            lk_point pt = {(lk_family)f, 0, 0, 0};
+            lk_draw(pt.f, draws, 1, lam, alpha, &pt.delta);
+            size_t ok = 0, bad = 0;
+            gsl_function F = {lk_gsl_f, &pt};
+            for (size_t i = 0; i < draws; i++) {
+                pt.lam = lam[i];
+                pt.alpha = alpha[i];
+                double v, e;
+                if (gsl_integration_qags(&F, 0, 1, 0, tols[t], GSL_LIMIT, w, &v, &e) != 0)
+                    continue;
+                ok++;
+                bad += (size_t)lk_false(v, e, lk_exact(pt.f, pt.lam, pt.alpha, pt.delta),
+                                        tols[t]);
+            }
+            lk_stats s;
+            if (lk_run(pt.f, &lk_configs[0], tols[t], draws, 1, &s) != 0)
+                return -1;
+            printf("| %s | %g | %zu / %zu | %zu / %zu |\n", lk_name(pt.f), tols[t],
+                   bad, ok, s.false_success, s.ok);
+            fflush(stdout);
+        }
+    printf("\n");
+    free(lam);
+    free(alpha);
+    return 0;
 }
 
 int bench_peers(int argc, char **argv)
 {
     double epsrel = 1e-10;
     int threads = 0;
-    size_t problems = 100000;
+    size_t problems = 100000, draws = 10000;
     const char *mode = "all";
     for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--epsrel") == 0 && i + 1 < argc) {
@@ -291,6 +356,8 @@ int bench_peers(int argc, char **argv)
             threads = atoi(argv[++i]);
         } else if (strcmp(argv[i], "--problems") == 0 && i + 1 < argc) {
             problems = (size_t)atof(argv[++i]);
+        } else if (strcmp(argv[i], "--draws") == 0 && i + 1 < argc) {
+            draws = (size_t)atof(argv[++i]);
         } else if (argv[i][0] != '-') {
             mode = argv[i];
         } else {
@@ -302,8 +369,9 @@ int bench_peers(int argc, char **argv)
     int battery_on = all || strcmp(mode, "battery") == 0;
     int heavy_on = all || battery_on || strcmp(mode, "heavy") == 0;
     int batch_on = all || strcmp(mode, "batch") == 0;
-    if (!(epsrel > 0) || repeats < 1 || threads < 0 || problems < 6
-        || !(battery_on || heavy_on || batch_on)) {
+    int honesty_on = strcmp(mode, "honesty") == 0;
+    if (!(epsrel > 0) || repeats < 1 || threads < 0 || problems < 6 || draws < 1
+        || !(battery_on || heavy_on || batch_on || honesty_on)) {
         usage();
         return 2;
     }
@@ -320,6 +388,10 @@ int bench_peers(int argc, char **argv)
     int simd = battery_simd_available();
 
     bench_header(stdout, "simdquad against GSL's QUADPACK", threads);
+    if (honesty_on && honesty(draws, w) != 0) {
+        fprintf(stderr, "simdquad-bench peers: out of memory\n");
+        return 1;
+    }
     if (batch_on)
         bench_genz_batch(problems, threads, repeats < 3 ? repeats : 3);
     if (!heavy_on)

@@ -3,8 +3,8 @@
  * Randomised Lyness-Kaganove families: a feature at a random place lambda
  * in [0, 1], drawn uniformly from a fixed seed, solved as one batch and
  * checked against closed forms evaluated in long double. Used by the
- * honesty test (rates asserted) and by the honesty report (the README's
- * table).
+ * honesty test (rates asserted), the honesty report (the README's table)
+ * and the comparison with GSL (simdquad-bench peers honesty).
  */
 #ifndef SQ_TESTS_LK_H
 #define SQ_TESTS_LK_H
@@ -42,12 +42,24 @@ typedef struct lk_stats {
     size_t false_success;   /* OK, but the true error exceeds the reported
                                error or the tolerance */
     size_t evals;           /* total evaluations */
-    double worst_ratio;     /* max over OK draws of true error / tolerance */
 } lk_stats;
 
 /* A family's name and formula, for reports. */
 const char *lk_name(lk_family f);
 const char *lk_formula(lk_family f);
+
+/* The draws of family f from `seed`: lambda and alpha for each (alpha is
+ * used by LK_POWER only), and the family's delta (0 if it has none). */
+void lk_draw(lk_family f, size_t draws, unsigned long long seed, double *lam,
+             double *alpha, double *delta);
+
+/* f(x) for one draw, and its integral over [0, 1] in long double. */
+double lk_value(lk_family f, double x, double lam, double alpha, double delta);
+long double lk_exact(lk_family f, double lam, double alpha, double delta);
+
+/* Is a successful result a false success: a true error above the reported
+ * error or the tolerance, beyond two ulps of the integral? */
+int lk_false(double value, double error, long double exact, double epsrel);
 
 /* Draw `draws` problems of family f from `seed`, solve them as one batch
  * with configuration c at relative tolerance epsrel, and count. Returns 0,
