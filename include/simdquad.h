@@ -69,7 +69,9 @@ typedef enum sq_status {
                                honest error estimate of the sum exceeds the
                                tolerance (Simpson's classic acceptance test
                                trusts two estimates that agree by chance) */
-    SQ_NONFINITE,         /**< the integrand gave NaN or Inf (see .where) */
+    SQ_NONFINITE,         /**< the integrand gave NaN or Inf (see .where),
+                               or finite values whose sums overflowed (where
+                               is then NaN or the interval's centre) */
     SQ_DIVERGENT,         /**< the integral is probably divergent */
     SQ_BAD_INPUT,         /**< an argument is invalid (see .detail) */
     SQ_NOMEM,             /**< memory could not be allocated */

@@ -1714,6 +1714,14 @@ static void result_of(const gstate *ps, sq_result *res)
     res->status = ps->status;
     res->where = ps->where;
     res->detail = NULL;
+    /* Sums that overflowed although every value was finite: no estimate
+     * to stand behind. */
+    if (!(isfinite(res->value) && res->error >= 0)) {
+        res->error = INFINITY;
+        if (res->status != SQ_CALLBACK_ABORT && res->status != SQ_CANCELLED
+            && res->status != SQ_NOMEM && res->status != SQ_DIVERGENT)
+            res->status = SQ_NONFINITE;
+    }
 }
 
 /* Stop every active problem with `status` and its best estimate so far. */

@@ -480,6 +480,15 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             }
             r->value += vc;
             r->error += ec;
+            /* Pieces that overflowed (their error infinite) leave NaN in a
+             * compensated sum: no estimate, an infinite error. */
+            if (!(isfinite(r->value) && r->error >= 0)) {
+                r->error = INFINITY;
+                if (r->status == SQ_OK || r->status == SQ_ROUNDOFF
+                    || r->status == SQ_INACCURATE || r->status == SQ_MAX_EVALS
+                    || r->status == SQ_MAX_INTERVALS)
+                    r->status = SQ_NONFINITE;
+            }
         }
         if (reversed[i - lo])
             r->value = -r->value;

@@ -15,6 +15,8 @@
  * there may be many more of them than cores, since an expensive integrand
  * often waits (for I/O, a solver, a remote call) rather than computes.
  */
+#define _POSIX_C_SOURCE 200809L   /* clock_gettime */
+
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>

@@ -108,6 +108,8 @@ static void items_free(items *s)
 static void items_move(items *d, size_t to, const items *s, size_t from,
                        size_t n)
 {
+    if (n == 0)
+        return;                  /* the arrays may not exist yet */
     for (int k = 0; k < NCOL; k++)
         memmove(d->col[k] + to, s->col[k] + from, n * sizeof(double));
     memmove(d->pid + to, s->pid + from, n * sizeof(uint64_t));
@@ -123,6 +125,8 @@ static void reverse_column(size_t k, int slot, void *ctx)
 {
     const reverse_job *j = ctx;
     (void)slot;
+    if (j->n == 0)
+        return;                  /* the arrays may not exist yet */
     if (k < NCOL) {
         double *restrict d = j->d->col[k] + j->to;
         const double *restrict s = j->s->col[k] + j->from;
@@ -992,6 +996,14 @@ static void finish(const pstate *ps, sq_result *res)
     if (res->status == SQ_OK && res->error > tol)
         res->status = SQ_INACCURATE;
     res->where = ps->where;
+    /* Finite values whose sums overflowed (1e308 times a weight over 1):
+     * no estimate to stand behind. */
+    if (!(isfinite(res->value) && res->error >= 0)) {
+        res->error = INFINITY;
+        if (res->status != SQ_CALLBACK_ABORT && res->status != SQ_CANCELLED
+            && res->status != SQ_NOMEM)
+            res->status = SQ_NONFINITE;
+    }
     res->detail = NULL;
 }
 

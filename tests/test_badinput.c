@@ -525,3 +525,44 @@ Test(badinput, a_relative_tolerance_below_50_eps_ends_in_roundoff)
     cr_assert(fabs(r.value - 0.78539816339744831) <= fmax(r.error, 2e-16));
     cr_assert_lt(r.evals, 100000);
 }
+
+static int huge_fn(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] < 0.3 ? 1e308 : 1.0;
+    return 0;
+}
+
+/* Every value finite, but sums of 1e308 with weights over 1 are not: a
+ * rule whose sums overflow says NONFINITE; a rule whose sums stay finite
+ * (Gauss-Kronrod weights on few such nodes) must cover the truth. Never
+ * an OK without a finite value. */
+Test(badinput, finite_values_whose_sums_overflow)
+{
+    const sq_rule rules[] = {SQ_RULE_GK21, SQ_RULE_GK15, SQ_RULE_SIMPSON};
+    const double exact = 0.3 * 1e308 + 1.7;
+    for (size_t r = 0; r < 3; r++) {
+        sq_integrand f = sq_fn_batch(huge_fn, NULL);
+        sq_options o = opts(rules[r], 0, 1e-6);
+        o.epsabs = DBL_MAX;      /* any tolerance */
+        sq_result res;
+        sq_status st = sq_integrate(&f, 0, 2, &o, &res);
+        if (st == SQ_NONFINITE) {
+            cr_assert(res.error == INFINITY || isfinite(res.value),
+                      "rule %d: %g +- %g", rules[r], res.value, res.error);
+            continue;
+        }
+        cr_assert(isfinite(res.value) && fabs(res.value - exact) <= res.error,
+                  "rule %d: %s, %g +- %g", rules[r], sq_status_name(st),
+                  res.value, res.error);
+    }
+    /* Simpson's weights (4/6 of the width at the midpoint) overflow. */
+    sq_integrand f = sq_fn_batch(huge_fn, NULL);
+    sq_options o = opts(SQ_RULE_SIMPSON, 0, 1e-6);
+    o.epsabs = DBL_MAX;
+    sq_result res;
+    cr_assert_eq(sq_integrate(&f, 0.1, 0.2, &o, &res), SQ_NONFINITE,
+                 "%s", sq_status_name(res.status));
+    cr_assert_eq(res.error, INFINITY);
+}
