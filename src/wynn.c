@@ -54,9 +54,17 @@ void sq_wynn_add(sq_wynn *w, double x, double *result, double *abserr)
         double delta3 = e1 - e0, err3 = fabs(delta3);
         double tol3 = max2(fabs(e1), fabs(e0)) * DBL_EPSILON;
         if (err2 <= tol2 && err3 <= tol3) {
-            /* e0, e1, e2 agree to machine precision: converged. */
+            /* e0, e1, e2 agree to machine precision: converged. The
+             * limit still counts as one of the last three estimates. */
             *result = res;
             *abserr = max2(err2 + err3, 5 * DBL_EPSILON * fabs(res));
+            if (count < 3) {
+                w->res3la[count] = res;
+            } else {
+                w->res3la[0] = w->res3la[1];
+                w->res3la[1] = w->res3la[2];
+                w->res3la[2] = res;
+            }
             return;
         }
         double e3 = e[k1];

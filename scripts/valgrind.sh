@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# Valgrind memcheck on the test suites (and the programs they start), with
+# zero errors and zero definite or indirect leaks allowed, installing what
+# is missing. The suites whose size is their point (the 10^4-draw honesty
+# families, the 20-repeat determinism matrix, the MPFR references) run
+# natively elsewhere; under valgrind's fifty-fold slowdown they would take
+# hours and find nothing the smaller suites do not reach.
+set -eu
+cd "$(dirname "$0")/.."
+scripts/deps.sh valgrind
+cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+  -DSIMDQUAD_BUILD_BENCH=OFF >/dev/null
+cmake --build build-valgrind -j "$(nproc)"
+cd build-valgrind
+vg="valgrind --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \
+  --errors-for-leak-kinds=definite,indirect --error-exitcode=99 -q"
+status=0
+# Criterion runs each test in a child process and does not pass on the
+# child's valgrind exit code, so any valgrind report (with -q it reports
+# nothing else) fails the job.
+check() {
+  name=$1 log=$2 code=$3
+  if [ "$code" -eq 0 ] && ! grep -Eq '^==[0-9]+== ' "$log"; then
+    echo "valgrind: $name clean"
+  else
+    echo "valgrind: $name FAILED (exit $code), see build-valgrind/$log" >&2
+    grep -E '^==[0-9]+== ' "$log" | head -40 >&2
+    status=1
+  fi
+}
+for t in test_api test_rules test_kernels test_expr test_badinput test_faults \
+         test_simpson test_batch test_threads test_expensive test_cli \
+         test_deterministic; do
+  code=0
+  # The demo is seconds natively and many minutes under valgrind; it runs
+  # the paths the other suites do.
+  filter="*"
+  [ "$t" = test_cli ] && filter='!(cli/the_demo*)'
+  $vg "tests/$t" --jobs=1 --filter "$filter" >"$t.valgrind.log" 2>&1 || code=$?
+  check "$t" "$t.valgrind.log" $code
+done
+for p in "tests/threads_driver 1" ./example_bessel ./example_batch ./example_expensive; do
+  log=$(basename "${p% *}").valgrind.log
+  code=0
+  $vg $p >/dev/null 2>"$log" || code=$?
+  check "$p" "$log" $code
+done
+exit $status
