@@ -21,7 +21,7 @@
 #error Define one of SQ_BUILD_SCALAR, SQ_BUILD_SSE2, SQ_BUILD_AVX2, SQ_BUILD_AVX512.
 #endif
 
-#ifdef __FAST_MATH__
+#if defined(__FAST_MATH__) || (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)
 #error simdquad must not be built with -ffast-math: it removes NaN checks.
 #endif
 

@@ -14,7 +14,7 @@
 #include "simdquad.h"
 #include "kernels.h"
 
-#ifdef __FAST_MATH__
+#if defined(__FAST_MATH__) || (defined(__FINITE_MATH_ONLY__) && __FINITE_MATH_ONLY__)
 #error simdquad must not be built with -ffast-math: it removes NaN checks.
 #endif
 
