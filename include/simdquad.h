@@ -620,6 +620,11 @@ typedef struct sq_batch {
  * (bad limits, NaN from the integrand, a spent budget, a callback error)
  * never changes another one. Budgets (max_evals, max_intervals) apply per
  * problem. A problem with bad limits or tolerances gets SQ_BAD_INPUT alone.
+ * A few problems that need far more evaluations than the rest (with
+ * Gauss-Kronrod rules: 16 times the mean of those finished, and at least
+ * 2048) are set aside and run again from the start after all the others,
+ * so that they do not hold up the groups they fell in; their results are
+ * unchanged, and at most that threshold's evaluations are spent twice.
  *
  * Returns SQ_OK if every problem succeeded; SQ_BAD_INPUT if the call itself
  * is invalid (NULL arrays, bad options: every result then says so);

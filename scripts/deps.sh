@@ -6,6 +6,10 @@
 #   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
 #                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
+#   scripts/deps.sh tsan    test's, and clang with OpenMP and its ThreadSanitizer
+#                           support (libarcher)
+#   scripts/deps.sh valgrind     test's and valgrind
+#   scripts/deps.sh coverage     test's and gcovr
 set -eu
 
 need=""
@@ -15,10 +19,20 @@ command -v cc >/dev/null 2>&1 || need="$need gcc"
 command -v make >/dev/null 2>&1 || need="$need make"
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
 have_pc sleef || need="$need libsleef-dev"
-case "${1:-build}" in
-  test)
+group=${1:-build}
+case "$group" in
+  test|tsan|valgrind|coverage)
     have_pc criterion || need="$need libcriterion-dev"
     have_pc mpfr || need="$need libmpfr-dev" ;;
+esac
+case "$group" in
+  tsan)
+    command -v clang >/dev/null 2>&1 || need="$need clang"
+    [ -f /usr/lib/llvm-14/lib/libarcher.so ] || need="$need libomp-14-dev" ;;
+  valgrind)
+    command -v valgrind >/dev/null 2>&1 || need="$need valgrind" ;;
+  coverage)
+    command -v gcovr >/dev/null 2>&1 || need="$need gcovr" ;;
   bench)
     have_pc gsl || need="$need libgsl-dev"
     command -v gnuplot >/dev/null 2>&1 || need="$need gnuplot-nox" ;;

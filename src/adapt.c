@@ -241,6 +241,7 @@ typedef struct engine {
     size_t nprob;
     int nthreads;
     uint32_t round;            /* rounds run, for the trace */
+    size_t done_n, done_evals; /* problems finished, and their evaluations */
 } engine;
 
 /* ---- evaluation of fresh intervals ---------------------------------------------------- */
@@ -1627,6 +1628,35 @@ static void probe_ends(engine *e)
     }
 }
 
+/*
+ * In a batch, a group of problems is done only when its slowest problem
+ * is: one hopeless problem would hold up every group it is in, and with 1%
+ * of them, nearly all. Once most of the group is done, a problem that has
+ * spent far more evaluations than those finished (16 times their mean, and
+ * at least defer_min) is set aside, with its intervals dropped; the batch
+ * runs it again from the start once every group is through. Its result is then exactly what it
+ * would have been (each problem's computation depends on nothing else),
+ * and the waste is bounded by the threshold.
+ */
+static void defer_outliers(engine *e)
+{
+    size_t min = e->run->defer_min;
+    if (min == 0 || 2 * e->done_n < e->nprob)
+        return;                  /* outliers only once most are done */
+    size_t limit = 16 * (e->done_evals / e->done_n);
+    limit = limit > min ? limit : min;
+    for (size_t p = 0; p < e->nprob; p++) {
+        gstate *ps = &e->w->prob[p];
+        if (ps->active && ps->evals > limit) {
+            ps->active = 0;
+            ps->status = SQ_DEFERRED;
+            ps->value = NAN;
+            ps->error = INFINITY;
+            ps->live_n = ps->fresh_n = 0;
+        }
+    }
+}
+
 /* One round: evaluate, decide, apply. Returns -1 if memory ran out. */
 static int round_once(engine *e)
 {
@@ -1653,6 +1683,8 @@ static int round_once(engine *e)
         if (!ps->active) {
             ps->live_n = ps->fresh_n = 0;
             finished++;
+            e->done_n++;
+            e->done_evals += ps->evals;
             continue;
         }
         apply(e, ps);
@@ -1666,6 +1698,7 @@ static int round_once(engine *e)
     t = w->fresh;
     w->fresh = w->next_fresh;
     w->next_fresh = t;
+    defer_outliers(e);
     for (size_t p = 0; p < e->nprob; p++) {
         int was = w->prob[p].active;
         check_budgets(e, &w->prob[p]);
@@ -1719,7 +1752,8 @@ static void result_of(const gstate *ps, sq_result *res)
     if (!(isfinite(res->value) && res->error >= 0)) {
         res->error = INFINITY;
         if (res->status != SQ_CALLBACK_ABORT && res->status != SQ_CANCELLED
-            && res->status != SQ_NOMEM && res->status != SQ_DIVERGENT)
+            && res->status != SQ_NOMEM && res->status != SQ_DIVERGENT
+            && res->status != SQ_DEFERRED)
             res->status = SQ_NONFINITE;
     }
 }

@@ -31,7 +31,8 @@
 enum {
     GROUP_MAX = 256,     /* problems per group */
     GROUP_MIN = 32,      /* ... unless the batch is smaller */
-    GROUPS_PER_THREAD = 4
+    GROUPS_PER_THREAD = 4,
+    DEFER_MIN = 2048     /* evaluations before an outlier may be set aside */
 };
 
 /* One thread's buffers: its engines' workspaces and a group's problems. */
@@ -286,6 +287,8 @@ typedef struct call {
     sq_workspace *ws;
     sq_monitor mon;
     size_t group;            /* problems per group */
+    const size_t *idx;       /* problems of the second pass, or NULL */
+    size_t b_n;              /* problems in this pass (idx's length) */
     int threads;
     int family_bp;           /* the family's breakpoint parameter, or -1 */
     int simpson;
@@ -392,35 +395,38 @@ static size_t simpson_cuts(sq_slot *s, const sq_problem *q)
     return np;
 }
 
-/* Problems [lo, hi) of the batch on slot s with `threads` threads. */
+/* Problems [lo, hi) of the batch (of c->idx when set) on slot s with
+ * `threads` threads. */
 static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
                       int master)
 {
+#define PROBLEM(j) (c->idx != NULL ? c->idx[j] : (j))
     size_t maxpts = c->b->points != NULL ? c->b->npoints : c->o->npoints;
     size_t per = c->simpson ? maxpts + 2 : 1;     /* engine problems each */
     size_t finished = 0;
     if (slot_reserve(s, (hi - lo) * per, maxpts + 3) != 0) {
-        for (size_t i = lo; i < hi; i++)
-            result_reset(&c->res[i], SQ_NOMEM, NULL);
+        for (size_t j = lo; j < hi; j++)
+            result_reset(&c->res[PROBLEM(j)], SQ_NOMEM, NULL);
         atomic_fetch_add(&c->mon.done, hi - lo);
         return;
     }
     /* Engine problems, and the batch problem each belongs to. */
     size_t n = 0;
     uint8_t reversed[GROUP_MAX];
-    for (size_t i = lo; i < hi; i++) {
+    for (size_t j = lo; j < hi; j++) {
+        size_t i = PROBLEM(j);
         sq_problem q;
         int rev = 0;
         const char *detail;
         sq_status st = prepare(c, i, &q, &rev, &detail);
-        reversed[i - lo] = (uint8_t)rev;
+        reversed[j - lo] = (uint8_t)rev;
         if (st != SQ_STATUS_COUNT) {
             result_reset(&c->res[i], st, detail);
             finished++;
             continue;
         }
         if (!c->simpson) {
-            s->owner[n] = i;
+            s->owner[n] = j;
             s->probs[n++] = q;
             continue;
         }
@@ -437,7 +443,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             piece.points = NULL;
             piece.npoints = 0;
             piece.extra_point = NAN;
-            s->owner[n] = i;
+            s->owner[n] = j;
             s->probs[n++] = piece;
         }
     }
@@ -460,14 +466,14 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
 
     /* Results: a problem's pieces, in order, summed. */
     for (size_t k = 0; k < n;) {
-        size_t i = s->owner[k];
+        size_t j = s->owner[k], i = PROBLEM(j);
         sq_result *r = &c->res[i];
         if (!c->simpson) {
             *r = s->parts[k++];
         } else {
             result_reset(r, SQ_OK, NULL);
             double vc = 0, ec = 0;
-            for (; k < n && s->owner[k] == i; k++) {
+            for (; k < n && s->owner[k] == j; k++) {
                 const sq_result *p = &s->parts[k];
                 sq_sum_add(&r->value, &vc, p->value);
                 sq_sum_add(&r->error, &ec, p->error);
@@ -490,16 +496,17 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
                     r->status = SQ_NONFINITE;
             }
         }
-        if (reversed[i - lo])
+        if (reversed[j - lo])
             r->value = -r->value;
     }
+#undef PROBLEM
 }
 
 static void group_body(size_t g, int slot, void *ctx)
 {
     call *c = ctx;
     size_t lo = g * c->group;
-    size_t hi = lo + c->group < c->b->n ? lo + c->group : c->b->n;
+    size_t hi = lo + c->group < c->b_n ? lo + c->group : c->b_n;
     run_group(c, &c->ws->slots[slot], lo, hi, 1, slot == 0);
 }
 
@@ -546,6 +553,46 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     return ev;
 }
 
+/*
+ * The problems the first pass set aside (sq_run.defer_min), run again from
+ * the start with their full budget, in groups of their own. Their results
+ * are what they would have been in the first pass: nothing but a problem's
+ * own computation decides them.
+ */
+static void second_pass(call *c)
+{
+    size_t n = c->b->n, m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += c->res[i].status == SQ_DEFERRED;
+    if (m == 0)
+        return;
+    size_t *idx = sq_alloc_array(m, sizeof *idx);
+    if (idx == NULL) {
+        for (size_t i = 0; i < n; i++)
+            if (c->res[i].status == SQ_DEFERRED)
+                result_reset(&c->res[i], SQ_NOMEM, NULL);
+        atomic_fetch_add(&c->mon.done, m);
+        return;
+    }
+    m = 0;
+    for (size_t i = 0; i < n; i++)
+        if (c->res[i].status == SQ_DEFERRED)
+            idx[m++] = i;
+    c->idx = idx;
+    c->run.defer_min = 0;
+    size_t per = (m + (size_t)c->threads - 1) / (size_t)c->threads;
+    c->group = per < GROUP_MAX ? per : GROUP_MAX;
+    size_t ngroups = (m + c->group - 1) / c->group;
+    /* group_body reads [g * group, ...) of idx. */
+    c->b_n = m;
+    if (ngroups == 1)
+        run_group(c, &c->ws->slots[0], 0, m, c->threads, 1);
+    else
+        sq_parallel_for(ngroups, c->threads, group_body, c);
+    c->idx = NULL;
+    sq_free(idx);
+}
+
 sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
                              const sq_batch *batch, const sq_options *opt,
                              sq_result *results)
@@ -578,6 +625,7 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     call c;
     memset(&c, 0, sizeof c);
     c.b = batch;
+    c.b_n = batch->n;
     c.o = opt;
     c.ev = &ev;
     c.res = results;
@@ -625,10 +673,15 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
         sq_oracle_free(ev.oracle);
         return n > 0 ? SQ_NOMEM : SQ_OK;
     }
+    /* Set aside the hopeless few, if there are groups to hold up. */
+    if (!c.simpson && ngroups > 1 && opt->max_evals > DEFER_MIN)
+        c.run.defer_min = DEFER_MIN;
     if (ngroups == 1)
         run_group(&c, &c.ws->slots[0], 0, n, c.threads, 1);
     else if (ngroups > 1)
         sq_parallel_for(ngroups, c.threads, group_body, &c);
+    if (c.run.defer_min != 0)
+        second_pass(&c);
     workspace_clear(&local);
     if (ev.oracle != NULL) {
         size_t evaluated, wasted;

@@ -202,9 +202,17 @@ typedef struct sq_run {
     sq_monitor *mon;           /* NULL: no progress, no cancellation */
     int master;                /* this engine runs on the calling thread */
     int count_done;            /* add finished problems to mon->done */
+    /* Gauss-Kronrod batches: once most of a group is done, set aside
+     * (status SQ_DEFERRED, to be run again from the start) a problem whose
+     * evaluations pass max(defer_min, 16 times the mean of those finished),
+     * so that a few hopeless problems do not hold up a group. 0: never. */
+    size_t defer_min;
     void (*trace)(const sq_round_info *info, void *ctx);   /* on the master */
     void *trace_ctx;
 } sq_run;
+
+/* The status of a problem set aside by sq_adapt (see sq_run.defer_min). */
+#define SQ_DEFERRED ((sq_status)SQ_STATUS_COUNT)
 
 /* Levels of Simpson's bisection never accepted (the first visit is level 0):
  * the first acceptable interval is a 2^-SQ_SIMPSON_FORCED_LEVELS part of the
