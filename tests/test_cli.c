@@ -386,3 +386,22 @@ Test(cli, bench_and_help_and_version)
     cr_assert_eq(o->code, 0);
     cr_assert(strstr(o->out, sq_version()) != NULL);
 }
+
+/* The README's first command: every part of the demonstration runs and
+ * says ok where it checks itself. */
+Test(cli, the_demo_runs_every_part, .timeout = 300)
+{
+    const char *demo[] = {"demo", NULL};
+    outcome *o = run(demo);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    static const char *const parts[] = {
+        "1. The classic", "473 evaluations", "2. The default rule",
+        "log(x)/sqrt(x) on [0, 1]", "3. A hard one", "engine efficiency",
+        "4. SIMD versus scalar", "libm (scalar twin)", "5. Many integrals at once",
+        "   ok, "};
+    for (size_t i = 0; i < sizeof parts / sizeof *parts; i++)
+        cr_assert(strstr(o->out, parts[i]) != NULL, "the demo lacks '%s':\n%s",
+                  parts[i], o->out);
+    cr_assert(strstr(o->out, "wrong") == NULL && strstr(o->out, "FAIL") == NULL,
+              "%s", o->out);
+}
