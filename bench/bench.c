@@ -2,7 +2,7 @@
 /*
  * simdquad-bench: what SIMD and cores buy, measured side by side in one run.
  *
- *   simdquad-bench [kernels|functions|engine|batch|all] [--repeats N]
+ *   simdquad-bench [kernels|math|functions|engine|batch|all] [--repeats N]
  *                  [--threads N] [--problems N] [--json FILE] [--plot DIR]
  *                  [--pin]
  *   simdquad-bench peers [all|battery|heavy|batch] [...]   (with GSL)
@@ -11,6 +11,10 @@
  *            code and each SIMD ISA this CPU runs; the kernel layer against
  *            bare SLEEF; a sweep of array sizes (L1 to main memory) and of
  *            thread counts; what deterministic mode costs.
+ * math:      each math backend (SLEEF u10, u35, libmvec, deterministic) on
+ *            sin, cos, exp, log and exp(-x*x)*cos(3x): the library called
+ *            directly against simdquad's kernel, and the worst ulp error
+ *            against MPFR over the same inputs.
  * functions: every function of the expression language: libm, SLEEF scalar
  *            and SIMD at 1.0 ulp and, where SLEEF has it, 3.5 ulp, and the
  *            expression machine running "f(x)".
@@ -42,6 +46,9 @@
 #include "bench_report.h"
 #include "bench_util.h"
 #include "simdquad.h"
+#ifdef SQ_BENCH_HAVE_MPFR
+#include <mpfr.h>
+#endif
 #ifdef SQ_BENCH_HAVE_GSL
 #include "peers.h"
 #endif
@@ -67,9 +74,9 @@ static const bench_isa *isa_table(sq_isa isa)
 
 enum impl {
     IMPL_TWIN,          /* the kernel's libm twin */
-    IMPL_KERNEL,        /* sq_kernel_eval */
-    IMPL_KERNEL_DET,    /* sq_kernel_eval_det */
+    IMPL_KERNEL,        /* sq_kernel_eval_math with the job's backend */
     IMPL_BARE,          /* the kernel on SLEEF directly */
+    IMPL_BARE_MATH,     /* a backend's library directly (bench_math_fn) */
     IMPL_LIBM,          /* a libm function */
     IMPL_SLEEF,         /* a SLEEF function through the bench table */
     IMPL_MACHINE        /* a compiled expression */
@@ -79,6 +86,8 @@ typedef struct job {
     enum impl impl;
     int kernel;
     sq_isa isa;
+    sq_math math;       /* IMPL_KERNEL, IMPL_BARE_MATH */
+    int fn;             /* IMPL_BARE_MATH: a bench_math_fn */
     double (*libm)(double);
     const void *sleef;
     const sq_expr *expr;
@@ -102,10 +111,10 @@ static void eval_once(const job *j, const double *x, double *y)
         sq_kernel_eval_twin(j->kernel, j->n, x, y);
         break;
     case IMPL_KERNEL:
-        sq_kernel_eval(j->kernel, j->isa, j->n, x, y);
+        sq_kernel_eval_math(j->kernel, j->isa, j->math, j->n, x, y);
         break;
-    case IMPL_KERNEL_DET:
-        sq_kernel_eval_det(j->kernel, j->isa, j->n, x, y);
+    case IMPL_BARE_MATH:
+        isa_table(j->isa)->bare_math[j->math][j->fn](j->n, x, y);
         break;
     case IMPL_BARE:
         isa_table(j->isa)->bare[j->kernel](j->n, x, y);
@@ -266,7 +275,7 @@ static void bench_kernels(int threads)
             if (!runnable((sq_isa)isa))
                 continue;
             job a = {.impl = IMPL_KERNEL, .kernel = k, .isa = (sq_isa)isa, .n = N,
-                     .threads = 1};
+                     .threads = 1, .math = SQ_MATH_SLEEF_U10};
             kernel_range(k, &a.lo, &a.hi);
             calibrate(&a);
             job b = a;
@@ -342,25 +351,25 @@ static void bench_kernels(int threads)
            "ISA): throughput relative to the ordinary kernels, one thread, "
            "alternating pairs.\n\n| kernel |");
     for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
-        if (runnable((sq_isa)isa) && sq_deterministic_supported((sq_isa)isa))
+        if (runnable((sq_isa)isa) && sq_math_supported(SQ_MATH_DETERMINISTIC, (sq_isa)isa))
             printf(" %s |", sq_isa_name((sq_isa)isa));
     printf("\n|---|");
     for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++)
-        if (runnable((sq_isa)isa) && sq_deterministic_supported((sq_isa)isa))
+        if (runnable((sq_isa)isa) && sq_math_supported(SQ_MATH_DETERMINISTIC, (sq_isa)isa))
             printf("---|");
     printf("\n");
     for (int k = 0; k < (int)sq_kernel_count(); k++) {
         const char *name = sq_kernel_name((size_t)k);
         printf("| %s |", name);
         for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
-            if (!runnable((sq_isa)isa) || !sq_deterministic_supported((sq_isa)isa))
+            if (!runnable((sq_isa)isa) || !sq_math_supported(SQ_MATH_DETERMINISTIC, (sq_isa)isa))
                 continue;
             job a = {.impl = IMPL_KERNEL, .kernel = k, .isa = (sq_isa)isa, .n = N,
-                     .threads = 1};
+                     .threads = 1, .math = SQ_MATH_SLEEF_U10};
             kernel_range(k, &a.lo, &a.hi);
             calibrate(&a);
             job d = a;
-            d.impl = IMPL_KERNEL_DET;
+            d.math = SQ_MATH_DETERMINISTIC;
             double ratio = bench_ratio(run_job, &d, run_job, &a, repeats, NULL, NULL);
             free(a.mem);
             report_add(rep, "deterministic", name, "finz/ordinary",
@@ -370,6 +379,164 @@ static void bench_kernels(int threads)
         printf("\n");
     }
     printf("\n");
+}
+
+/* ---- math backends ---------------------------------------------------------------- */
+
+/* The kernels the backends are compared on, by bench_math_fn. */
+static const int math_kernels[BM_COUNT] = {
+    [BM_SIN] = SQK_SIN, [BM_COS] = SQK_COS, [BM_EXP] = SQK_EXP,
+    [BM_LOG] = SQK_LOG, [BM_GAUSS_COS] = SQK_GAUSS_COS,
+};
+
+#ifdef SQ_BENCH_HAVE_MPFR
+/*
+ * The error of y = f(x) in ulps of the exact value, computed with 256-bit
+ * MPFR. For exp(-x*x)*cos(3*x) the exact value is that of the rounded
+ * arguments x*x and 3*x, so that the figure is the error of the elementary
+ * functions and the final product, not the (shared) rounding of x*x.
+ */
+static double ulp_error(int fn, double x, double y)
+{
+    mpfr_t t, r, u;
+    mpfr_inits2(256, t, r, u, (mpfr_ptr)0);
+    switch (fn) {
+    case BM_SIN:
+        mpfr_set_d(t, x, MPFR_RNDN);
+        mpfr_sin(r, t, MPFR_RNDN);
+        break;
+    case BM_COS:
+        mpfr_set_d(t, x, MPFR_RNDN);
+        mpfr_cos(r, t, MPFR_RNDN);
+        break;
+    case BM_EXP:
+        mpfr_set_d(t, x, MPFR_RNDN);
+        mpfr_exp(r, t, MPFR_RNDN);
+        break;
+    case BM_LOG:
+        mpfr_set_d(t, x, MPFR_RNDN);
+        mpfr_log(r, t, MPFR_RNDN);
+        break;
+    default:
+        mpfr_set_d(t, -(x * x), MPFR_RNDN);
+        mpfr_exp(r, t, MPFR_RNDN);
+        mpfr_set_d(t, 3 * x, MPFR_RNDN);
+        mpfr_cos(u, t, MPFR_RNDN);
+        mpfr_mul(r, r, u, MPFR_RNDN);
+        break;
+    }
+    double e = 0;
+    double rd = mpfr_get_d(r, MPFR_RNDN);
+    if (isnan(y) || isinf(y) || isinf(rd)) {
+        e = y == rd ? 0 : INFINITY;
+    } else if (!mpfr_zero_p(r) || y != 0) {
+        long ex = mpfr_zero_p(r) ? -1021 : mpfr_get_exp(r);
+        if (ex < -1021)
+            ex = -1021;               /* subnormal: the ulp is 2^-1074 */
+        mpfr_set_d(t, y, MPFR_RNDN);
+        mpfr_sub(t, t, r, MPFR_RNDN);
+        mpfr_mul_2si(t, t, 53 - ex, MPFR_RNDN);
+        e = fabs(mpfr_get_d(t, MPFR_RNDN));
+    }
+    mpfr_clears(t, r, u, (mpfr_ptr)0);
+    return e;
+}
+#endif
+
+/*
+ * Every backend against its library called directly: per function, the
+ * bare loop and simdquad's kernel (the same loop behind sq_kernel_eval_math),
+ * evaluations per second on one thread over arrays in L1/L2, and the worst
+ * error over the very same inputs against MPFR. Then, per function, the
+ * fastest backend through simdquad against the fastest bare library, in
+ * alternating pairs.
+ */
+static void bench_math(void)
+{
+    enum { N = 4096 };
+    printf("## Math backends\n\nOne thread, %d points in cache, median of %d runs, "
+           "Mevals/s; `same bits` checks that simdquad returns exactly the "
+           "library's values; `worst ulp` is over the same %d inputs%s.\n\n",
+           N, repeats, N,
+#ifdef SQ_BENCH_HAVE_MPFR
+           ", against MPFR at 256 bits"
+#else
+           " (built without MPFR: not measured)"
+#endif
+    );
+    for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+        const bench_isa *t = isa_table((sq_isa)isa);
+        if (!runnable((sq_isa)isa) || t == NULL)
+            continue;
+        printf("### %s\n\n| function | backend | bare | simdquad | simdquad/bare "
+               "| same bits | worst ulp |\n|---|---|---|---|---|---|---|\n",
+               sq_isa_name((sq_isa)isa));
+        for (int fn = 0; fn < BM_COUNT; fn++) {
+            int k = math_kernels[fn];
+            const char *name = sq_kernel_name((size_t)k);
+            double best_bare = 0, best_sq = 0;
+            job best_bare_job = {0}, best_sq_job = {0};
+            for (int m = SQ_MATH_SLEEF_U10; m < SQ_MATH_COUNT; m++) {
+                if (!sq_math_supported((sq_math)m, (sq_isa)isa)
+                    || t->bare_math[m][fn] == NULL)
+                    continue;
+                job b = {.impl = IMPL_BARE_MATH, .kernel = k, .isa = (sq_isa)isa,
+                         .math = (sq_math)m, .fn = fn, .n = N, .threads = 1};
+                kernel_range(k, &b.lo, &b.hi);
+                job q = b;
+                q.impl = IMPL_KERNEL;
+                /* The values, and their errors. */
+                double *x = malloc(3 * N * sizeof *x), *yb = x + N, *yq = x + 2 * N;
+                if (x == NULL)
+                    return;
+                fill(x, N, b.lo, b.hi);
+                eval_once(&b, x, yb);
+                eval_once(&q, x, yq);
+                int same = memcmp(yb, yq, N * sizeof *yb) == 0;
+                double worst = NAN;
+#ifdef SQ_BENCH_HAVE_MPFR
+                worst = 0;
+                for (size_t i = 0; i < N; i++)
+                    worst = fmax(worst, ulp_error(fn, x[i], yq[i]));
+#endif
+                free(x);
+                bench_stat rb = mrate(&b), rq = mrate(&q);
+                const char *mname = sq_math_name((sq_math)m);
+                record("math-bare", name, mname, sq_isa_name((sq_isa)isa), &b, rb);
+                record("math-simdquad", name, mname, sq_isa_name((sq_isa)isa), &q, rq);
+                report_add(rep, "math-ulp", name, mname, sq_isa_name((sq_isa)isa),
+                           N, 1, "ulp", worst, worst, worst);
+                printf("| %s | %s | %.0f | %.0f | %.2f | %s | %.2f |\n", name, mname,
+                       rb.median, rq.median, rq.median / rb.median,
+                       same ? "yes" : "NO", worst);
+                if (rb.median > best_bare) {
+                    best_bare = rb.median;
+                    best_bare_job = b;
+                }
+                if (rq.median > best_sq) {
+                    best_sq = rq.median;
+                    best_sq_job = q;
+                }
+            }
+            if (best_bare == 0)
+                continue;
+            /* The headline pair, alternated: time(bare) / time(simdquad). */
+            calibrate(&best_bare_job);
+            calibrate(&best_sq_job);
+            best_sq_job.calls = best_bare_job.calls;
+            double ratio = bench_ratio(run_job, &best_sq_job, run_job,
+                                       &best_bare_job, repeats, NULL, NULL);
+            free(best_bare_job.mem);
+            free(best_sq_job.mem);
+            report_add(rep, "math-fastest", name,
+                       sq_math_name(best_sq_job.math), sq_isa_name((sq_isa)isa),
+                       N, 1, "ratio", ratio, ratio, ratio);
+            printf("| %s | **fastest: simdquad %s / bare %s** | | | **%.2f** | | |\n",
+                   name, sq_math_name(best_sq_job.math),
+                   sq_math_name(best_bare_job.math), ratio);
+        }
+        printf("\n");
+    }
 }
 
 /* ---- functions -------------------------------------------------------------------- */
@@ -795,7 +962,7 @@ static void bench_expensive(void)
 
 static void usage(void)
 {
-    fprintf(stderr, "usage: simdquad-bench [kernels|functions|engine|batch|expensive|all] "
+    fprintf(stderr, "usage: simdquad-bench [kernels|math|functions|engine|batch|expensive|all] "
                     "[--repeats N] [--threads N] [--problems N] [--json FILE] "
                     "[--plot DIR] [--pin]\n"
                     "       simdquad-bench peers [all|battery|heavy|batch] "
@@ -836,8 +1003,8 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    static const char *const modes[] = {"all", "kernels", "functions", "engine",
-                                        "batch", "expensive"};
+    static const char *const modes[] = {"all", "kernels", "math", "functions",
+                                        "engine", "batch", "expensive"};
     int known = 0;
     for (size_t m = 0; m < sizeof modes / sizeof *modes; m++)
         known |= strcmp(mode, modes[m]) == 0;
@@ -858,6 +1025,8 @@ int main(int argc, char **argv)
     rep = report_open(json, plot, threads);
     if (all || strcmp(mode, "kernels") == 0)
         bench_kernels(threads);
+    if (all || strcmp(mode, "math") == 0)
+        bench_math();
     if (all || strcmp(mode, "functions") == 0)
         bench_functions();
     if (all || strcmp(mode, "engine") == 0)

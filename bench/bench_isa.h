@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Bare SLEEF per ISA, for the benchmarks (bench/isa_bench.c). */
+/* Bare SLEEF and libmvec per ISA, for the benchmarks (bench/isa_bench.c). */
 #ifndef SQ_BENCH_ISA_H
 #define SQ_BENCH_ISA_H
 
@@ -16,12 +16,18 @@ typedef struct bench_fn {
     const void *u10, *u35;
 } bench_fn;
 
+/* The functions the math backends are compared on, bare. */
+enum bench_math_fn { BM_SIN, BM_COS, BM_EXP, BM_LOG, BM_GAUSS_COS, BM_COUNT };
+
 typedef struct bench_isa {
     int isa;
     size_t vlen;
     bench_loop *bare[SQK_COUNT];   /* the kernels, on SLEEF directly */
     const bench_fn *fns;
     size_t nfns;
+    /* Each backend's library called directly, in the same loop as the
+     * kernels (indexed by sq_math; NULL where this ISA lacks it). */
+    bench_loop *bare_math[SQ_MATH_COUNT][BM_COUNT];
     /* y = fn(x) over n points (a multiple of vlen). */
     void (*apply)(const void *fn, size_t n, const double *x, double *y);
 } bench_isa;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Bare SLEEF, compiled once per ISA for the benchmarks (with the library's
+ * Bare SLEEF and libmvec, compiled once per ISA for the benchmarks (with the library's
  * own vocabulary, kernels/vec_*.h): the built-in kernels written directly
  * on SLEEF's functions, to measure what simdquad's kernel layer costs, and
  * every function of the expression language at 1.0 ulp and, where SLEEF has
@@ -92,6 +92,48 @@ static void b_gauss_cos(size_t n, const double *x, double *y)
     }
 }
 
+/* ---- each backend's library, bare --------------------------------------------- */
+
+#define BARE1(name, fn)                                                       \
+    static void name(size_t n, const double *x, double *y)                    \
+    {                                                                         \
+        for (size_t i = 0; i < n; i += SQ_VLEN)                               \
+            vstore(y + i, fn(vload(x + i)));                                  \
+    }
+#define BARE_GAUSS_COS(name, e, c)                                            \
+    static void name(size_t n, const double *x, double *y)                    \
+    {                                                                         \
+        const vdouble three = vset1(3.0);                                     \
+        for (size_t i = 0; i < n; i += SQ_VLEN) {                             \
+            vdouble v = vload(x + i);                                         \
+            vstore(y + i, e(-(v * v)) * c(three * v));                        \
+        }                                                                     \
+    }
+#define BARE_SET(tag, s, c, e, l)                                             \
+    BARE1(tag##_sin, s)                                                       \
+    BARE1(tag##_cos, c)                                                       \
+    BARE1(tag##_exp, e)                                                       \
+    BARE1(tag##_log, l)                                                       \
+    BARE_GAUSS_COS(tag##_gauss_cos, e, c)
+#define BARE_ROW(tag) {tag##_sin, tag##_cos, tag##_exp, tag##_log, tag##_gauss_cos}
+
+/* SLEEF has no 3.5-ulp exp: the u35 backend uses the 1.0-ulp one. */
+BARE_SET(u35, SQ_SLEEF_U35(sin), SQ_SLEEF_U35(cos), SQ_SLEEF_U10(exp),
+         SQ_SLEEF_U35(log))
+#ifdef SQ_HAVE_LIBMVEC
+BARE_SET(mvec, SQ_MVEC1(sin), SQ_MVEC1(cos), SQ_MVEC1(exp), SQ_MVEC1(log))
+#endif
+#if !defined(SQ_BUILD_SSE2)
+#if defined(SQ_BUILD_SCALAR)
+double SQ_FINZ_U10(sin)(double);
+double SQ_FINZ_U10(cos)(double);
+double SQ_FINZ_U10(exp)(double);
+double SQ_FINZ_U10(log)(double);
+#endif
+BARE_SET(det, SQ_FINZ_U10(sin), SQ_FINZ_U10(cos), SQ_FINZ_U10(exp),
+         SQ_FINZ_U10(log))
+#endif
+
 /* ---- the functions ------------------------------------------------------------- */
 
 static void apply(const void *fn, size_t n, const double *x, double *y)
@@ -144,6 +186,16 @@ const bench_isa SQ_ISA_SYM(bench_isa) = {
              [SQK_LOG] = b_log, [SQK_SQRT] = b_sqrt, [SQK_GAUSS] = b_gauss,
              [SQK_LORENTZ] = b_lorentz, [SQK_POLY] = b_poly,
              [SQK_GAUSS_COS] = b_gauss_cos},
+    .bare_math = {
+        [SQ_MATH_SLEEF_U10] = {b_sin, b_cos, b_exp, b_log, b_gauss_cos},
+        [SQ_MATH_SLEEF_U35] = BARE_ROW(u35),
+#ifdef SQ_HAVE_LIBMVEC
+        [SQ_MATH_LIBMVEC] = BARE_ROW(mvec),
+#endif
+#if !defined(SQ_BUILD_SSE2)
+        [SQ_MATH_DETERMINISTIC] = BARE_ROW(det),
+#endif
+    },
     .fns = fns,
     .nfns = sizeof fns / sizeof *fns,
     .apply = apply,

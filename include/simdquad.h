@@ -122,6 +122,68 @@ SQ_API int sq_isa_supported(sq_isa isa);
 SQ_API sq_isa sq_isa_resolve(sq_isa requested);
 
 /* ------------------------------------------------------------------------ */
+/* Vector math backends                                                     */
+/* ------------------------------------------------------------------------ */
+
+/**
+ * The library of elementary functions (sin, exp, log, pow, ...) behind the
+ * built-in kernels, the families and expressions. SQ_MATH_AUTO is the
+ * environment variable SIMDQUAD_MATH (a name below) if it names a backend,
+ * else SQ_MATH_SLEEF_U10. Worst errors in ulps (units in the last place),
+ * as documented by each library and measured by the tests against MPFR:
+ *
+ *  - SQ_MATH_SLEEF_U10 ("sleef-u10"): SLEEF's 1.0-ulp functions (erfc 1.5,
+ *    hypot 0.5; floor, ceil, fmin, fmax exact). The default.
+ *  - SQ_MATH_SLEEF_U35 ("sleef-u35"): SLEEF's 3.5-ulp functions where SLEEF
+ *    has them (sin cos tan asin acos atan atan2 sinh cosh tanh exp2 log
+ *    log2 cbrt hypot), the 1.0-ulp ones elsewhere. Faster for sin, cos, log.
+ *  - SQ_MATH_LIBMVEC ("libmvec"): glibc's vector functions, called through
+ *    the x86-64 vector function ABI (4 ulp; tgamma and lgamma, which it
+ *    lacks, are SLEEF's 1.0-ulp ones). The fastest for exp and often sin.
+ *    At the scalar ISA, glibc's scalar libm stands in for it. Available
+ *    when the library was built against glibc 2.35 or later.
+ *  - SQ_MATH_DETERMINISTIC ("deterministic"): SLEEF's finz_ functions,
+ *    1.0 ulp and the same bits at the scalar, AVX2 and AVX-512 ISAs (the
+ *    rules are ISA-independent already), so every result is too. Needs a
+ *    CPU with FMA; not available at SSE2.
+ *
+ * sqrt and fabs are the hardware's (exact) in every backend. Limits the
+ * tests measure against MPFR: SLEEF's sinh and cosh return +-inf beyond
+ * |x| = 709 (the exact value overflows only at 710.48), asinh and acosh
+ * beyond 1.34e154, log1p beyond 1e307, exp beyond 709.7827111 (exactly at
+ * 709.7827129); glibc reduces huge arguments of sin, cos and tan
+ * (|x| > 2^30) to too few bits for results next to a multiple of pi/2:
+ * 7.95 ulp for cos and 14.4 for tan at 6381956970095103 * 2^797.
+ */
+typedef enum sq_math {
+    SQ_MATH_AUTO = 0,
+    SQ_MATH_SLEEF_U10,
+    SQ_MATH_SLEEF_U35,
+    SQ_MATH_LIBMVEC,
+    SQ_MATH_DETERMINISTIC,
+    SQ_MATH_COUNT
+} sq_math;
+
+/** Name of a backend ("sleef-u10", "sleef-u35", "libmvec", "deterministic",
+ *  "auto"). */
+SQ_API const char *sq_math_name(sq_math math);
+
+/** Parse a backend name; returns SQ_MATH_COUNT if the name is unknown. */
+SQ_API sq_math sq_math_from_name(const char *name);
+
+/** The backend SQ_MATH_AUTO stands for in this process (SIMDQUAD_MATH or
+ *  SQ_MATH_SLEEF_U10); any other value is returned unchanged. */
+SQ_API sq_math sq_math_resolve(sq_math requested);
+
+/** Nonzero if the backend (SQ_MATH_AUTO allowed) runs at the ISA
+ *  (SQ_ISA_AUTO allowed) on this CPU and build. */
+SQ_API int sq_math_supported(sq_math math, sq_isa isa);
+
+/** The documented worst error, in ulps, of the backend's sin, cos, exp and
+ *  log (the other functions are listed above); 0 for an unknown value. */
+SQ_API double sq_math_ulp_bound(sq_math math);
+
+/* ------------------------------------------------------------------------ */
 /* Integrands                                                               */
 /* ------------------------------------------------------------------------ */
 
@@ -263,6 +325,12 @@ SQ_API sq_status sq_family_eval(int family, sq_isa isa, size_t n,
                                 const double *x, const double *p,
                                 size_t pstride, double *y);
 
+/** sq_family_eval with the given math backend (SQ_MATH_AUTO allowed). */
+SQ_API sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math,
+                                     size_t n, const double *x,
+                                     const double *p, size_t pstride,
+                                     double *y);
+
 /** The family's scalar twin, written with libm: f(x; p). */
 SQ_API double sq_family_twin(int family, double x, const double *p);
 
@@ -335,6 +403,11 @@ SQ_API sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n,
                               const double *x, const double *p,
                               size_t pstride, double *y);
 
+/** sq_expr_eval with the given math backend (SQ_MATH_AUTO allowed). */
+SQ_API sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
+                                   size_t n, const double *x, const double *p,
+                                   size_t pstride, double *y);
+
 /**
  * Format an error for people: the message and position, the line of text
  * and a caret under the offending character, into buf (snprintf-style:
@@ -373,15 +446,11 @@ SQ_API sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n,
                                 const double *x, double *y);
 
 /**
- * sq_kernel_eval with SLEEF's deterministic functions: the same bits at
- * every ISA where sq_deterministic_supported() holds (else SQ_BAD_INPUT).
+ * sq_kernel_eval with the given math backend (SQ_MATH_AUTO allowed):
+ * SQ_BAD_INPUT where sq_math_supported() does not hold.
  */
-SQ_API sq_status sq_kernel_eval_det(int kernel, sq_isa isa, size_t n,
-                                    const double *x, double *y);
-
-/** Nonzero if deterministic mode runs at `isa` (SQ_ISA_AUTO allowed) on
- *  this CPU: an ISA with FMA (not SSE2) on a CPU that has it. */
-SQ_API int sq_deterministic_supported(sq_isa isa);
+SQ_API sq_status sq_kernel_eval_math(int kernel, sq_isa isa, sq_math math,
+                                     size_t n, const double *x, double *y);
 
 /**
  * The kernel's scalar twin: the same function written with the C library's
@@ -495,13 +564,13 @@ typedef struct sq_options {
     int (*progress)(double fraction, void *ctx);
     void *progress_ctx;  /**< passed to progress unchanged */
     /**
-     * Deterministic mode (default 0): built-in kernels, families and
-     * expressions use SLEEF's deterministic functions, so that every result
-     * is the same bits at the scalar, AVX2 and AVX-512 ISAs (the rules are
-     * already ISA-independent). Needs a CPU with FMA; not available at
-     * SSE2 (SQ_BAD_INPUT). Costs some speed: see the README.
+     * Elementary functions of built-in kernels, families and expressions
+     * (default SQ_MATH_AUTO: SIMDQUAD_MATH, else SLEEF's 1.0-ulp ones); see
+     * sq_math. SQ_MATH_DETERMINISTIC makes every result the same bits at
+     * the scalar, AVX2 and AVX-512 ISAs. A backend the ISA cannot run is
+     * SQ_BAD_INPUT. Callbacks are not affected.
      */
-    int deterministic;
+    sq_math math;
     /**
      * Called after each round of the frontier that runs on the calling
      * thread (default NULL): the width of the frontier round by round, for

@@ -123,7 +123,7 @@ static void f_planck(size_t rows, size_t ld, const double *restrict x,
 }
 
 /* Indexed by enum sq_family_id; a test checks that no slot is NULL. */
-sq_fam_fn *const SQ_ISA_SYM(sq_families)[SQF_COUNT] = {
+sq_fam_fn *const SQ_MATH_SYM(sq_families)[SQF_COUNT] = {
     [SQF_GENZ_OSCILLATORY] = f_genz_oscillatory,
     [SQF_GENZ_PRODUCT_PEAK] = f_genz_product_peak,
     [SQF_GENZ_CORNER_PEAK] = f_genz_corner_peak,

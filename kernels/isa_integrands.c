@@ -82,7 +82,7 @@ static void k_gauss_cos(size_t n, const double *restrict x,
 }
 
 /* Indexed by enum sq_kernel_id; a test checks that no slot is NULL. */
-sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT] = {
+sq_kern_fn *const SQ_MATH_SYM(sq_integrands)[SQK_COUNT] = {
     [SQK_SIN] = k_sin,
     [SQK_COS] = k_cos,
     [SQK_EXP] = k_exp,

@@ -396,21 +396,37 @@ static size_t compress(size_t n, const uint8_t *restrict keep,
 
 /* ---- the table ------------------------------------------------------------------- */
 
-extern sq_kern_fn *const SQ_ISA_SYM(sq_integrands)[SQK_COUNT];
-extern sq_fam_fn *const SQ_ISA_SYM(sq_families)[SQF_COUNT];
-extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
-sq_vm_fn SQ_ISA_SYM(sq_vm_run);
-#if !defined(SQ_BUILD_SSE2)
-extern sq_kern_fn *const SQ_CAT(SQ_ISA_SYM(sq_integrands), det)[SQK_COUNT];
-extern sq_fam_fn *const SQ_CAT(SQ_ISA_SYM(sq_families), det)[SQF_COUNT];
-sq_vm_fn SQ_CAT(SQ_ISA_SYM(sq_vm_run), det);
+/* The integrands of each math backend built for this ISA. */
+#define SQ_DECLARE_MATH(m)                                                    \
+    extern sq_kern_fn *const SQ_CAT(SQ_ISA_SYM(sq_integrands), m)[SQK_COUNT]; \
+    extern sq_fam_fn *const SQ_CAT(SQ_ISA_SYM(sq_families), m)[SQF_COUNT];    \
+    sq_vm_fn SQ_CAT(SQ_ISA_SYM(sq_vm_run), m);
+#define SQ_TABLE_MATH(slot, m)                                                \
+    .kern[slot] = SQ_CAT(SQ_ISA_SYM(sq_integrands), m),                       \
+    .fam[slot] = SQ_CAT(SQ_ISA_SYM(sq_families), m),                          \
+    .vm[slot] = SQ_CAT(SQ_ISA_SYM(sq_vm_run), m)
+
+SQ_DECLARE_MATH(u10)
+SQ_DECLARE_MATH(u35)
+#ifdef SQ_HAVE_LIBMVEC
+SQ_DECLARE_MATH(mvec)
 #endif
+#if !defined(SQ_BUILD_SSE2)
+SQ_DECLARE_MATH(det)
+#endif
+extern const sq_gk_ops SQ_ISA_SYM(sq_gk_ops);
 
 const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .isa = SQ_ISA_ID,
     .vlen = SQ_VLEN,
-    .kern = SQ_ISA_SYM(sq_integrands),
-    .fam = SQ_ISA_SYM(sq_families),
+    SQ_TABLE_MATH(SQ_MATH_SLEEF_U10, u10),
+    SQ_TABLE_MATH(SQ_MATH_SLEEF_U35, u35),
+#ifdef SQ_HAVE_LIBMVEC
+    SQ_TABLE_MATH(SQ_MATH_LIBMVEC, mvec),
+#endif
+#if !defined(SQ_BUILD_SSE2)
+    SQ_TABLE_MATH(SQ_MATH_DETERMINISTIC, det),
+#endif
     .simpson_nodes = simpson_nodes,
     .simpson_estimate = simpson_estimate,
     .simpson_emit = simpson_emit,
@@ -418,10 +434,4 @@ const sq_isa_ops SQ_ISA_SYM(sq_ops) = {
     .sum8 = sum8,
     .sum8_pair = sum8_pair,
     .gk = &SQ_ISA_SYM(sq_gk_ops),
-    .vm = SQ_ISA_SYM(sq_vm_run),
-#if !defined(SQ_BUILD_SSE2)
-    .kern_det = SQ_CAT(SQ_ISA_SYM(sq_integrands), det),
-    .fam_det = SQ_CAT(SQ_ISA_SYM(sq_families), det),
-    .vm_det = SQ_CAT(SQ_ISA_SYM(sq_vm_run), det),
-#endif
 };

@@ -4,10 +4,10 @@
  * (sq_vm, built by src/expr.c) over a tile of nodes. Each instruction is
  * one loop over a chunk of up to SQ_VM_CHUNK doubles held in a register
  * array on the stack (16 KiB), so dispatch costs one switch per chunk and
- * instruction, and the values never leave L1. Math functions are SLEEF's,
- * called directly (accuracy 1 ulp; erfc 1.5, hypot 0.5, floor, ceil, fmin
- * and fmax exact). The prologue (what does not
- * depend on x) runs once per chunk of intervals; the body once per row.
+ * instruction, and the values never leave L1. Math functions are those of
+ * the backend the file is compiled for (kernels/vmath.h), called directly.
+ * The prologue (what does not depend on x) runs once per chunk of
+ * intervals; the body once per row.
  */
 #include <string.h>
 
@@ -83,97 +83,97 @@ static void run(const sq_vm_instr *code, size_t n, double *const *slot,
             EACH(vabs(A))
             break;
         case SQ_OP_SIN:
-            EACH(SQ_SLEEF_U10(sin)(A))
+            EACH(SQ_MA(sin)(A))
             break;
         case SQ_OP_COS:
-            EACH(SQ_SLEEF_U10(cos)(A))
+            EACH(SQ_MA(cos)(A))
             break;
         case SQ_OP_TAN:
-            EACH(SQ_SLEEF_U10(tan)(A))
+            EACH(SQ_MA(tan)(A))
             break;
         case SQ_OP_ASIN:
-            EACH(SQ_SLEEF_U10(asin)(A))
+            EACH(SQ_MA(asin)(A))
             break;
         case SQ_OP_ACOS:
-            EACH(SQ_SLEEF_U10(acos)(A))
+            EACH(SQ_MA(acos)(A))
             break;
         case SQ_OP_ATAN:
-            EACH(SQ_SLEEF_U10(atan)(A))
+            EACH(SQ_MA(atan)(A))
             break;
         case SQ_OP_SINH:
-            EACH(SQ_SLEEF_U10(sinh)(A))
+            EACH(SQ_MA(sinh)(A))
             break;
         case SQ_OP_COSH:
-            EACH(SQ_SLEEF_U10(cosh)(A))
+            EACH(SQ_MA(cosh)(A))
             break;
         case SQ_OP_TANH:
-            EACH(SQ_SLEEF_U10(tanh)(A))
+            EACH(SQ_MA(tanh)(A))
             break;
         case SQ_OP_ASINH:
-            EACH(SQ_SLEEF_U10(asinh)(A))
+            EACH(SQ_MB(asinh)(A))
             break;
         case SQ_OP_ACOSH:
-            EACH(SQ_SLEEF_U10(acosh)(A))
+            EACH(SQ_MB(acosh)(A))
             break;
         case SQ_OP_ATANH:
-            EACH(SQ_SLEEF_U10(atanh)(A))
+            EACH(SQ_MB(atanh)(A))
             break;
         case SQ_OP_EXP:
-            EACH(SQ_SLEEF_U10(exp)(A))
+            EACH(SQ_MB(exp)(A))
             break;
         case SQ_OP_EXP2:
-            EACH(SQ_SLEEF_U10(exp2)(A))
+            EACH(SQ_MA(exp2)(A))
             break;
         case SQ_OP_EXPM1:
-            EACH(SQ_SLEEF_U10(expm1)(A))
+            EACH(SQ_MB(expm1)(A))
             break;
         case SQ_OP_LOG:
-            EACH(SQ_SLEEF_U10(log)(A))
+            EACH(SQ_MA(log)(A))
             break;
         case SQ_OP_LOG2:
-            EACH(SQ_SLEEF_U10(log2)(A))
+            EACH(SQ_MA(log2)(A))
             break;
         case SQ_OP_LOG10:
-            EACH(SQ_SLEEF_U10(log10)(A))
+            EACH(SQ_MB(log10)(A))
             break;
         case SQ_OP_LOG1P:
-            EACH(SQ_SLEEF_U10(log1p)(A))
+            EACH(SQ_MB(log1p)(A))
             break;
         case SQ_OP_CBRT:
-            EACH(SQ_SLEEF_U10(cbrt)(A))
+            EACH(SQ_MA(cbrt)(A))
             break;
         case SQ_OP_ERF:
-            EACH(SQ_SLEEF_U10(erf)(A))
+            EACH(SQ_MB(erf)(A))
             break;
         case SQ_OP_ERFC:
-            EACH(SQ_SLEEF_U15(erfc)(A))
+            EACH(SQ_M_ERFC(A))
             break;
         case SQ_OP_TGAMMA:
-            EACH(SQ_SLEEF_U10(tgamma)(A))
+            EACH(SQ_MG(tgamma)(A))
             break;
         case SQ_OP_LGAMMA:
-            EACH(SQ_SLEEF_U10(lgamma)(A))
+            EACH(SQ_MG(lgamma)(A))
             break;
         case SQ_OP_FLOOR:
-            EACH(SQ_SLEEF_EXACT(floor)(A))
+            EACH(SQ_MX(floor)(A))
             break;
         case SQ_OP_CEIL:
-            EACH(SQ_SLEEF_EXACT(ceil)(A))
+            EACH(SQ_MX(ceil)(A))
             break;
         case SQ_OP_ATAN2:
-            EACH(SQ_SLEEF_U10(atan2)(A, vload(b + j)))
+            EACH(SQ_MA2(atan2)(A, vload(b + j)))
             break;
         case SQ_OP_POW:
-            EACH(SQ_SLEEF_U10(pow)(A, vload(b + j)))
+            EACH(SQ_MB2(pow)(A, vload(b + j)))
             break;
         case SQ_OP_HYPOT:
-            EACH(SQ_SLEEF_U05(hypot)(A, vload(b + j)))
+            EACH(SQ_M_HYPOT(A, vload(b + j)))
             break;
         case SQ_OP_MIN:
-            EACH(SQ_SLEEF_EXACT(fmin)(A, vload(b + j)))
+            EACH(SQ_MX(fmin)(A, vload(b + j)))
             break;
         case SQ_OP_MAX:
-            EACH(SQ_SLEEF_EXACT(fmax)(A, vload(b + j)))
+            EACH(SQ_MX(fmax)(A, vload(b + j)))
             break;
         default:
             break;
@@ -181,9 +181,9 @@ static void run(const sq_vm_instr *code, size_t n, double *const *slot,
     }
 }
 
-sq_vm_fn SQ_ISA_SYM(sq_vm_run);
+sq_vm_fn SQ_MATH_SYM(sq_vm_run);
 
-void SQ_ISA_SYM(sq_vm_run)(const sq_vm *prog, size_t rows, size_t ld,
+void SQ_MATH_SYM(sq_vm_run)(const sq_vm *prog, size_t rows, size_t ld,
                            const double *restrict x, const double *const *p,
                            double *restrict y)
 {

@@ -17,6 +17,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "simdquad.h"
+
 /* Built-in integrands. The order is the public kernel index. */
 enum sq_kernel_id {
     SQK_SIN,
@@ -329,8 +331,11 @@ typedef void sq_vm_fn(const sq_vm *vm, size_t rows, size_t ld,
 typedef struct sq_isa_ops {
     int isa;            /* sq_isa value */
     size_t vlen;        /* doubles per vector */
-    sq_kern_fn *const *kern;   /* SQK_COUNT entries */
-    sq_fam_fn *const *fam;     /* SQF_COUNT entries */
+    /* The integrands, one set per math backend (indexed by sq_math; NULL
+     * where the backend is not built for this ISA, and at SQ_MATH_AUTO). */
+    sq_kern_fn *const *kern[SQ_MATH_COUNT];  /* SQK_COUNT entries */
+    sq_fam_fn *const *fam[SQ_MATH_COUNT];    /* SQF_COUNT entries */
+    sq_vm_fn *vm[SQ_MATH_COUNT];
     sq_simpson_nodes_fn *simpson_nodes;
     sq_simpson_estimate_fn *simpson_estimate;
     sq_simpson_emit_fn *simpson_emit;
@@ -338,12 +343,6 @@ typedef struct sq_isa_ops {
     sq_sum8_fn *sum8;
     sq_sum8_pair_fn *sum8_pair;
     const sq_gk_ops *gk;
-    sq_vm_fn *vm;
-    /* The same integrands with SLEEF's deterministic functions: the same
-     * bits at every ISA that has them (NULL for SSE2, which lacks FMA). */
-    sq_kern_fn *const *kern_det;
-    sq_fam_fn *const *fam_det;
-    sq_vm_fn *vm_det;
 } sq_isa_ops;
 
 extern const sq_isa_ops sq_ops_scalar;

@@ -39,10 +39,8 @@
 /* Names of the per-ISA symbols shared between files of one ISA. */
 #define SQ_CAT_(a, b) a##_##b
 #define SQ_CAT(a, b) SQ_CAT_(a, b)
-#ifdef SQ_DETERMINISTIC
-#define SQ_ISA_SYM(name) SQ_CAT(SQ_CAT(name, SQ_ISA_SUFFIX), det)
-#else
 #define SQ_ISA_SYM(name) SQ_CAT(name, SQ_ISA_SUFFIX)
-#endif
+
+#include "vmath.h"
 
 #endif

@@ -21,16 +21,10 @@ static inline void vstore(double *p, vdouble v) { _mm512_storeu_pd(p, v); }
 static inline vdouble vset1(double x) { return _mm512_set1_pd(x); }
 static inline vdouble vsqrt(vdouble x) { return _mm512_sqrt_pd(x); }
 
-static inline vdouble vsin(vdouble x) { return Sleef_sind8_u10avx512f(x); }
-static inline vdouble vcos(vdouble x) { return Sleef_cosd8_u10avx512f(x); }
-static inline vdouble vexp(vdouble x) { return Sleef_expd8_u10avx512f(x); }
-static inline vdouble vlog(vdouble x) { return Sleef_logd8_u10avx512f(x); }
-
 static inline vdouble vabs(vdouble x)
 {
     return _mm512_andnot_pd(_mm512_set1_pd(-0.0), x);
 }
-static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d8_u10avx512f(x); }
 /* a > b ? x : y, lane by lane (false for NaN). */
 static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
@@ -64,25 +58,13 @@ static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
 #define SQ_SLEEF_U15(f) Sleef_##f##d8_u15avx512f
 #define SQ_SLEEF_U35(f) Sleef_##f##d8_u35avx512f
 #define SQ_SLEEF_EXACT(f) Sleef_##f##d8_avx512f
-
-
-#ifdef SQ_DETERMINISTIC
-/* SLEEF's deterministic functions (finz_): the same bits at every vector
- * width that has FMA. They replace the ordinary ones in the kernels of the
- * deterministic build. */
-#undef SQ_SLEEF_U10
-#undef SQ_SLEEF_U05
-#undef SQ_SLEEF_U15
-#undef SQ_SLEEF_EXACT
-#define SQ_SLEEF_U10(f) Sleef_finz_##f##d8_u10avx512f
-#define SQ_SLEEF_U05(f) Sleef_finz_##f##d8_u05avx512f
-#define SQ_SLEEF_U15(f) Sleef_finz_##f##d8_u15avx512f
-#define SQ_SLEEF_EXACT(f) Sleef_finz_##f##d8_avx512f
-#define vsin(v) SQ_SLEEF_U10(sin)(v)
-#define vcos(v) SQ_SLEEF_U10(cos)(v)
-#define vexp(v) SQ_SLEEF_U10(exp)(v)
-#define vlog(v) SQ_SLEEF_U10(log)(v)
-#define vexpm1(v) SQ_SLEEF_U10(expm1)(v)
-#endif
+/* SLEEF's deterministic (finz_) functions of this ISA. */
+#define SQ_FINZ_U10(f) Sleef_finz_##f##d8_u10avx512f
+#define SQ_FINZ_U05(f) Sleef_finz_##f##d8_u05avx512f
+#define SQ_FINZ_U15(f) Sleef_finz_##f##d8_u15avx512f
+#define SQ_FINZ_EXACT(f) Sleef_finz_##f##d8_avx512f
+/* glibc's libmvec, called through the x86-64 vector function ABI. */
+#define SQ_MVEC1(f) _ZGVeN8v_##f
+#define SQ_MVEC2(f) _ZGVeN8vv_##f
 
 #endif

@@ -20,16 +20,10 @@ static inline void vstore(double *p, vdouble v) { _mm_storeu_pd(p, v); }
 static inline vdouble vset1(double x) { return _mm_set1_pd(x); }
 static inline vdouble vsqrt(vdouble x) { return _mm_sqrt_pd(x); }
 
-static inline vdouble vsin(vdouble x) { return Sleef_sind2_u10sse2(x); }
-static inline vdouble vcos(vdouble x) { return Sleef_cosd2_u10sse2(x); }
-static inline vdouble vexp(vdouble x) { return Sleef_expd2_u10sse2(x); }
-static inline vdouble vlog(vdouble x) { return Sleef_logd2_u10sse2(x); }
-
 static inline vdouble vabs(vdouble x)
 {
     return _mm_andnot_pd(_mm_set1_pd(-0.0), x);
 }
-static inline vdouble vexpm1(vdouble x) { return Sleef_expm1d2_u10sse2(x); }
 /* a > b ? x : y, lane by lane (false for NaN). */
 static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
@@ -65,10 +59,8 @@ static inline vdouble vwhere(vdouble c, vdouble a, vdouble b)
 #define SQ_SLEEF_U15(f) Sleef_##f##d2_u15sse2
 #define SQ_SLEEF_U35(f) Sleef_##f##d2_u35sse2
 #define SQ_SLEEF_EXACT(f) Sleef_##f##d2_sse2
-
-
-#ifdef SQ_DETERMINISTIC
-#error SSE2 has no FMA: SLEEF has no deterministic functions for it.
-#endif
+/* glibc's libmvec, called through the x86-64 vector function ABI. */
+#define SQ_MVEC1(f) _ZGVbN2v_##f
+#define SQ_MVEC2(f) _ZGVbN2vv_##f
 
 #endif

@@ -1,9 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Build simdquad with its benchmarks (installing what is missing, GSL and
-# gnuplot included) and run them: kernels, functions, engine and a batch
-# (measurements in build/bench-results.json, plots in build/bench-plots),
-# then the comparisons with GSL. Arguments go to both runs (e.g. --repeats 9).
+# gnuplot included) and run them: kernels, math backends, functions, engine
+# and a batch (measurements in build/bench-results.json, plots in
+# build/bench-plots), then the comparisons with GSL. Arguments go to both runs (e.g. --repeats 9).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench

@@ -243,9 +243,14 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         return "control: Simpson's rule runs with local control only";
     if (o->npoints > 0 && o->points == NULL)
         return "points: NULL with npoints > 0";
-    if (o->deterministic && !sq_deterministic_supported(o->isa))
-        return "deterministic: needs an ISA with FMA (scalar, avx2, avx512) on "
-               "a CPU that has it";
+    if ((unsigned)o->math >= SQ_MATH_COUNT)
+        return "math: unknown";
+    if (!sq_math_supported(o->math, o->isa)) {
+        if (sq_math_resolve(o->math) == SQ_MATH_DETERMINISTIC)
+            return "math: deterministic needs an ISA with FMA (scalar, avx2, "
+                   "avx512) on a CPU that has it";
+        return "math: this backend is not built for the ISA";
+    }
     return NULL;
 }
 
@@ -518,13 +523,13 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     sq_evaluator ev;
     memset(&ev, 0, sizeof ev);
     ev.ops = sq_ops_for(sq_isa_resolve(o->isa));
-    int det = o->deterministic != 0;
+    sq_math m = sq_math_pick(o->math, o->isa);
     switch (f->kind) {
     case SQ_INTEGRAND_KERNEL:
-        ev.kern = det ? ev.ops->kern_det[f->kernel] : ev.ops->kern[f->kernel];
+        ev.kern = ev.ops->kern[m][f->kernel];
         break;
     case SQ_INTEGRAND_FAMILY:
-        ev.fam = det ? ev.ops->fam_det[f->family] : ev.ops->fam[f->family];
+        ev.fam = ev.ops->fam[m][f->family];
         ev.nparams = sq_family_table[f->family].nparams;
         ev.params = b->params != NULL ? b->params : f->params;
         ev.pstride = b->params != NULL ? b->nparams : 0;
@@ -540,7 +545,7 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
         break;
     case SQ_INTEGRAND_EXPR:
         ev.vm = sq_expr_vm(f->expr);
-        ev.vm_run = det ? ev.ops->vm_det : ev.ops->vm;
+        ev.vm_run = ev.ops->vm[m];
         ev.nparams = sq_expr_nparams(f->expr);
         ev.params = b->params != NULL ? b->params : f->params;
         ev.pstride = b->params != NULL ? b->nparams : 0;

@@ -24,6 +24,14 @@ static const char *const isa_names[SQ_ISA_COUNT] = {
     [SQ_ISA_AVX512] = "avx512",
 };
 
+static const char *const math_names[SQ_MATH_COUNT] = {
+    [SQ_MATH_AUTO] = "auto",
+    [SQ_MATH_SLEEF_U10] = "sleef-u10",
+    [SQ_MATH_SLEEF_U35] = "sleef-u35",
+    [SQ_MATH_LIBMVEC] = "libmvec",
+    [SQ_MATH_DETERMINISTIC] = "deterministic",
+};
+
 static const sq_isa_ops *const isa_tables[SQ_ISA_COUNT] = {
     [SQ_ISA_SCALAR] = &sq_ops_scalar,
 #ifdef SQ_X86
@@ -37,6 +45,7 @@ static const sq_isa_ops *const isa_tables[SQ_ISA_COUNT] = {
 static once_flag detect_once = ONCE_FLAG_INIT;
 static int supported[SQ_ISA_COUNT];
 static sq_isa preferred;
+static sq_math preferred_math;
 
 #ifdef SQ_X86
 static unsigned long long xgetbv0(void)
@@ -82,6 +91,18 @@ static void detect(void)
         if (f != SQ_ISA_COUNT && f != SQ_ISA_AUTO && supported[f])
             preferred = f;
     }
+    /* SIMDQUAD_MATH chooses the backend of SQ_MATH_AUTO, when it is built
+     * for the preferred ISA (and, deterministic, the CPU has FMA). */
+    preferred_math = SQ_MATH_SLEEF_U10;
+    const char *math = getenv("SIMDQUAD_MATH");
+    if (math != NULL) {
+        sq_math m = sq_math_from_name(math);
+        if (m != SQ_MATH_COUNT && m != SQ_MATH_AUTO
+            && isa_tables[preferred] != NULL
+            && isa_tables[preferred]->kern[m] != NULL
+            && (m != SQ_MATH_DETERMINISTIC || supported[SQ_ISA_AVX2]))
+            preferred_math = m;
+    }
 }
 
 const char *sq_isa_name(sq_isa isa)
@@ -122,4 +143,60 @@ const sq_isa_ops *sq_ops_for(sq_isa isa)
     if (!sq_isa_supported(isa))
         return NULL;
     return isa_tables[isa];
+}
+
+const char *sq_math_name(sq_math math)
+{
+    if ((unsigned)math >= SQ_MATH_COUNT)
+        return "unknown";
+    return math_names[math];
+}
+
+sq_math sq_math_from_name(const char *name)
+{
+    if (name == NULL)
+        return SQ_MATH_COUNT;
+    for (int m = 0; m < SQ_MATH_COUNT; m++)
+        if (strcmp(name, math_names[m]) == 0)
+            return (sq_math)m;
+    return SQ_MATH_COUNT;
+}
+
+sq_math sq_math_resolve(sq_math requested)
+{
+    call_once(&detect_once, detect);
+    return requested == SQ_MATH_AUTO ? preferred_math : requested;
+}
+
+sq_math sq_math_pick(sq_math math, sq_isa isa)
+{
+    if ((unsigned)math >= SQ_MATH_COUNT)
+        return SQ_MATH_COUNT;
+    sq_math m = sq_math_resolve(math);
+    const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
+    if (ops == NULL || ops->kern[m] == NULL)
+        return SQ_MATH_COUNT;
+    /* The finz_ functions use FMA even at the scalar ISA. */
+    if (m == SQ_MATH_DETERMINISTIC && !supported[SQ_ISA_AVX2])
+        return SQ_MATH_COUNT;
+    return m;
+}
+
+int sq_math_supported(sq_math math, sq_isa isa)
+{
+    return sq_math_pick(math, isa) != SQ_MATH_COUNT;
+}
+
+double sq_math_ulp_bound(sq_math math)
+{
+    if ((unsigned)math >= SQ_MATH_COUNT)
+        return 0.0;
+    switch (sq_math_resolve(math)) {
+    case SQ_MATH_SLEEF_U35:
+        return 3.5;
+    case SQ_MATH_LIBMVEC:
+        return 4.0;
+    default:
+        return 1.0;
+    }
 }

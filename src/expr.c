@@ -933,6 +933,13 @@ size_t sq_expr_describe_error(const char *text, const sq_expr_error *err,
 sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n, const double *x,
                        const double *p, size_t pstride, double *y)
 {
+    return sq_expr_eval_math(e, isa, SQ_MATH_AUTO, n, x, p, pstride, y);
+}
+
+sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
+                            size_t n, const double *x, const double *p,
+                            size_t pstride, double *y)
+{
     if (e == NULL || (n > 0 && (x == NULL || y == NULL)))
         return SQ_BAD_INPUT;
     size_t np = e->vm.nparams;
@@ -941,19 +948,21 @@ sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n, const double *x,
     if (np > 0 && pstride != 0 && pstride < np)
         return SQ_BAD_INPUT;
     const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
-    if (ops == NULL)
+    sq_math backend = sq_math_pick(math, isa);
+    if (ops == NULL || backend == SQ_MATH_COUNT)
         return SQ_BAD_INPUT;
+    sq_vm_fn *run = ops->vm[backend];
     enum { BLOCK = 256 };
     double xt[BLOCK], yt[BLOCK];
     if (np == 0) {
         /* Whole vectors in place, the tail through a padded copy. */
         size_t bulk = n - n % ops->vlen;
         if (bulk > 0)
-            ops->vm(&e->vm, 1, bulk, x, NULL, y);
+            run(&e->vm, 1, bulk, x, NULL, y);
         if (bulk < n) {
             for (size_t j = 0; j < ops->vlen; j++)
                 xt[j] = x[bulk + (bulk + j < n ? j : 0)];
-            ops->vm(&e->vm, 1, ops->vlen, xt, NULL, yt);
+            run(&e->vm, 1, ops->vlen, xt, NULL, yt);
             memcpy(y + bulk, yt, (n - bulk) * sizeof *y);
         }
         return SQ_OK;
@@ -973,7 +982,7 @@ sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n, const double *x,
             for (size_t k = 0; k < np; k++)
                 cols[k * BLOCK + j] = p[i * pstride + k];
         }
-        ops->vm(&e->vm, 1, ld, xt, pc, yt);
+        run(&e->vm, 1, ld, xt, pc, yt);
         memcpy(y + lo, yt, m * sizeof *y);
     }
     sq_free(cols);

@@ -113,22 +113,16 @@ sq_status sq_kernel_eval_twin(int kernel, size_t n, const double *x,
     return SQ_OK;
 }
 
-int sq_deterministic_supported(sq_isa isa)
-{
-    sq_isa r = sq_isa_resolve(isa);
-    const sq_isa_ops *ops = sq_ops_for(r);
-    return ops != NULL && ops->kern_det != NULL && sq_isa_supported(SQ_ISA_AVX2);
-}
-
-static sq_status kernel_eval(int kernel, sq_isa isa, int det, size_t n,
-                             const double *x, double *y)
+sq_status sq_kernel_eval_math(int kernel, sq_isa isa, sq_math math, size_t n,
+                              const double *x, double *y)
 {
     if (kernel < 0 || kernel >= SQK_COUNT || (n > 0 && (x == NULL || y == NULL)))
         return SQ_BAD_INPUT;
     const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
-    if (ops == NULL || (det && !sq_deterministic_supported(isa)))
+    sq_math m = sq_math_pick(math, isa);
+    if (ops == NULL || m == SQ_MATH_COUNT)
         return SQ_BAD_INPUT;
-    sq_kern_fn *k = det ? ops->kern_det[kernel] : ops->kern[kernel];
+    sq_kern_fn *k = ops->kern[m][kernel];
     /* Whole vectors in place, then the tail through a padded buffer, so that
      * every point takes the same vector path. */
     size_t bulk = n - n % ops->vlen;
@@ -147,13 +141,7 @@ static sq_status kernel_eval(int kernel, sq_isa isa, int det, size_t n,
 sq_status sq_kernel_eval(int kernel, sq_isa isa, size_t n, const double *x,
                          double *y)
 {
-    return kernel_eval(kernel, isa, 0, n, x, y);
-}
-
-sq_status sq_kernel_eval_det(int kernel, sq_isa isa, size_t n, const double *x,
-                             double *y)
-{
-    return kernel_eval(kernel, isa, 1, n, x, y);
+    return sq_kernel_eval_math(kernel, isa, SQ_MATH_AUTO, n, x, y);
 }
 
 /* ---- families ------------------------------------------------------------- */
@@ -203,6 +191,13 @@ double sq_family_twin(int family, double x, const double *p)
 sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
                          const double *p, size_t pstride, double *y)
 {
+    return sq_family_eval_math(family, isa, SQ_MATH_AUTO, n, x, p, pstride, y);
+}
+
+sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
+                              const double *x, const double *p, size_t pstride,
+                              double *y)
+{
     if (family < 0 || family >= SQF_COUNT)
         return SQ_BAD_INPUT;
     size_t np = sq_family_table[family].nparams;
@@ -211,7 +206,8 @@ sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
     if (pstride != 0 && pstride < np)
         return SQ_BAD_INPUT;
     const sq_isa_ops *ops = sq_ops_for(sq_isa_resolve(isa));
-    if (ops == NULL)
+    sq_math backend = sq_math_pick(math, isa);
+    if (ops == NULL || backend == SQ_MATH_COUNT)
         return SQ_BAD_INPUT;
     /* Blocks of points through padded parameter columns: one row of the
      * tile layout per block. */
@@ -229,7 +225,7 @@ sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
             for (size_t k = 0; k < np; k++)
                 cols[k][j] = p[i * pstride + k];
         }
-        ops->fam[family](1, ld, xt, pc, yt);
+        ops->fam[backend][family](1, ld, xt, pc, yt);
         memcpy(y + lo, yt, m * sizeof *y);
     }
     return SQ_OK;

@@ -35,6 +35,10 @@ void sq_free(void *p);
 /* The kernel table of a resolved ISA (never SQ_ISA_AUTO). */
 const sq_isa_ops *sq_ops_for(sq_isa isa);
 
+/* The backend a call with (math, isa) runs: math with SQ_MATH_AUTO
+ * resolved, or SQ_MATH_COUNT if it cannot run at that ISA here. */
+sq_math sq_math_pick(sq_math math, sq_isa isa);
+
 /* ---- integrand evaluation ---------------------------------------------- */
 
 /* Expensive integrands' workers and cache (src/oracle.c). */

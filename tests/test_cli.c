@@ -169,6 +169,32 @@ Test(cli, options_reach_the_library)
     cr_assert_eq((size_t)json_number(o->out, "evals"), 473);
     cr_assert(strstr(o->out, "\"isa\": \"scalar\"") != NULL);
     cr_assert(strstr(o->out, "\"rule\": \"simpson\"") != NULL);
+    cr_assert(strstr(o->out, "\"math\": \"sleef-u10\"") != NULL, "%s", o->out);
+    /* --math reaches the library, and reaches the same value within the
+     * error estimates. */
+    double v_u10 = json_number(o->out, "value"), e_u10 = json_number(o->out, "error");
+    for (int m = SQ_MATH_SLEEF_U35; m < SQ_MATH_COUNT; m++) {
+        if (!sq_math_supported((sq_math)m, SQ_ISA_AUTO))
+            continue;
+        const char *name = sq_math_name((sq_math)m);
+        const char *with[] = {"integrate", "sin(x)", "0", "pi", "--math", name,
+                              "--epsabs=1e-10", "--epsrel", "0", "--json", NULL};
+        o = run(with);
+        cr_assert_eq(o->code, 0, "%s", o->err);
+        char field[64];
+        snprintf(field, sizeof field, "\"math\": \"%s\"", name);
+        cr_assert(strstr(o->out, field) != NULL, "%s", o->out);
+        double v = json_number(o->out, "value"), e = json_number(o->out, "error");
+        cr_assert(fabs(v - v_u10) <= e + e_u10, "%s: %.17g vs %.17g", name, v, v_u10);
+    }
+    /* SIMDQUAD_MATH picks the default backend; a name it does not know is
+     * ignored. */
+    const char *plain[] = {"integrate", "sin(x)", "0", "pi", "--json", NULL};
+    o = run_full(plain, NULL, "SIMDQUAD_MATH=sleef-u35", 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strstr(o->out, "\"math\": \"sleef-u35\"") != NULL, "%s", o->out);
+    o = run_full(plain, NULL, "SIMDQUAD_MATH=fast", 0);
+    cr_assert(strstr(o->out, "\"math\": \"sleef-u10\"") != NULL, "%s", o->out);
     const char *budget[] = {"integrate", "sin(1/x)", "0", "1", "--max-evals", "100",
                             "--control", "local", NULL};
     o = run(budget);
@@ -205,6 +231,7 @@ Test(cli, usage_and_parse_errors_exit_2_with_one_message)
         {{"batch", "x"}, "--params"},
         {{"batch", "x", "--params", "/nonexistent/problems.csv"}, "cannot read"},
         {{"bench", "--kernel", "nope"}, "unknown kernel"},
+        {{"integrate", "x", "0", "1", "--math", "fast"}, "not a choice for --math"},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         outcome *o = run(t[i].args);
@@ -364,8 +391,29 @@ Test(cli, bench_and_help_and_version)
     outcome *o = run(bench);
     cr_assert_eq(o->code, 0, "%s", o->err);
     cr_assert(strstr(o->out, "\"impl\": \"libm\"") != NULL, "%s", o->out);
-    cr_assert(strstr(o->out, "\"impl\": \"scalar\"") != NULL);
+    /* A row per ISA and backend, each with its distance from libm. */
+    for (int m = SQ_MATH_SLEEF_U10; m < SQ_MATH_COUNT; m++) {
+        char row[64];
+        snprintf(row, sizeof row, "\"impl\": \"scalar %s\"", sq_math_name((sq_math)m));
+        const char *at = strstr(o->out, row);
+        cr_assert_eq(at != NULL, sq_math_supported((sq_math)m, SQ_ISA_SCALAR), "%s",
+                     row);
+        if (at != NULL) {
+            double u = json_number(at, "ulps_from_libm");
+            cr_assert(u >= 0 && u <= sq_math_ulp_bound((sq_math)m) + 1, "%s: %g", row, u);
+        }
+    }
     cr_assert(json_number(strstr(o->out, "\"rows\""), "evals_per_s_1") > 0);
+    const char *one[] = {"bench", "--kernel", "sin", "--n", "64", "--threads", "1",
+                         "--math", "sleef-u35", "--json", NULL};
+    o = run(one);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strstr(o->out, "\"impl\": \"scalar sleef-u35\"") != NULL, "%s", o->out);
+    cr_assert(strstr(o->out, "sleef-u10") == NULL, "%s", o->out);
+    const char *bad[] = {"bench", "--math", "fast", NULL};
+    o = run(bad);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "--math") != NULL, "%s", o->err);
     const char *expr[] = {"bench", "--expr", "exp(-x*x)*cos(3*x)", "--n", "1024",
                           "--threads", "1", "--json", NULL};
     o = run(expr);
@@ -377,7 +425,8 @@ Test(cli, bench_and_help_and_version)
     static const char *const words[] = {"integrate EXPR A B", "--epsabs", "--epsrel",
         "--rule simpson|gk15|gk21", "--control local|global", "--threads",
         "--max-evals", "--isa", "--json", "--workers N", "--cost SECONDS",
-        "--no-speculate", "--deterministic", "batch EXPR --params FILE", "--out",
+        "--no-speculate", "--deterministic", "--math sleef-u10|sleef-u35|libmvec|",
+        "batch EXPR --params FILE", "--out",
         "bench [--kernel NAME | --expr EXPR]", "demo", "Exit status"};
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         cr_assert(strstr(o->out, words[i]) != NULL, "help lacks '%s'", words[i]);

@@ -17,26 +17,28 @@ static size_t det_isas(sq_isa *out)
     size_t n = 0;
     const sq_isa all[] = {SQ_ISA_SCALAR, SQ_ISA_AVX2, SQ_ISA_AVX512};
     for (size_t i = 0; i < 3; i++)
-        if (sq_deterministic_supported(all[i]))
+        if (sq_math_supported(SQ_MATH_DETERMINISTIC, all[i]))
             out[n++] = all[i];
     return n;
 }
 
 Test(deterministic, the_mode_is_refused_where_it_cannot_run)
 {
-    cr_assert(!sq_deterministic_supported(SQ_ISA_SSE2));
+    cr_assert(!sq_math_supported(SQ_MATH_DETERMINISTIC, SQ_ISA_SSE2));
     double x = 1, y;
-    cr_assert_eq(sq_kernel_eval_det(0, SQ_ISA_SSE2, 1, &x, &y), SQ_BAD_INPUT);
+    cr_assert_eq(sq_kernel_eval_math(0, SQ_ISA_SSE2, SQ_MATH_DETERMINISTIC, 1,
+                                     &x, &y),
+                 SQ_BAD_INPUT);
     sq_options o;
     sq_options_init(&o);
-    o.deterministic = 1;
+    o.math = SQ_MATH_DETERMINISTIC;
     o.isa = SQ_ISA_SSE2;
     sq_integrand f = sq_fn_kernel("exp");
     sq_result r;
     cr_assert_eq(sq_integrate(&f, 0, 1, &o, &r), SQ_BAD_INPUT);
     cr_assert(strstr(r.detail, "deterministic") != NULL);
     /* Without FMA (no AVX2) nothing runs it; with FMA the scalar ISA does. */
-    cr_assert_eq(sq_deterministic_supported(SQ_ISA_SCALAR),
+    cr_assert_eq(sq_math_supported(SQ_MATH_DETERMINISTIC, SQ_ISA_SCALAR),
                  sq_isa_supported(SQ_ISA_AVX2));
 }
 
@@ -46,7 +48,9 @@ Test(deterministic, kernels_give_the_same_bits_at_every_isa)
     size_t n = det_isas(isas);
     if (n == 0) {
         double x = 1, y;
-        cr_assert_eq(sq_kernel_eval_det(0, SQ_ISA_SCALAR, 1, &x, &y), SQ_BAD_INPUT);
+        cr_assert_eq(sq_kernel_eval_math(0, SQ_ISA_SCALAR, SQ_MATH_DETERMINISTIC,
+                                         1, &x, &y),
+                     SQ_BAD_INPUT);
         return;
     }
     enum { N = 20000 };
@@ -59,9 +63,13 @@ Test(deterministic, kernels_give_the_same_bits_at_every_isa)
     x[3] = NAN;
     x[4] = INFINITY;
     for (int k = 0; k < (int)sq_kernel_count(); k++) {
-        cr_assert_eq(sq_kernel_eval_det(k, isas[0], N, x, y0), SQ_OK);
+        cr_assert_eq(sq_kernel_eval_math(k, isas[0], SQ_MATH_DETERMINISTIC, N, x,
+                                         y0),
+                     SQ_OK);
         for (size_t j = 1; j < n; j++) {
-            cr_assert_eq(sq_kernel_eval_det(k, isas[j], N, x, y1), SQ_OK);
+            cr_assert_eq(sq_kernel_eval_math(k, isas[j], SQ_MATH_DETERMINISTIC,
+                                             N, x, y1),
+                         SQ_OK);
             cr_assert(memcmp(y0, y1, sizeof y0) == 0, "%s differs at %s",
                       sq_kernel_name((size_t)k), sq_isa_name(isas[j]));
         }
@@ -95,7 +103,7 @@ Test(deterministic, integrals_give_the_same_bits_at_every_isa)
         for (size_t j = 0; j < n; j++) {
             sq_options o;
             sq_options_init(&o);
-            o.deterministic = 1;
+            o.math = SQ_MATH_DETERMINISTIC;
             o.isa = isas[j];
             o.epsrel = 1e-12;
             cr_assert_eq(sq_integrate(&f, -3, 4, &o, &r[j]), SQ_OK, "%s", texts[t]);
@@ -121,7 +129,7 @@ Test(deterministic, integrals_give_the_same_bits_at_every_isa)
         sq_result r0[N], r1[N];
         sq_options o;
         sq_options_init(&o);
-        o.deterministic = 1;
+        o.math = SQ_MATH_DETERMINISTIC;
         o.isa = isas[0];
         sq_integrate_batch(NULL, &g, &bt, &o, r0);
         for (size_t j = 1; j < n; j++) {

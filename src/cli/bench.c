@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * simdquad bench [--kernel NAME | --expr EXPR] [--n N] [--threads N] [--json]
+ * simdquad bench [--kernel NAME | --expr EXPR] [--n N] [--threads N]
+ *                [--math NAME|all] [--json]
  *
  * SIMD against scalar for one integrand: evaluations per second of its libm
- * twin and of its SIMD code at every ISA this CPU runs, on one thread and on
- * N, each the median of 7 timings of about 20 ms. For an expression whose
- * text is a built-in kernel's formula, also the machine against the kernel.
+ * twin and of its SIMD code at every ISA this CPU runs and every math
+ * backend (or the one --math names), on one thread and on N, each the
+ * median of 7 timings of about 20 ms, with the largest distance from the
+ * libm twin in ulps. For an expression whose text is a built-in kernel's
+ * formula, also the machine against the kernel.
  */
 #include <math.h>
 #include <omp.h>
@@ -18,8 +21,8 @@ typedef struct subject {
     int kernel;              /* or -1 */
     sq_expr *expr;           /* or NULL */
     int twin;                /* evaluate the scalar twin */
-    int det;                 /* the deterministic kernel */
     sq_isa isa;
+    sq_math math;
 } subject;
 
 static void evaluate(const subject *s, size_t n, const double *x, double *y)
@@ -27,15 +30,13 @@ static void evaluate(const subject *s, size_t n, const double *x, double *y)
     if (s->kernel >= 0) {
         if (s->twin)
             sq_kernel_eval_twin(s->kernel, n, x, y);
-        else if (s->det)
-            sq_kernel_eval_det(s->kernel, s->isa, n, x, y);
         else
-            sq_kernel_eval(s->kernel, s->isa, n, x, y);
+            sq_kernel_eval_math(s->kernel, s->isa, s->math, n, x, y);
     } else if (s->twin) {
         for (size_t i = 0; i < n; i++)
             y[i] = sq_expr_twin(s->expr, x[i], NULL);
     } else {
-        sq_expr_eval(s->expr, s->isa, n, x, NULL, 0, y);
+        sq_expr_eval_math(s->expr, s->isa, s->math, n, x, NULL, 0, y);
     }
 }
 
@@ -43,6 +44,44 @@ static int cmp_double(const void *p, const void *q)
 {
     double a = *(const double *)p, b = *(const double *)q;
     return (a > b) - (a < b);
+}
+
+/* Distance between two doubles in units of the last place of b. */
+static double ulps(double a, double b)
+{
+    if (a == b || (isnan(a) && isnan(b)))
+        return 0;
+    if (!isfinite(a) || !isfinite(b))
+        return INFINITY;
+    int e;
+    frexp(b, &e);
+    if (e < -1021)
+        e = -1021;
+    return fabs(a - b) / ldexp(1.0, e - 53);
+}
+
+/* The largest distance of the subject's values from the twin's, in ulps of
+ * the twin's, over n points in (0, 6). */
+static double worst_ulps(const subject *s, size_t n)
+{
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    double *t = malloc(n * sizeof *t);
+    double worst = NAN;
+    if (x != NULL && y != NULL && t != NULL) {
+        for (size_t i = 0; i < n; i++)
+            x[i] = 6.0 * ((double)i + 0.5) / (double)n;
+        subject tw = *s;
+        tw.twin = 1;
+        evaluate(&tw, n, x, t);
+        evaluate(s, n, x, y);
+        worst = 0;
+        for (size_t i = 0; i < n; i++)
+            worst = fmax(worst, ulps(y[i], t[i]));
+    }
+    free(x);
+    free(y);
+    free(t);
+    return worst;
 }
 
 /* Evaluations per second: each thread evaluates its own array of n points
@@ -83,14 +122,26 @@ int cmd_bench(int argc, char **argv)
     const char *cmd = "bench";
     const char *kernel = NULL, *text = NULL;
     size_t n = 4096;
-    int threads = sq_default_threads(), json = 0, det = 0;
+    int threads = sq_default_threads(), json = 0;
+    int math_all = 1;
+    sq_math math = SQ_MATH_AUTO;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--json") == 0) {
             json = 1;
         } else if (strcmp(a, "--deterministic") == 0) {
-            det = 1;
+            math_all = 0;
+            math = SQ_MATH_DETERMINISTIC;
+        } else if (strcmp(a, "--math") == 0 && v) {
+            math_all = strcmp(v, "all") == 0;
+            math = math_all ? SQ_MATH_AUTO : sq_math_from_name(v);
+            if (math == SQ_MATH_COUNT) {
+                fprintf(stderr, "simdquad bench: --math needs sleef-u10, sleef-u35, "
+                                "libmvec, deterministic, auto or all, not '%s'\n", v);
+                return EXIT_USAGE;
+            }
+            i++;
         } else if (strcmp(a, "--kernel") == 0 && v) {
             kernel = v;
             i++;
@@ -131,7 +182,7 @@ int cmd_bench(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
-    subject s = {-1, NULL, 0, 0, SQ_ISA_AUTO};
+    subject s = {-1, NULL, 0, SQ_ISA_AUTO, SQ_MATH_AUTO};
     int twin_kernel = -1;
     const char *name;
     if (kernel != NULL) {
@@ -160,36 +211,40 @@ int cmd_bench(int argc, char **argv)
                 twin_kernel = (int)k;
     }
 
-    /* Rows: the twin, then each ISA; on 1 thread and on `threads`. */
+    /* Rows: the twin, then each ISA and backend; on 1 thread and on
+     * `threads`. */
     typedef struct row {
-        const char *impl;
-        double r1, rn;
+        char impl[40];
+        double r1, rn, ulps;
     } row;
-    row rows[2 * SQ_ISA_COUNT + 2];
-    char det_names[SQ_ISA_COUNT][32];
+    row rows[SQ_ISA_COUNT * SQ_MATH_COUNT + 2];
     size_t nr = 0;
     s.twin = 1;
-    rows[nr++] = (row){kernel ? "libm" : "libm, interpreted", rate(&s, n, 1),
-                       rate(&s, n, threads)};
+    rows[nr] = (row){"", rate(&s, n, 1), rate(&s, n, threads), 0};
+    snprintf(rows[nr++].impl, sizeof rows[0].impl, "%s",
+             kernel ? "libm" : "libm, interpreted");
     s.twin = 0;
     for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
         if (!sq_isa_supported((sq_isa)isa))
             continue;
         s.isa = (sq_isa)isa;
-        rows[nr++] = (row){sq_isa_name((sq_isa)isa), rate(&s, n, 1),
-                           rate(&s, n, threads)};
-        if (det && s.kernel >= 0 && sq_deterministic_supported((sq_isa)isa)) {
-            snprintf(det_names[isa], sizeof det_names[isa], "%s, finz",
-                     sq_isa_name((sq_isa)isa));
-            s.det = 1;
-            rows[nr++] = (row){det_names[isa], rate(&s, n, 1), rate(&s, n, threads)};
-            s.det = 0;
+        for (int m = SQ_MATH_SLEEF_U10; m < SQ_MATH_COUNT; m++) {
+            if (math_all ? !sq_math_supported((sq_math)m, s.isa)
+                         : (sq_math)m != sq_math_resolve(math)
+                               || !sq_math_supported(math, s.isa))
+                continue;
+            s.math = (sq_math)m;
+            rows[nr] = (row){"", rate(&s, n, 1), rate(&s, n, threads),
+                             worst_ulps(&s, n)};
+            snprintf(rows[nr++].impl, sizeof rows[0].impl, "%s %s",
+                     sq_isa_name(s.isa), sq_math_name(s.math));
         }
     }
     double vs_kernel = NAN;
     if (twin_kernel >= 0) {
-        subject k = {twin_kernel, NULL, 0, 0, SQ_ISA_AUTO};
+        subject k = {twin_kernel, NULL, 0, SQ_ISA_AUTO, SQ_MATH_AUTO};
         s.isa = SQ_ISA_AUTO;
+        s.math = SQ_MATH_AUTO;
         double rk = rate(&k, n, 1), re = rate(&s, n, 1);
         vs_kernel = re / rk;
     }
@@ -206,6 +261,8 @@ int cmd_bench(int argc, char **argv)
             cli_json_number(stdout, rows[i].r1);
             printf(", \"evals_per_s_n\": ");
             cli_json_number(stdout, rows[i].rn);
+            printf(", \"ulps_from_libm\": ");
+            cli_json_number(stdout, rows[i].ulps);
             printf("}");
         }
         printf("], \"machine_vs_kernel\": ");
@@ -213,15 +270,17 @@ int cmd_bench(int argc, char **argv)
         printf("}\n");
     } else {
         printf("%s, arrays of %zu points in (0, 6), median of 7 runs\n\n", name, n);
-        printf("  %-18s %14s %8s %14s %8s\n", "evaluated", "Mevals/s 1t", "ratio",
-               "Mevals/s", "ratio");
+        printf("  %-24s %14s %8s %14s %8s %9s\n", "evaluated", "Mevals/s 1t",
+               "ratio", "Mevals/s", "ratio", "ulps");
         for (size_t i = 0; i < nr; i++) {
             char tn[32];
             snprintf(tn, sizeof tn, "%dt", threads);
-            printf("  %-18s %14.1f %7.2fx %11.1f %-2s %7.2fx\n", rows[i].impl,
-                   rows[i].r1 / 1e6, rows[i].r1 / rows[0].r1, rows[i].rn / 1e6, tn,
-                   rows[i].rn / rows[0].r1);
+            printf("  %-24s %14.1f %7.2fx %11.1f %-2s %7.2fx %9.2f\n",
+                   rows[i].impl, rows[i].r1 / 1e6, rows[i].r1 / rows[0].r1,
+                   rows[i].rn / 1e6, tn, rows[i].rn / rows[0].r1, rows[i].ulps);
         }
+        printf("\n  ulps: the largest distance from the libm twin, in units in the "
+               "last place\n");
         if (!isnan(vs_kernel))
             printf("\n  the expression machine at %s runs at %.2f of the speed of the "
                    "hand-written kernel '%s'\n", best, vs_kernel,

@@ -115,6 +115,13 @@ static int apply_option(const char *cmd, const char *name, const char *value,
         opt->isa = isa;
         return 0;
     }
+    if (strcmp(name, "math") == 0) {
+        sq_math m = sq_math_from_name(value);
+        if (m == SQ_MATH_COUNT)
+            goto bad_choice;
+        opt->math = m;
+        return 0;
+    }
     if (strcmp(name, "workers") == 0) {
         size_t w;
         if (parse_count(cmd, name, value, 100000, &w) != 0)
@@ -191,7 +198,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
             if (key[0] == 'j')
                 o->json = 1;
             else if (key[0] == 'd')
-                o->opt.deterministic = 1;
+                o->opt.math = SQ_MATH_DETERMINISTIC;
             else
                 o->opt.speculate = 0;
             continue;

@@ -24,12 +24,16 @@ static const command commands[] = {
     {"integrate", cmd_integrate,
      "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
      "            [--control local|global] [--threads N] [--max-evals N]\n"
-     "            [--isa scalar|sse2|avx2|avx512] [--deterministic]\n"
-     "            [--workers N] [--cost SECONDS] [--no-speculate] [--json]\n"
+     "            [--isa scalar|sse2|avx2|avx512]\n"
+     "            [--math sleef-u10|sleef-u35|libmvec|deterministic]\n"
+     "            [--deterministic] [--workers N] [--cost SECONDS] [--no-speculate] [--json]\n"
      "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"
      "      expressions (0, pi/2, -inf). --json prints one object with value,\n"
      "      error, evals, rounds, intervals, status, seconds, isa, threads.\n"
-     "      --deterministic: the same bits at the scalar, avx2 and avx512 ISAs.\n"
+     "      --math: the vector math library (default sleef-u10, or the\n"
+     "      environment's SIMDQUAD_MATH): sleef-u10 1 ulp, sleef-u35 3.5 ulp,\n"
+     "      libmvec (glibc) 4 ulp, deterministic 1 ulp and the same bits at the\n"
+     "      scalar, avx2 and avx512 ISAs; --deterministic = --math deterministic.\n"
      "      --workers/--cost: the expensive mode: N workers evaluate the\n"
      "      expression point by point (libm), each call first waiting SECONDS,\n"
      "      with speculation unless --no-speculate; --json then adds\n"
@@ -43,10 +47,11 @@ static const command commands[] = {
      "      a summary line goes to stderr."},
     {"bench", cmd_bench,
      "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N]\n"
-     "            [--deterministic] [--json]\n"
+     "            [--math NAME|all] [--json]\n"
      "      Evaluations per second of one integrand: its libm twin and its\n"
-     "      SIMD code at every ISA this CPU runs, on 1 and N threads\n"
-     "      (--deterministic: also the deterministic kernels, for a kernel)."},
+     "      SIMD code at every ISA this CPU runs with every math backend (or\n"
+     "      the one --math names), on 1 and N threads, and each one's largest\n"
+     "      distance from the libm twin in ulps."},
     {"demo", cmd_demo,
      "demo\n"
      "      What simdquad does, on built-in integrals, in a few seconds."},

@@ -13,10 +13,10 @@
 #include "cli.h"
 
 static const char *const run_options =
-    "epsabs epsrel rule control threads max-evals isa json deterministic";
+    "epsabs epsrel rule control threads max-evals isa math json deterministic";
 static const char *const integrate_options =
-    "epsabs epsrel rule control threads max-evals isa json deterministic "
-    "workers cost no-speculate";
+    "epsabs epsrel rule control threads max-evals isa math json "
+    "deterministic workers cost no-speculate";
 
 /* ---- integrate ------------------------------------------------------------------ */
 
@@ -105,9 +105,9 @@ int cmd_integrate(int argc, char **argv)
                r.intervals, sq_status_name(s));
         cli_json_number(stdout, t);
         printf(", \"isa\": \"%s\", \"threads\": %d, \"rule\": \"%s\", "
-               "\"control\": \"%s\", \"deterministic\": %s, \"a\": ", isa, threads,
+               "\"control\": \"%s\", \"math\": \"%s\", \"a\": ", isa, threads,
                rule_name(&o.opt), control_name(&o.opt),
-               o.opt.deterministic ? "true" : "false");
+               sq_math_name(sq_math_resolve(o.opt.math)));
         cli_json_number(stdout, a);
         printf(", \"b\": ");
         cli_json_number(stdout, b);

@@ -171,7 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.control = (sq_control)(flags / 4 % 3);
     o.errest = (sq_errest)(flags / 12 % 3);
     o.extrapolate = flags / 36 % 2;
-    o.deterministic = flags >= 200;
+    o.math = (sq_math)(flags % SQ_MATH_COUNT);
     o.threads = 1 + u8(&b) % 3;
     o.max_evals = 1 + (size_t)u8(&b) * 400;
     o.max_intervals = 1 + (size_t)u8(&b) * 40;
