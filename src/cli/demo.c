@@ -3,7 +3,8 @@
  * simdquad demo: what simdquad does, on built-in integrals, in a few
  * seconds: the classic adaptive Simpson, the default rule on singular and
  * infinite ranges, a hard integral with its engine efficiency and thread
- * speed-up, SIMD against scalar, and a batch of 10^5 integrals.
+ * speed-up, SIMD against scalar, a batch of 10^5 integrals, and the
+ * math backends side by side.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -46,6 +47,7 @@ static void run_integral(void *ctx)
 typedef struct kernel_job {
     int kernel;
     sq_isa isa;      /* SQ_ISA_COUNT: the libm twin */
+    sq_math math;
     size_t evals;
     double *x, *y;
     size_t n;
@@ -58,7 +60,7 @@ static void run_kernel(void *ctx)
         if (k->isa == SQ_ISA_COUNT)
             sq_kernel_eval_twin(k->kernel, k->n, k->x, k->y);
         else
-            sq_kernel_eval(k->kernel, k->isa, k->n, k->x, k->y);
+            sq_kernel_eval_math(k->kernel, k->isa, k->math, k->n, k->x, k->y);
     }
 }
 
@@ -148,7 +150,7 @@ static int demo_hard(void)
     static double x[N], y[N];
     for (int i = 0; i < N; i++)
         x[i] = 3000.0 * (i + 0.5) / N;
-    kernel_job k = {sq_kernel_find("cos"), SQ_ISA_AUTO, j.r.evals, x, y, N};
+    kernel_job k = {sq_kernel_find("cos"), SQ_ISA_AUTO, SQ_MATH_AUTO, j.r.evals, x, y, N};
     double raw = best_time(run_kernel, &k, 3);
 
     printf("3. A hard one: integral of cos(x) over [0, 3000], absolute "
@@ -173,7 +175,7 @@ static void demo_simd_table(void)
     int k = sq_kernel_find("gauss");
     printf("4. SIMD versus scalar: exp(-x*x) on one thread, arrays of %d\n\n", N);
     printf("   %-22s %12s %8s\n", "evaluated by", "Mevals/s", "ratio");
-    kernel_job j = {k, SQ_ISA_COUNT, EVALS, x, y, N};
+    kernel_job j = {k, SQ_ISA_COUNT, SQ_MATH_AUTO, EVALS, x, y, N};
     double base = EVALS / best_time(run_kernel, &j, 3);
     printf("   %-22s %12.0f %7.1fx\n", "libm (scalar twin)", base / 1e6, 1.0);
     for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
@@ -234,6 +236,45 @@ static int demo_batch(void)
     return ok;
 }
 
+/* The math backends: each one's speed on exp(-x*x)*cos(3x) and the
+ * integral it gives, which must agree within the error estimates. */
+static int demo_math(void)
+{
+    enum { N = 4096, EVALS = 1 << 22 };
+    static double x[N], y[N];
+    for (int i = 0; i < N; i++)
+        x[i] = -6 + 12.0 * (i + 0.5) / N;
+    int k = sq_kernel_find("gauss_cos");
+    sq_isa isa = sq_isa_resolve(SQ_ISA_AUTO);
+    printf("6. Math backends: exp(-x*x)*cos(3x), one thread, %s, and its integral "
+           "over (-inf, inf) (exact sqrt(pi) e^(-9/4))\n\n", sq_isa_name(isa));
+    printf("   %-15s %8s %6s %9s %22s %9s\n", "backend", "Mevals/s", "ratio",
+           "ulp bound", "integral", "estimate");
+    double base = 0;
+    int ok = 1;
+    const double exact = 0.18681526145713168;
+    for (int m = SQ_MATH_SLEEF_U10; m < SQ_MATH_COUNT; m++) {
+        if (!sq_math_supported((sq_math)m, isa))
+            continue;
+        kernel_job j = {k, isa, (sq_math)m, EVALS, x, y, N};
+        double rate = EVALS / best_time(run_kernel, &j, 3);
+        if (base == 0)
+            base = rate;
+        integral_job q = {.f = sq_fn_kernel("gauss_cos"), .a = -INFINITY,
+                          .b = INFINITY};
+        sq_options_init(&q.opt);
+        q.opt.math = (sq_math)m;
+        q.opt.epsrel = 1e-12;
+        run_integral(&q);
+        printf("   %-15s %8.0f %5.1fx %9.1f %22.17g %9.1e\n",
+               sq_math_name((sq_math)m), rate / 1e6, rate / base,
+               sq_math_ulp_bound((sq_math)m), q.r.value, q.r.error);
+        ok &= q.r.status == SQ_OK && fabs(q.r.value - exact) <= q.r.error;
+    }
+    printf("\n");
+    return ok;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     (void)argv;
@@ -249,5 +290,6 @@ int cmd_demo(int argc, char **argv)
     ok &= demo_hard();
     demo_simd_table();
     ok &= demo_batch();
+    ok &= demo_math();
     return ok ? 0 : EXIT_NOT_OK;
 }
