@@ -50,8 +50,9 @@ static const command commands[] = {
      "            [--math NAME|all] [--json]\n"
      "      Evaluations per second of one integrand: its libm twin and its\n"
      "      SIMD code at every ISA this CPU runs with every math backend (or\n"
-     "      the one --math names), on 1 and N threads, and each one's largest\n"
-     "      distance from the libm twin in ulps."},
+     "      the one --math names), on 1 and N threads, and each one's worst\n"
+     "      error in ulps (a kernel against long double, an expression as its\n"
+     "      distance from the libm twin)."},
     {"demo", cmd_demo,
      "demo\n"
      "      What simdquad does, on built-in integrals, in a few seconds."},
