@@ -249,6 +249,9 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         if (sq_math_resolve(o->math) == SQ_MATH_DETERMINISTIC)
             return "math: deterministic needs an ISA with FMA (scalar, avx2, "
                    "avx512) on a CPU that has it";
+        if (sq_math_resolve(o->math) == SQ_MATH_LIBMVEC)
+            return "math: libmvec is not built into this library (it needs "
+                   "glibc 2.35 or later)";
         return "math: this backend is not built for the ISA";
     }
     return NULL;
