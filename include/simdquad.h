@@ -690,8 +690,8 @@ typedef struct sq_batch {
  * never changes another one. Budgets (max_evals, max_intervals) apply per
  * problem. A problem with bad limits or tolerances gets SQ_BAD_INPUT alone.
  * A few problems that need far more evaluations than the rest (with
- * Gauss-Kronrod rules: 16 times the mean of those finished, and at least
- * 2048) are set aside and run again from the start after all the others,
+ * Gauss-Kronrod rules: 8 times the mean of those finished, and at least
+ * 512) are set aside and run again from the start after all the others,
  * so that they do not hold up the groups they fell in; their results are
  * unchanged, and at most that threshold's evaluations are spent twice.
  *

@@ -1632,7 +1632,7 @@ static void probe_ends(engine *e)
  * In a batch, a group of problems is done only when its slowest problem
  * is: one hopeless problem would hold up every group it is in, and with 1%
  * of them, nearly all. Once most of the group is done, a problem that has
- * spent far more evaluations than those finished (16 times their mean, and
+ * spent far more evaluations than those finished (8 times their mean, and
  * at least defer_min) is set aside, with its intervals dropped; the batch
  * runs it again from the start once every group is through. Its result is then exactly what it
  * would have been (each problem's computation depends on nothing else),
@@ -1643,7 +1643,7 @@ static void defer_outliers(engine *e)
     size_t min = e->run->defer_min;
     if (min == 0 || 2 * e->done_n < e->nprob)
         return;                  /* outliers only once most are done */
-    size_t limit = 16 * (e->done_evals / e->done_n);
+    size_t limit = 8 * (e->done_evals / e->done_n);
     limit = limit > min ? limit : min;
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &e->w->prob[p];

@@ -32,7 +32,7 @@ enum {
     GROUP_MAX = 256,     /* problems per group */
     GROUP_MIN = 32,      /* ... unless the batch is smaller */
     GROUPS_PER_THREAD = 4,
-    DEFER_MIN = 2048     /* evaluations before an outlier may be set aside */
+    DEFER_MIN = 512      /* evaluations before an outlier may be set aside */
 };
 
 /* One thread's buffers: its engines' workspaces and a group's problems. */

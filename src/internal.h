@@ -208,7 +208,7 @@ typedef struct sq_run {
     int count_done;            /* add finished problems to mon->done */
     /* Gauss-Kronrod batches: once most of a group is done, set aside
      * (status SQ_DEFERRED, to be run again from the start) a problem whose
-     * evaluations pass max(defer_min, 16 times the mean of those finished),
+     * evaluations pass max(defer_min, 8 times the mean of those finished),
      * so that a few hopeless problems do not hold up a group. 0: never. */
     size_t defer_min;
     void (*trace)(const sq_round_info *info, void *ctx);   /* on the master */
