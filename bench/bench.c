@@ -400,30 +400,19 @@ static double ulp_error(int fn, double x, double y)
 {
     mpfr_t t, r, u;
     mpfr_inits2(256, t, r, u, (mpfr_ptr)0);
-    switch (fn) {
-    case BM_SIN:
+    static int (*const unary[])(mpfr_ptr, mpfr_srcptr, mpfr_rnd_t) = {
+        [BM_SIN] = mpfr_sin, [BM_COS] = mpfr_cos, [BM_EXP] = mpfr_exp,
+        [BM_LOG] = mpfr_log,
+    };
+    if (fn != BM_GAUSS_COS) {
         mpfr_set_d(t, x, MPFR_RNDN);
-        mpfr_sin(r, t, MPFR_RNDN);
-        break;
-    case BM_COS:
-        mpfr_set_d(t, x, MPFR_RNDN);
-        mpfr_cos(r, t, MPFR_RNDN);
-        break;
-    case BM_EXP:
-        mpfr_set_d(t, x, MPFR_RNDN);
-        mpfr_exp(r, t, MPFR_RNDN);
-        break;
-    case BM_LOG:
-        mpfr_set_d(t, x, MPFR_RNDN);
-        mpfr_log(r, t, MPFR_RNDN);
-        break;
-    default:
+        unary[fn](r, t, MPFR_RNDN);
+    } else {
         mpfr_set_d(t, -(x * x), MPFR_RNDN);
         mpfr_exp(r, t, MPFR_RNDN);
         mpfr_set_d(t, 3 * x, MPFR_RNDN);
         mpfr_cos(u, t, MPFR_RNDN);
         mpfr_mul(r, r, u, MPFR_RNDN);
-        break;
     }
     double e = 0;
     double rd = mpfr_get_d(r, MPFR_RNDN);

@@ -105,6 +105,17 @@ static void detect(void)
     }
 }
 
+/* Index of name in names[0 .. n), or n. */
+static int index_of(const char *const *names, int n, const char *name)
+{
+    if (name == NULL)
+        return n;
+    for (int i = 0; i < n; i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return n;
+}
+
 const char *sq_isa_name(sq_isa isa)
 {
     if ((unsigned)isa >= SQ_ISA_COUNT)
@@ -114,12 +125,7 @@ const char *sq_isa_name(sq_isa isa)
 
 sq_isa sq_isa_from_name(const char *name)
 {
-    if (name == NULL)
-        return SQ_ISA_COUNT;
-    for (int isa = 0; isa < SQ_ISA_COUNT; isa++)
-        if (strcmp(name, isa_names[isa]) == 0)
-            return (sq_isa)isa;
-    return SQ_ISA_COUNT;
+    return (sq_isa)index_of(isa_names, SQ_ISA_COUNT, name);
 }
 
 int sq_isa_supported(sq_isa isa)
@@ -154,12 +160,7 @@ const char *sq_math_name(sq_math math)
 
 sq_math sq_math_from_name(const char *name)
 {
-    if (name == NULL)
-        return SQ_MATH_COUNT;
-    for (int m = 0; m < SQ_MATH_COUNT; m++)
-        if (strcmp(name, math_names[m]) == 0)
-            return (sq_math)m;
-    return SQ_MATH_COUNT;
+    return (sq_math)index_of(math_names, SQ_MATH_COUNT, name);
 }
 
 sq_math sq_math_resolve(sq_math requested)

@@ -15,19 +15,14 @@
 #include <string.h>
 
 #include "simdquad.h"
+#include "test_scale.h"
 
 enum { N = 240, MAX_THREADS = 8 };
 
-/* 20 repeats; SIMDQUAD_TEST_SCALE (0 < s <= 1) takes a fraction, at least
- * 2, for the sanitizer builds (the plain build runs all 20). */
+/* 20 repeats (at least 2 in the sanitizer builds). */
 static int repeats(void)
 {
-    const char *e = getenv("SIMDQUAD_TEST_SCALE");
-    double scale = e != NULL ? atof(e) : 1.0;
-    if (!(scale > 0 && scale <= 1))
-        scale = 1.0;
-    int n = (int)(20 * scale);
-    return n < 2 ? 2 : n;
+    return (int)sq_test_scaled(20, 2);
 }
 
 /* One problem: a kind and its parameters. */
@@ -161,7 +156,7 @@ static void check_config(const config *c)
               "the problem set should succeed and fail in several ways");
 
     /* Every thread count, repeated. */
-    for (int rep = 0; rep < repeats(); rep++)
+    for (int rep = 0, nrep = repeats(); rep < nrep; rep++)
         for (int t = 1; t <= MAX_THREADS; t++) {
             memset(r, 0, sizeof r);
             run(&ps, c, t, 0, N, r);
@@ -264,7 +259,7 @@ Test(determinism, single_integrals, .timeout = 300)
             o.threads = 1;
             sq_integrate(&fs[k], 0, b, &o, &ref);
             cr_assert(ref.rounds > 5 && ref.evals > 5000, "a real job: integrand %d rule %d, %zu evals %d rounds", k, rules[ru], (size_t)ref.evals, (int)ref.rounds);
-            for (int rep = 0; rep < repeats(); rep++)
+            for (int rep = 0, nrep = repeats(); rep < nrep; rep++)
                 for (int t = 2; t <= MAX_THREADS; t++) {
                     o.threads = t;
                     memset(&r, 0, sizeof r);

@@ -12,21 +12,14 @@
  * tests/honesty_report.c, on the same draws.
  */
 #include <criterion/criterion.h>
-#include <stdlib.h>
 
 #include "lk.h"
+#include "test_scale.h"
 
-/* 10^4 draws; SIMDQUAD_TEST_SCALE (0 < s <= 1) takes a fraction of them,
- * at least 1000, for the sanitizer builds, ten times slower, where the full
- * run would not fit CI's time (the plain build runs the full size). */
+/* 10^4 draws (at least 1000 in the sanitizer builds). */
 static size_t draws(void)
 {
-    const char *e = getenv("SIMDQUAD_TEST_SCALE");
-    double scale = e != NULL ? atof(e) : 1.0;
-    if (!(scale > 0 && scale <= 1))
-        scale = 1.0;
-    size_t n = (size_t)(10000 * scale);
-    return n < 1000 ? 1000 : n;
+    return sq_test_scaled(10000, 1000);
 }
 
 static const double tols[] = {1e-3, 1e-6, 1e-9, 1e-12};
