@@ -21,7 +21,7 @@ static void f_genz_oscillatory(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j), u = vload(p[1] + j);
             vdouble v = vload(x + k * ld + j);
-            vstore(y + k * ld + j, vcos(two_pi * u + a * v));
+            vstore_out(y + k * ld + j, vcos(two_pi * u + a * v));
         }
 }
 
@@ -33,7 +33,7 @@ static void f_genz_product_peak(size_t rows, size_t ld, const double *restrict x
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j), u = vload(p[1] + j);
             vdouble d = vload(x + k * ld + j) - u;
-            vstore(y + k * ld + j, one / (one / (a * a) + d * d));
+            vstore_out(y + k * ld + j, one / (one / (a * a) + d * d));
         }
 }
 
@@ -45,7 +45,7 @@ static void f_genz_corner_peak(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j);
             vdouble s = one + a * vload(x + k * ld + j);
-            vstore(y + k * ld + j, one / (s * s));
+            vstore_out(y + k * ld + j, one / (s * s));
         }
 }
 
@@ -56,7 +56,7 @@ static void f_genz_gaussian(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j), u = vload(p[1] + j);
             vdouble d = a * (vload(x + k * ld + j) - u);
-            vstore(y + k * ld + j, vexp(-(d * d)));
+            vstore_out(y + k * ld + j, vexp(-(d * d)));
         }
 }
 
@@ -67,7 +67,7 @@ static void f_genz_continuous(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j), u = vload(p[1] + j);
             vdouble d = vabs(vload(x + k * ld + j) - u);
-            vstore(y + k * ld + j, vexp(-(a * d)));
+            vstore_out(y + k * ld + j, vexp(-(a * d)));
         }
 }
 
@@ -80,7 +80,7 @@ static void f_genz_discontinuous(size_t rows, size_t ld,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble a = vload(p[0] + j), u = vload(p[1] + j);
             vdouble v = vload(x + k * ld + j);
-            vstore(y + k * ld + j, vselect_gt(v, u, zero, vexp(a * v)));
+            vstore_out(y + k * ld + j, vselect_gt(v, u, zero, vexp(a * v)));
         }
 }
 
@@ -92,7 +92,7 @@ static void f_gauss_line(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble x0 = vload(p[0] + j), sigma = vload(p[1] + j);
             vdouble z = (vload(x + k * ld + j) - x0) / sigma;
-            vstore(y + k * ld + j, c / sigma * vexp(-(half * z * z)));
+            vstore_out(y + k * ld + j, c / sigma * vexp(-(half * z * z)));
         }
 }
 
@@ -104,7 +104,7 @@ static void f_lorentz_line(size_t rows, size_t ld, const double *restrict x,
         for (size_t j = 0; j < ld; j += SQ_VLEN) {
             vdouble x0 = vload(p[0] + j), gamma = vload(p[1] + j);
             vdouble d = vload(x + k * ld + j) - x0;
-            vstore(y + k * ld + j, c * gamma / (d * d + gamma * gamma));
+            vstore_out(y + k * ld + j, c * gamma / (d * d + gamma * gamma));
         }
 }
 
@@ -118,7 +118,7 @@ static void f_planck(size_t rows, size_t ld, const double *restrict x,
             vdouble t = vload(p[0] + j);
             vdouble v = vload(x + k * ld + j);
             vdouble q = v * v * v / vexpm1(v / t);
-            vstore(y + k * ld + j, vselect_gt(vabs(v), zero, q, zero));
+            vstore_out(y + k * ld + j, vselect_gt(vabs(v), zero, q, zero));
         }
 }
 

@@ -10,38 +10,38 @@
 static void k_sin(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN)
-        vstore(y + i, vsin(vload(x + i)));
+        vstore_out(y + i, vsin(vload(x + i)));
 }
 
 static void k_cos(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN)
-        vstore(y + i, vcos(vload(x + i)));
+        vstore_out(y + i, vcos(vload(x + i)));
 }
 
 static void k_exp(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN)
-        vstore(y + i, vexp(vload(x + i)));
+        vstore_out(y + i, vexp(vload(x + i)));
 }
 
 static void k_log(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN)
-        vstore(y + i, vlog(vload(x + i)));
+        vstore_out(y + i, vlog(vload(x + i)));
 }
 
 static void k_sqrt(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN)
-        vstore(y + i, vsqrt(vload(x + i)));
+        vstore_out(y + i, vsqrt(vload(x + i)));
 }
 
 static void k_gauss(size_t n, const double *restrict x, double *restrict y)
 {
     for (size_t i = 0; i < n; i += SQ_VLEN) {
         vdouble v = vload(x + i);
-        vstore(y + i, vexp(-(v * v)));
+        vstore_out(y + i, vexp(-(v * v)));
     }
 }
 
@@ -50,7 +50,7 @@ static void k_lorentz(size_t n, const double *restrict x, double *restrict y)
     const vdouble one = vset1(1.0);
     for (size_t i = 0; i < n; i += SQ_VLEN) {
         vdouble v = vload(x + i);
-        vstore(y + i, one / (one + v * v));
+        vstore_out(y + i, one / (one + v * v));
     }
 }
 
@@ -67,7 +67,7 @@ static void k_poly(size_t n, const double *restrict x, double *restrict y)
         p = c3 + v * p;
         p = c2 + v * p;
         p = c1 + v * p;
-        vstore(y + i, c0 + v * p);
+        vstore_out(y + i, c0 + v * p);
     }
 }
 
@@ -77,7 +77,7 @@ static void k_gauss_cos(size_t n, const double *restrict x,
     const vdouble three = vset1(3.0);
     for (size_t i = 0; i < n; i += SQ_VLEN) {
         vdouble v = vload(x + i);
-        vstore(y + i, vexp(-(v * v)) * vcos(three * v));
+        vstore_out(y + i, vexp(-(v * v)) * vcos(three * v));
     }
 }
 

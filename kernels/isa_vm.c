@@ -203,6 +203,11 @@ void SQ_MATH_SYM(sq_vm_run)(const sq_vm *prog, size_t rows, size_t ld,
             slot[SQ_VM_X] = (double *)(uintptr_t)(x + r * ld + j0);
             slot[SQ_VM_OUT] = y + r * ld + j0;
             run(body, prog->nbody, slot, m);
+#if defined(SQ_MATH_DET)
+            double *out = y + r * ld + j0;
+            for (size_t j = 0; j < m; j += SQ_VLEN)
+                vstore_out(out + j, vload(out + j));
+#endif
         }
     }
 }

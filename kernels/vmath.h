@@ -115,6 +115,24 @@ double SQ_FINZ_EXACT(fmax)(double, double);
 #define vlog(v) SQ_MA(log)(v)
 #define vexpm1(v) SQ_MB(expm1)(v)
 
+/*
+ * How kernels store a value. SLEEF's functions do not agree on the NaN they
+ * return: its AVX-512 log, log2 and log10 keep the input's payload and sign
+ * (_mm512_fixupimm_pd) where the scalar and AVX2 versions return the
+ * default quiet NaN. The deterministic backend promises the same bits at
+ * every ISA, so there every NaN is stored as the one quiet NaN
+ * 0x7FF8000000000000; the other backends store values as computed.
+ */
+#if defined(SQ_MATH_DET)
+static inline vdouble vcanon(vdouble v)
+{
+    return vwhere(vne(v, v), vset1(__builtin_nan("")), v);
+}
+#define vstore_out(p, v) vstore((p), vcanon(v))
+#else
+#define vstore_out(p, v) vstore((p), (v))
+#endif
+
 /* Per-ISA-and-backend symbols. */
 #define SQ_MATH_SYM(name) SQ_CAT(SQ_ISA_SYM(name), SQ_MATH_SUFFIX)
 #endif
