@@ -547,7 +547,8 @@ typedef struct sq_options {
     /** Budget of live intervals per integral (default SQ_DEFAULT_MAX_INTERVALS). */
     size_t max_intervals;
     /**
-     * Threads (default 0: OpenMP's default, usually the number of cores).
+     * Threads (default 0: OpenMP's default, usually the number of cores),
+     * at most four per processor (more only cost memory and start-ups).
      * Rounds too small to pay for a thread team run on the calling thread.
      * Results are bitwise identical for every thread count.
      */

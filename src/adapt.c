@@ -902,6 +902,10 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
 {
     double value = t->area, error = t->errsum + extra_err;
     const extrapolation *x = &ps->ext;
+    /* Why the call stopped, when it was not the integral's doing, is what
+     * the caller must hear: no judgement of the sums overrides it. */
+    int imposed = status == SQ_NONFINITE || status == SQ_CALLBACK_ABORT
+                  || status == SQ_NOMEM || status == SQ_CANCELLED;
     if (status != SQ_OK && status != SQ_NONFINITE
         && status != SQ_CALLBACK_ABORT && x->abserr < DBL_MAX) {
         double xe = x->abserr;   /* already includes erlarg */
@@ -911,12 +915,11 @@ static void finish(gstate *ps, sq_status status, const totals *t, double extra_e
         if (use) {
             value = x->result;
             error = xe;
-            if (diverges(ps, t))
+            if (!imposed && diverges(ps, t))
                 status = SQ_DIVERGENT;
         }
     }
-    if (x->stuck && status != SQ_NONFINITE && status != SQ_CALLBACK_ABORT
-        && status != SQ_DIVERGENT)
+    if (x->stuck && !imposed && status != SQ_DIVERGENT)
         status = x->stuck;
     if (status == SQ_DIVERGENT) {
         /* No limit to trust: the plain sum, with an error that covers the

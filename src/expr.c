@@ -477,7 +477,12 @@ static int parse_power(parser *ps)
     if (ps->failed)
         return -1;
     if (accept(ps, "^")) {
+        /* The exponent is parsed by recursion (^ is right-associative):
+         * each ^ of a chain is a level, counted like a parenthesis. */
+        if (++ps->depth > MAX_DEPTH)
+            return fail(ps, ps->pos, "nesting deeper than %s", "200");
         int e = parse_unary(ps);
+        ps->depth--;
         return power(ps, base, e);
     }
     return base;
@@ -808,6 +813,7 @@ sq_expr *sq_expr_compile_n(const char *text, size_t len, sq_expr_error *err)
     }
     parser ps;
     memset(&ps, 0, sizeof ps);
+    ps.depth = -1;               /* the whole expression is no nesting */
     ps.s = text;
     ps.len = len;
     ps.err = err;

@@ -126,7 +126,9 @@ static inline int sq_eval_pads(const sq_evaluator *ev)
 void sq_parallel_for(size_t n, int threads,
                      void (*body)(size_t i, int slot, void *ctx), void *ctx);
 
-/* The thread count a call uses: opt->threads, or OpenMP's default. */
+/* The thread count a call uses: opt->threads, or OpenMP's default, at
+ * most SQ_THREADS_PER_PROC per processor. */
+#define SQ_THREADS_PER_PROC 4
 int sq_threads_for(int requested);
 
 /* ---- summation ----------------------------------------------------------- */

@@ -9,9 +9,14 @@
 
 int sq_threads_for(int requested)
 {
-    if (requested > 0)
-        return requested;
-    int t = omp_get_max_threads();
+    int t = requested > 0 ? requested : omp_get_max_threads();
+    /* The engine's threads compute: beyond a few per processor they only
+     * cost memory and thread start-ups (a million asked for would take
+     * seconds and gigabytes). Results are the same for any count. */
+    int procs = omp_get_num_procs();
+    int cap = procs > 0 ? SQ_THREADS_PER_PROC * procs : SQ_THREADS_PER_PROC;
+    if (t > cap)
+        t = cap;
     return t > 0 ? t : 1;
 }
 

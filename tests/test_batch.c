@@ -661,6 +661,36 @@ Test(batch, cancel_stops_the_rest_with_best_estimates, .timeout = 120)
     release(&q);
 }
 
+/* A single integral cancelled while its extrapolation runs (sin(x)/x on
+ * [0, inf) spends seconds before its budget ends it) says cancelled, with
+ * its best estimate: never divergent or roundoff, which are judgements of
+ * sums the caller stopped. */
+static int slow_sinc(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] == 0 ? 1.0 : sin(x[i]) / x[i];
+    struct timespec t = {0, 200000};
+    nanosleep(&t, NULL);
+    return 0;
+}
+
+Test(batch, a_cancelled_integral_says_cancelled, .timeout = 120)
+{
+    sq_integrand f = sq_fn_batch(slow_sinc, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = 1;
+    o.max_evals = 3000000;
+    progress_log log = {.n = 0, .cancel_after = 3};
+    o.progress = record;
+    o.progress_ctx = &log;
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, 0, INFINITY, &o, &r), SQ_CANCELLED);
+    cr_assert_eq(r.status, SQ_CANCELLED, "%s", sq_status_name(r.status));
+    cr_assert(isfinite(r.value) && r.error > 0 && r.evals > 0);
+}
+
 /* ---- memory ---------------------------------------------------------------------- */
 
 /* The workspace grows with the group, not with the batch: ten times the

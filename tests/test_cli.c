@@ -232,6 +232,8 @@ Test(cli, usage_and_parse_errors_exit_2_with_one_message)
         {{"batch", "x", "--params", "/nonexistent/problems.csv"}, "cannot read"},
         {{"bench", "--kernel", "nope"}, "unknown kernel"},
         {{"integrate", "x", "0", "1", "--math", "fast"}, "not a choice for --math"},
+        {{"integrate", "x", "0", "1", "--epsabs", "1e999"}, "needs a finite number"},
+        {{"integrate", "x", "0", "1", "--epsabs", "1e-400"}, "needs a finite number"},
     };
     for (size_t i = 0; i < sizeof t / sizeof *t; i++) {
         outcome *o = run(t[i].args);
@@ -245,6 +247,19 @@ Test(cli, usage_and_parse_errors_exit_2_with_one_message)
     const char *caret[] = {"integrate", "sin(x", "0", "1", NULL};
     outcome *o = run(caret);
     cr_assert(strstr(o->err, "  sin(x\n       ^") != NULL, "%s", o->err);
+}
+
+/* A subnormal tolerance is a number like any other (strtod reports it
+ * with ERANGE): it is taken, and the integral ends as any other whose
+ * tolerance is below the rounding floor. */
+Test(cli, subnormal_tolerances_are_numbers)
+{
+    const char *args[] = {"integrate", "x", "0", "1", "--epsabs", "1e-310",
+                          "--epsrel", "0", "--json", NULL};
+    outcome *o = run(args);
+    cr_assert(o->code == 0 || o->code == 1, "exit %d: %s", o->code, o->err);
+    cr_assert(strstr(o->out, "\"status\"") != NULL, "%s", o->out);
+    cr_assert_lt(fabs(json_number(o->out, "value") - 0.5), 1e-15, "%s", o->out);
 }
 
 Test(cli, batch_writes_one_row_per_problem_in_order)

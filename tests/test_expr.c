@@ -10,6 +10,7 @@
 #include <float.h>
 #include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,15 +275,31 @@ Test(expr, limits_are_errors_not_crashes)
     s = repeat("", "x*", 500000, "x");
     cr_assert_null(sq_expr_compile(s, &err));
     free(s);
-    /* Nesting: 190 parentheses compile, 60000 are refused without recursion
-     * going deeper than the limit. */
-    char *open = repeat("", "(", 190, "x");
-    char *both = repeat(open, ")", 190, "");
+    /* Nesting: 200 parentheses compile, 201 and 60000 are refused without
+     * recursion going deeper than the limit. */
+    char *open = repeat("", "(", 200, "x");
+    char *both = repeat(open, ")", 200, "");
     e = sq_expr_compile(both, &err);
     cr_assert_not_null(e, "%s", err.message);
     sq_expr_free(e);
     free(open);
     free(both);
+    open = repeat("", "(", 201, "x");
+    both = repeat(open, ")", 201, "");
+    cr_assert_null(sq_expr_compile(both, &err));
+    cr_assert(strstr(err.message, "nesting") != NULL, "%s", err.message);
+    free(open);
+    free(both);
+    /* A chain of powers recurses too: 200 levels compile, 5000 do not. */
+    s = repeat("", "x^", 200, "1");
+    e = sq_expr_compile(s, &err);
+    cr_assert_not_null(e, "%s", err.message);
+    sq_expr_free(e);
+    free(s);
+    s = repeat("", "x^", 5000, "1");
+    cr_assert_null(sq_expr_compile(s, &err));
+    cr_assert(strstr(err.message, "nesting") != NULL, "%s", err.message);
+    free(s);
     s = repeat("", "(", 60000, "x");
     cr_assert_null(sq_expr_compile(s, &err));
     cr_assert(strstr(err.message, "nesting") != NULL, "%s", err.message);
@@ -383,4 +400,55 @@ Test(expr, overflow_in_an_integrand_is_reported)
     f = sq_fn_expr(e, NULL);
     cr_assert_eq(sq_integrate(&f, 0, 1, NULL, &r), SQ_NONFINITE);
     sq_expr_free(e);
+}
+
+/* The parser's recursion is bounded by its nesting limit, whatever the
+ * text: on a thread with a 256 KiB stack, the deepest accepted expressions
+ * compile and the deep ones of every kind are refused without overflowing
+ * it. */
+static void *compile_deep(void *arg)
+{
+    (void)arg;
+    const char *units[] = {"(", "-", "x^", "sin(", "+"};
+    static const size_t counts[] = {200, 5000, 100000};
+    long refused = 0, compiled = 0;
+    for (size_t u = 0; u < sizeof units / sizeof *units; u++) {
+        for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+            size_t n = counts[k], len = strlen(units[u]);
+            char *s = malloc(n * (len + 1) + 2);
+            size_t p = 0;
+            for (size_t i = 0; i < n; i++) {
+                memcpy(s + p, units[u], len);
+                p += len;
+            }
+            s[p++] = units[u][0] == 'x' ? '1' : 'x';
+            for (size_t i = 0; units[u][len - 1] == '(' && i < n; i++)
+                s[p++] = ')';
+            s[p] = 0;
+            sq_expr_error err;
+            sq_expr *e = sq_expr_compile(s, &err);
+            compiled += e != NULL;
+            refused += e == NULL;
+            sq_expr_free(e);
+            free(s);
+        }
+    }
+    return (void *)(refused * 100 + compiled);
+}
+
+Test(expr, deep_expressions_fit_a_small_stack)
+{
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, &attr, compile_deep, NULL), 0);
+    void *ret;
+    pthread_join(t, &ret);
+    pthread_attr_destroy(&attr);
+    long v = (long)ret;
+    /* 200 levels of each kind compile ("+" signs count as levels too);
+     * 5000 and 100000 never do. */
+    cr_assert_eq(v % 100, 5, "compiled %ld", v % 100);
+    cr_assert_eq(v / 100, 10, "refused %ld", v / 100);
 }

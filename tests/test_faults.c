@@ -127,6 +127,29 @@ static outcome gk_singular(void)
     return of(&r);
 }
 
+static int sinc(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] == 0 ? 1.0 : sin(x[i]) / x[i];
+    return 0;
+}
+
+/* sin(x)/x on [0, inf): extrapolation is under way when memory runs out,
+ * and its judgement of the sums (divergence, a stuck table) must not hide
+ * that: the status stays SQ_NOMEM. */
+static outcome gk_extrapolating(void)
+{
+    sq_integrand f = sq_fn_batch(sinc, NULL);
+    sq_result r;
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = 1;
+    o.max_evals = 60000;
+    sq_integrate(&f, 0, INFINITY, &o, &r);
+    return of(&r);
+}
+
 static outcome simpson(void)
 {
     sq_integrand f = sq_fn_kernel("cos");
@@ -241,6 +264,7 @@ static outcome expensive(void)
 
 Test(faults, gauss_kronrod_on_an_infinite_range) { inject("gk", gk_kernel); }
 Test(faults, extrapolation_and_breakpoints) { inject("singular", gk_singular); }
+Test(faults, extrapolation_in_progress) { inject("extrapolating", gk_extrapolating); }
 Test(faults, simpson_with_pieces) { inject("simpson", simpson); }
 Test(faults, workspaces) { inject("workspace", with_workspace); }
 Test(faults, batches_on_two_threads, .timeout = 120) { inject("batch", batch); }

@@ -63,6 +63,27 @@ Test(threads, same_bits_for_every_thread_count)
         }
 }
 
+/* Threads beyond a few per processor are not made: a million asked for
+ * give the same bits, and the workspace holds buffers for the threads the
+ * work used, not for the request. */
+Test(threads, a_million_threads_asked_for)
+{
+    sq_integrand f = sq_fn_batch(cos_batch, NULL);
+    sq_result one = big_job(&f, 1, SQ_RULE_GK21);
+    sq_workspace *ws = sq_workspace_new();
+    sq_options o;
+    sq_options_init(&o);
+    o.epsabs = 1e-9;
+    o.epsrel = 0;
+    o.threads = 1000000;
+    sq_result r;
+    cr_assert_eq(sq_integrate_ws(ws, &f, 0, 30000, &o, &r), SQ_OK);
+    cr_assert(same_bits(&one, &r));
+    cr_assert_lt(sq_workspace_bytes(ws), (size_t)64 << 20, "%zu bytes",
+                 sq_workspace_bytes(ws));
+    sq_workspace_free(ws);
+}
+
 Test(threads, same_bits_from_inside_a_parallel_region)
 {
     sq_integrand f = sq_fn_kernel("cos");

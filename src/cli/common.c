@@ -36,7 +36,10 @@ static int parse_double(const char *cmd, const char *name, const char *s,
     char *end;
     errno = 0;
     double d = strtod(s, &end);
-    if (end == s || *end != 0 || errno == ERANGE || !isfinite(d)) {
+    /* strtod says ERANGE for a subnormal result too (1e-310 is a fine
+     * tolerance); only overflow, and underflow to zero, lose the number. */
+    int lost = errno == ERANGE && (isinf(d) || d == 0);
+    if (end == s || *end != 0 || lost || !isfinite(d)) {
         fprintf(stderr, "simdquad %s: --%s needs a finite number, not '%s'\n",
                 cmd, name, s);
         return -1;
