@@ -4,9 +4,12 @@
  * parameters from a fixed seed, integrated by simdquad's batch interface
  * and by what a C user writes today: gsl_integration_qags in a loop, on
  * one thread and in an OpenMP parallel for with a workspace per thread.
- * GSL gets the families' scalar twins (libm) and, for the continuous and
- * discontinuous families, their kink or jump as a qagp breakpoint, which
- * simdquad takes from the family itself.
+ * GSL gets the families' scalar twins (libm). Two settings: with the kink
+ * or jump of the continuous and discontinuous families given (qagp for
+ * GSL; simdquad takes it from the family itself), and without, as most
+ * users meet such integrands: then both must find it. Without breakpoints
+ * simdquad runs the families three ways: the built-in kernels, the same
+ * formulas as expressions, and a parametric C callback over the twins.
  */
 #include "genz_batch.h"
 
@@ -159,11 +162,12 @@ typedef struct gsl_run {
     outcome *o;
     double epsabs, epsrel;
     int threads;
+    int breakpoints;       /* qagp at the kink or jump */
 } gsl_run;
 
 static void gsl_one(const set *s, int k, size_t i, gsl_integration_workspace *w,
-                    double epsabs, double epsrel, double *value, size_t *evals,
-                    int *ok)
+                    double epsabs, double epsrel, int breakpoints, double *value,
+                    size_t *evals, int *ok)
 {
     gsl_point g = {s->fam[k], s->p[k] + 2 * i, 0};
     gsl_function f = {gsl_twin, &g};
@@ -171,7 +175,7 @@ static void gsl_one(const set *s, int k, size_t i, gsl_integration_workspace *w,
     int st;
     int bp = sq_family_breakpoint((size_t)s->fam[k]);
     double u = s->p[k][2 * i + 1];
-    if (bp >= 0 && u > 0 && u < 1) {
+    if (breakpoints && bp >= 0 && u > 0 && u < 1) {
         double pts[3] = {0, u, 1};
         st = gsl_integration_qagp(&f, pts, 3, epsabs, epsrel, GSL_LIMIT, w,
                                   value, &err);
@@ -199,8 +203,8 @@ static void run_gsl(void *ctx)
             for (size_t i = 0; i < s->n[k]; i++) {
                 size_t e;
                 int ok;
-                gsl_one(s, k, i, w, r->epsabs, r->epsrel, &r->o->value[base[k] + i],
-                        &e, &ok);
+                gsl_one(s, k, i, w, r->epsabs, r->epsrel, r->breakpoints,
+                        &r->o->value[base[k] + i], &e, &ok);
                 evals += e;
                 bad += !ok;
             }
@@ -213,6 +217,9 @@ static void run_gsl(void *ctx)
 
 /* ---- simdquad ------------------------------------------------------------------ */
 
+/* How simdquad gets the families. */
+enum sq_way { WAY_FAMILY, WAY_EXPR, WAY_CALLBACK };
+
 typedef struct sq_run_ctx {
     const set *s;
     outcome *o;
@@ -220,7 +227,33 @@ typedef struct sq_run_ctx {
     int threads;
     sq_workspace *ws;
     sq_result *res;
+    enum sq_way way;
+    int breakpoints;       /* the families' own (built-in families only) */
+    sq_expr *expr[NFAM];
 } sq_run_ctx;
+
+/* The families' formulas in the expression language (p0 = a, p1 = u). */
+static const char *const formulas[NFAM] = {
+    "cos(2*pi*p1 + p0*x)", "1/(p0^-2 + (x - p1)^2)", "(1 + p0*x)^-2",
+    "exp(-(p0*p0)*((x - p1)*(x - p1)))", "exp(-(p0*abs(x - p1)))",
+    "where(x > p1, 0, exp(p0*x))",
+};
+
+/* A parametric callback as a C user writes it: a loop over the points,
+ * each with its problem's parameters, through the families' libm twins. */
+typedef struct callback_ctx {
+    int fam;
+    const double *p;
+} callback_ctx;
+
+static int genz_callback(size_t n, const double *x, const size_t *pid, double *y,
+                         void *ctx)
+{
+    const callback_ctx *c = ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = sq_family_twin(c->fam, x[i], c->p + 2 * pid[i]);
+    return 0;
+}
 
 static void run_simdquad(void *ctx)
 {
@@ -231,9 +264,13 @@ static void run_simdquad(void *ctx)
     o.epsabs = r->epsabs;
     o.epsrel = r->epsrel;
     o.threads = r->threads;
+    o.family_points = r->breakpoints;
     size_t off = 0, evals = 0, bad = 0;
     for (int k = 0; k < NFAM; k++) {
-        sq_integrand f = sq_fn_family(families[k], NULL);
+        callback_ctx cb = {s->fam[k], s->p[k]};
+        sq_integrand f = r->way == WAY_EXPR       ? sq_fn_expr(r->expr[k], NULL)
+                         : r->way == WAY_CALLBACK ? sq_fn_param(genz_callback, &cb)
+                                                  : sq_fn_family(families[k], NULL);
         sq_batch b = {.n = s->n[k], .a = s->a[k], .b = s->b[k],
                       .params = s->p[k], .nparams = 2};
         sq_integrate_batch(r->ws, &f, &b, &o, r->res + off);
@@ -278,11 +315,14 @@ static void run_raw(void *ctx)
 static void line(const char *what, int threads, double seconds, const set *s,
                  const outcome *o, double base)
 {
-    printf("| %s | %d | %.3f | %.0f | %.1f | %zu | %zu | %.1e | %.1e | %.2fx |\n",
+    printf("%s | %d | %.3f | %.0f | %.1f | %zu | %zu | %.1e | %.1e | %.2fx |\n",
            what, threads, seconds, (double)s->total / seconds,
            (double)o->evals / (double)s->total, o->not_ok, o->outside, o->worst,
            o->median, base / seconds);
 }
+
+/* The rows of the table, in order. */
+enum { NGSL = 4, NSQ = 8, NROW = NGSL + NSQ };
 
 void bench_genz_batch(size_t total, int threads, int repeats)
 {
@@ -293,72 +333,101 @@ void bench_genz_batch(size_t total, int threads, int repeats)
         free_set(&s);
         return;
     }
-    outcome og1 = {0}, ogn = {0}, os1 = {0}, osn = {0};
-    outcome *all[4] = {&og1, &ogn, &os1, &osn};
+    outcome out[NROW] = {{0}};
     sq_result *res = malloc(s.total * sizeof *res);
     int fail = res == NULL;
-    for (int i = 0; i < 4; i++) {
-        all[i]->value = malloc(s.total * sizeof(double));
-        fail |= all[i]->value == NULL;
+    for (int i = 0; i < NROW; i++) {
+        out[i].value = malloc(s.total * sizeof(double));
+        fail |= out[i].value == NULL;
     }
     sq_workspace *ws = sq_workspace_new();
+    sq_expr *expr[NFAM];
+    for (int k = 0; k < NFAM; k++) {
+        sq_expr_error err;
+        expr[k] = sq_expr_compile(formulas[k], &err);
+        fail |= expr[k] == NULL;
+    }
     if (fail || ws == NULL) {
         printf("out of memory\n");
         return;
     }
     gsl_set_error_handler_off();
 
-    gsl_run g1 = {&s, &og1, epsabs, epsrel, 1}, gn = {&s, &ogn, epsabs, epsrel, threads};
-    sq_run_ctx s1 = {&s, &os1, epsabs, epsrel, 1, ws, res};
-    sq_run_ctx sn = {&s, &osn, epsabs, epsrel, threads, ws, res};
-
     printf("## Many integrals at once: %zu Genz problems\n\n", s.total);
     printf("The six Genz families in one dimension on [0, 1], %zu problems each, "
            "difficulty a uniform in [2, 12] and location u in [0, 1] (fixed "
            "seed); epsrel %g, epsabs %g (an oscillatory integral can nearly "
-           "vanish). GSL: gsl_integration_qags (qagp at u for the continuous "
-           "and discontinuous families) on the families' libm twins, in a loop "
-           "and in an OpenMP parallel for with a workspace per thread. "
-           "simdquad: sq_integrate_batch, one call per family (GK21, global "
-           "control), the families' %s kernels. Times are medians of %d runs; "
-           "errors are relative to the exact integral (closed forms in long "
-           "double); \"outside\" counts results farther from it than the "
-           "tolerance.\n\n",
+           "vanish). GSL: gsl_integration_qags on the families' libm twins, in "
+           "a loop and in an OpenMP parallel for with a workspace per thread; "
+           "with breakpoints, qagp at u for the continuous and discontinuous "
+           "families. simdquad: sq_integrate_batch, one call per family (GK21, "
+           "global control), through the families' %s kernels (which give "
+           "their breakpoint unless told not to), the same formulas as "
+           "expressions, or a parametric callback over the twins. Times are "
+           "medians of %d runs; errors are relative to the exact integral "
+           "(closed forms in long double); \"outside\" counts results farther "
+           "from it than the tolerance; speeds are against the GSL loop of "
+           "the same setting on one thread.\n\n",
            s.n[0], epsrel, epsabs, sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)),
            repeats);
-    printf("| method | threads | seconds | integrals/s | evaluations per "
-           "integral | not OK | outside | worst rel. error | median rel. error "
-           "| speed vs GSL loop |\n|---|---|---|---|---|---|---|---|---|---|\n");
+    printf("| breakpoints | method | threads | seconds | integrals/s | "
+           "evaluations per integral | not OK | outside | worst rel. error | "
+           "median rel. error | speed vs GSL loop |\n"
+           "|---|---|---|---|---|---|---|---|---|---|---|\n");
 
-    bench_stat tg1 = bench_time(run_gsl, &g1, repeats);
-    bench_stat tgn = bench_time(run_gsl, &gn, repeats);
-    bench_stat ts1 = bench_time(run_simdquad, &s1, repeats);
-    bench_stat tsn = bench_time(run_simdquad, &sn, repeats);
-    for (int i = 0; i < 4; i++)
-        judge(&s, all[i], epsabs, epsrel);
-    line("GSL qags loop", 1, tg1.median, &s, &og1, tg1.median);
-    line("GSL qags, OpenMP parallel for", threads, tgn.median, &s, &ogn, tg1.median);
-    line("simdquad batch", 1, ts1.median, &s, &os1, tg1.median);
-    line("simdquad batch", threads, tsn.median, &s, &osn, tg1.median);
-    printf("\nsimdquad against the GSL OpenMP loop on %d threads: %.2fx. ",
-           threads, tgn.median / tsn.median);
+    gsl_run g[NGSL];
+    sq_run_ctx q[NSQ];
+    bench_stat t[NROW];
+    for (int i = 0; i < NGSL; i++) {
+        g[i] = (gsl_run){&s, &out[i], epsabs, epsrel, i % 2 ? threads : 1, i < 2};
+        t[i] = bench_time(run_gsl, &g[i], repeats);
+    }
+    static const enum sq_way ways[NSQ / 2] = {WAY_FAMILY, WAY_FAMILY, WAY_EXPR,
+                                              WAY_CALLBACK};
+    for (int i = 0; i < NSQ; i++) {
+        q[i] = (sq_run_ctx){&s, &out[NGSL + i], epsabs, epsrel,
+                            i % 2 ? threads : 1, ws, res, ways[i / 2], i < 2,
+                            {NULL}};
+        memcpy(q[i].expr, expr, sizeof expr);
+        t[NGSL + i] = bench_time(run_simdquad, &q[i], repeats);
+    }
+    static const char *const names[NSQ / 2] = {
+        "simdquad batch, family", "simdquad batch, family",
+        "simdquad batch, expression", "simdquad batch, parametric callback"};
+    for (int i = 0; i < NROW; i++) {
+        judge(&s, &out[i], epsabs, epsrel);
+        int bp = i < NGSL ? i < 2 : i < NGSL + 2;
+        const char *what = i < NGSL ? (i % 2 ? "GSL qags, OpenMP parallel for"
+                                             : "GSL qags loop")
+                                    : names[(i - NGSL) / 2];
+        printf("| %s | ", bp ? "given" : "none");
+        line(what, i < NGSL ? g[i].threads : q[i - NGSL].threads, t[i].median, &s,
+             &out[i], t[bp ? 0 : 2].median);
+    }
+    printf("\nOn %d threads, against the GSL OpenMP loop of the same setting: "
+           "with breakpoints, families %.2fx; without, families %.2fx, "
+           "expressions %.2fx, the parametric callback %.2fx. ", threads,
+           t[1].median / t[NGSL + 1].median, t[3].median / t[NGSL + 3].median,
+           t[3].median / t[NGSL + 5].median, t[3].median / t[NGSL + 7].median);
 
     /* Engine efficiency: the kernels alone on as many points. */
     raw_ctx raw = {&s, {0}};
     size_t off = 0;
-    run_simdquad(&s1);
+    run_simdquad(&q[0]);
     for (int k = 0; k < NFAM; k++) {
         for (size_t i = 0; i < s.n[k]; i++)
             raw.evals[k] += res[off + i].evals;
         off += s.n[k];
     }
-    double eff = bench_ratio(run_simdquad, &s1, run_raw, &raw, repeats, NULL, NULL);
-    printf("Engine efficiency of the batch, one thread (time of the raw "
-           "family kernels for the same %zu evaluations / time of the "
-           "batch): %.2f.\n\n", os1.evals, eff);
+    double eff = bench_ratio(run_simdquad, &q[0], run_raw, &raw, repeats, NULL, NULL);
+    printf("Engine efficiency of the batch with breakpoints, one thread (time "
+           "of the raw family kernels for the same %zu evaluations / time of "
+           "the batch): %.2f.\n\n", out[NGSL].evals, eff);
 
-    for (int i = 0; i < 4; i++)
-        free(all[i]->value);
+    for (int i = 0; i < NROW; i++)
+        free(out[i].value);
+    for (int k = 0; k < NFAM; k++)
+        sq_expr_free(expr[k]);
     free(res);
     sq_workspace_free(ws);
     free_set(&s);

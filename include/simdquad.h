@@ -593,6 +593,13 @@ typedef struct sq_options {
      * sq_result.wasted.
      */
     int speculate;
+    /**
+     * Built-in families that know where they have a kink or a jump
+     * (sq_family_breakpoint): split each problem there first, as if it were
+     * one of `points` (default 1). 0 integrates them as any integrand, to
+     * compare with a method that is not told.
+     */
+    int family_points;
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */

@@ -94,6 +94,31 @@ static const double gk21_end[21] = {
 };
 
 /*
+ * Weights of the same rows that give the derivative of the interpolating
+ * polynomial at +1, d/dx sum_k L_k(x) f_k at x = 1 (mirrored, and negated,
+ * for -1): how fast a resolved f moves at the end, which says how far the
+ * interpolant's value at the end may be from f a little inside it.
+ * Computed exactly (rational arithmetic) from the nodes as doubles; a test
+ * checks that they differentiate polynomials of degree 2 npair exactly.
+ */
+static const double gk15_dend[15] = {
+    -17.798499679783315,  0.98634561603543469, 60.449444871195084,
+    -2.9170942889420228,  -98.198155613646819, 4.8114262418146838,
+    63.51435311990258,    -6.8350746264433013, -45.09374860149866,
+    9.1183019178436382,   34.545843121274999,  -11.649429191427613,
+    -27.394377426857293,  14.466391567177148,  21.994272973355457,
+};
+static const double gk21_dend[21] = {
+    25.046719562801705,   0.98370580074072833, 118.44408686453005,
+    -2.9010305220264971,  -192.7990204094877,  4.7618836497454744,
+    125.76544577101707,   -6.6967315745085125, -90.516635607698603,
+    8.7766535385263005,   70.392250295701629,  -10.961741618517729,
+    -56.957342760831807,  13.259218761725069,  47.139167640043659,
+    -15.748239025192273,  -39.703214461918094, 18.500114514880458,
+    33.866990123445817,   -21.56785932275006,  -29.084421220226687,
+};
+
+/*
  * Null rules: the coefficients of the six highest Legendre polynomials in
  * the rule's interpolating polynomial (degrees 2 npair down to 2 npair - 5),
  * normalised to the L2 norm of P_k on [-1, 1]. Even degrees weigh a pair's
@@ -174,7 +199,7 @@ const sq_gk_rule sq_gk15 = {
     .name = "gk15", .npair = 7, .xgk = xgk15, .wgk = wgk15,
     .wgk_centre = 0.209482141084727828012999174891714,
     .wg = wg7, .wg_centre = 0.417959183673469387755102040816327,
-    .end = gk15_end, .blind = 1 - 0.991455371120812639206854697526329,
+    .end = gk15_end, .dend = gk15_dend, .blind = 1 - 0.991455371120812639206854697526329,
     .null_centre = gk15_null_centre, .null = gk15_null,
     .p2_centre = -0.26185267635590981, .p2 = gk15_p2,
 };
@@ -183,7 +208,7 @@ const sq_gk_rule sq_gk21 = {
     .name = "gk21", .npair = 10, .xgk = xgk21, .wgk = wgk21,
     .wgk_centre = 0.149445554002916905664936468389821,
     .wg = wg10, .wg_centre = 0.0,
-    .end = gk21_end, .blind = 1 - 0.995657163025808080735527280689003,
+    .end = gk21_end, .dend = gk21_dend, .blind = 1 - 0.995657163025808080735527280689003,
     .null_centre = gk21_null_centre, .null = gk21_null,
     .p2_centre = -0.18680694250364605, .p2 = gk21_p2,
 };

@@ -67,20 +67,35 @@ static void map_nodes(size_t rows, size_t ld, const int64_t *restrict kind,
     }
 }
 
+/* Loads and stores of the first m <= SQ_VLEN lanes (masked for m below
+ * a whole vector: nothing beyond p + m is touched). */
+static inline vdouble vload_n(const double *p, size_t m)
+{
+    return m >= SQ_VLEN ? vload(p) : vload_part(p, m);
+}
+
+static inline void vstore_n(double *p, size_t m, vdouble v)
+{
+    if (m >= SQ_VLEN)
+        vstore(p, v);
+    else
+        vstore_part(p, m, v);
+}
+
 /*
  * The sums of SQ_VLEN consecutive intervals from j, with the accumulators in
  * vector registers across all rows: the Kronrod and Gauss sums, the
  * integral of |f|, the end interpolants and a finiteness flag (f - f is 0
  * for finite f and NaN otherwise), then the integral of |f - mean|, which
- * needs the Kronrod sum. Each lane performs exactly the operations of
- * gk_one, in the same order, so a value never depends on how intervals are
- * grouped or on the ISA.
+ * needs the Kronrod sum; m <= SQ_VLEN lanes are real. Each lane performs
+ * the same correctly rounded operations in the same order, so a value
+ * never depends on how intervals are grouped or on the ISA.
  */
-static inline void gk_block(size_t j, size_t ld, const sq_gk_rule *r,
+static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
                             const double *restrict y, const sq_gk_out *out)
 {
     const vdouble wkc = vset1(r->wgk_centre), e0 = vset1(r->end[0]);
-    vdouble fc = vload(y + j);
+    vdouble fc = vload_n(y + j, m);
     vdouble k = fc * wkc, g = fc * vset1(r->wg_centre), a = vabs(k);
     vdouble l = e0 * fc, rr = e0 * fc, nb = fc - fc;
     const double *nw = r->null, *nc = r->null_centre;
@@ -90,8 +105,8 @@ static inline void gk_block(size_t j, size_t ld, const sq_gk_rule *r,
     vdouble n4 = vset1(nc[4]) * fc, n5 = vset1(nc[5]) * fc;
     vdouble q2 = vset1(r->p2_centre) * fc;
     for (int i = 0; i < r->npair; i++) {
-        vdouble f1 = vload(y + (2 * (size_t)i + 1) * ld + j);
-        vdouble f2 = vload(y + (2 * (size_t)i + 2) * ld + j);
+        vdouble f1 = vload_n(y + (2 * (size_t)i + 1) * ld + j, m);
+        vdouble f2 = vload_n(y + (2 * (size_t)i + 2) * ld + j, m);
         vdouble wk = vset1(r->wgk[i]), wgi = vset1(i % 2 ? r->wg[i / 2] : 0.0);
         vdouble wn = vset1(r->end[2 * i + 1]), wp = vset1(r->end[2 * i + 2]);
         vdouble sum = f1 + f2, dif = f2 - f1;
@@ -109,90 +124,98 @@ static inline void gk_block(size_t j, size_t ld, const sq_gk_rule *r,
         n5 = n5 + vset1(nw[5 * np + i]) * dif;
         q2 = q2 + vset1(r->p2[i]) * sum;
     }
-    vstore(out->nul[0] + j, vabs(n0) + vabs(n1));
-    vstore(out->nul[3] + j, vabs(q2));
-    vstore(out->nul[1] + j, vabs(n2) + vabs(n3));
-    vstore(out->nul[2] + j, vabs(n4) + vabs(n5));
+    vstore_n(out->nul[0] + j, m, vabs(n0) + vabs(n1));
+    vstore_n(out->nul[3] + j, m, vabs(q2));
+    vstore_n(out->nul[1] + j, m, vabs(n2) + vabs(n3));
+    vstore_n(out->nul[2] + j, m, vabs(n4) + vabs(n5));
     vdouble mean = vset1(0.5) * k;
     vdouble s = wkc * vabs(fc - mean);
     for (int i = 0; i < r->npair; i++) {
-        vdouble f1 = vload(y + (2 * (size_t)i + 1) * ld + j);
-        vdouble f2 = vload(y + (2 * (size_t)i + 2) * ld + j);
+        vdouble f1 = vload_n(y + (2 * (size_t)i + 1) * ld + j, m);
+        vdouble f2 = vload_n(y + (2 * (size_t)i + 2) * ld + j, m);
         s = s + vset1(r->wgk[i]) * (vabs(f1 - mean) + vabs(f2 - mean));
     }
-    vstore(out->val + j, k);
-    vstore(out->err + j, g);
-    vstore(out->resabs + j, a);
-    vstore(out->resasc + j, s);
-    vstore(out->endl + j, l);
-    vstore(out->endr + j, rr);
+    vstore_n(out->val + j, m, k);
+    vstore_n(out->err + j, m, g);
+    vstore_n(out->resabs + j, m, a);
+    vstore_n(out->resasc + j, m, s);
+    vstore_n(out->endl + j, m, l);
+    vstore_n(out->endr + j, m, rr);
     double flag[SQ_VLEN];
     vstore(flag, nb);
-    for (size_t q = 0; q < SQ_VLEN; q++)
+    for (size_t q = 0; q < m; q++)
         out->bad[j + q] = flag[q] != flag[q];
 }
 
-/* The same sums for interval j alone, in the same order, with the
- * accumulators in registers. */
-static inline void gk_one(size_t j, size_t ld, const sq_gk_rule *r,
-                          const double *restrict y, const sq_gk_out *out)
+/* The spacing of doubles at v >= 0 (an upper bound, from the exponent):
+ * 2^(E - 1074) for the biased exponent E, the leading power of two times
+ * 2^-51, and never below the smallest subnormal. Exact in every lane. */
+static inline vdouble gk_ulp(vdouble v)
 {
-    const double wkc = r->wgk_centre, e0 = r->end[0];
-    double fc = y[j];
-    double k = fc * wkc, g = fc * r->wg_centre, a = fabs(k);
-    double l = e0 * fc, rr = e0 * fc;
-    int64_t b = !(fabs(fc) <= DBL_MAX);
-    const double *nw = r->null, *nc = r->null_centre;
-    const size_t np = (size_t)r->npair;
-    double n0 = nc[0] * fc, n1 = nc[1] * fc, n2 = nc[2] * fc;
-    double n3 = nc[3] * fc, n4 = nc[4] * fc, n5 = nc[5] * fc;
-    double q2 = r->p2_centre * fc;
-    for (int i = 0; i < r->npair; i++) {
-        double f1 = y[(2 * (size_t)i + 1) * ld + j];
-        double f2 = y[(2 * (size_t)i + 2) * ld + j];
-        double wk = r->wgk[i], wgi = i % 2 ? r->wg[i / 2] : 0.0;
-        double wn = r->end[2 * i + 1], wp = r->end[2 * i + 2];
-        double sum = f1 + f2, dif = f2 - f1;
-        k += wk * sum;
-        g += wgi * sum;
-        a += wk * (fabs(f1) + fabs(f2));
-        rr += wn * f1 + wp * f2;
-        l += wp * f1 + wn * f2;
-        b |= !(fabs(f1) <= DBL_MAX) | !(fabs(f2) <= DBL_MAX);
-        n0 += nw[i] * sum;
-        n1 += nw[np + i] * dif;
-        n2 += nw[2 * np + i] * sum;
-        n3 += nw[3 * np + i] * dif;
-        n4 += nw[4 * np + i] * sum;
-        n5 += nw[5 * np + i] * dif;
-        q2 += r->p2[i] * sum;
-    }
-    out->nul[0][j] = fabs(n0) + fabs(n1);
-    out->nul[3][j] = fabs(q2);
-    out->nul[1][j] = fabs(n2) + fabs(n3);
-    out->nul[2][j] = fabs(n4) + fabs(n5);
-    double mean = 0.5 * k;
-    double s = wkc * fabs(fc - mean);
-    for (int i = 0; i < r->npair; i++) {
-        double f1 = y[(2 * (size_t)i + 1) * ld + j];
-        double f2 = y[(2 * (size_t)i + 2) * ld + j];
-        s += r->wgk[i] * (fabs(f1 - mean) + fabs(f2 - mean));
-    }
-    out->val[j] = k;
-    out->err[j] = g;
-    out->resabs[j] = a;
-    out->resasc[j] = s;
-    out->endl[j] = l;
-    out->endr[j] = rr;
-    out->bad[j] = b;
+    vdouble u = vexpo(v) * vset1(0x1p-51);
+    return vselect_gt(u, vset1(0x1p-1074), u, vset1(0x1p-1074));
 }
 
-/* The spacing of doubles at v >= 0 (an upper bound, from the exponent). */
-static inline double gk_ulp(double v)
+/* The columns gk_finish reads and writes, from interval j on. */
+typedef struct gk_cols {
+    double *val, *err, *rabs, *rasc, *qerr, *xerr;
+    const double *c, *h;
+    double *nul[4];
+} gk_cols;
+
+/*
+ * Scale SQ_VLEN intervals' sums by their half-widths and form the error
+ * estimate (see gk_estimate), with every choice a select, so that each
+ * lane does the same arithmetic whatever its neighbours.
+ */
+static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kind)
 {
-    int e;
-    frexp(v, &e);
-    return ldexp(DBL_EPSILON, e);
+    const vdouble zero = vset1(0.0), one = vset1(1.0);
+    const vdouble feps = vset1(50 * DBL_EPSILON);
+    vdouble hj = vload_n(k->h + j, m);
+    vdouble resk = vload_n(k->val + j, m), resg = vload_n(k->err + j, m);
+    vdouble e = vabs((resk - resg) * hj);
+    vdouble ra = vload_n(k->rabs + j, m) * hj, rs = vload_n(k->rasc + j, m) * hj;
+    vdouble ratio = vwhere(vne(rs, zero), vset1(200.0) * e / rs, zero);
+    vdouble scaled = ratio * vsqrt(ratio);
+    vdouble qe = vwhere(vne(rs, zero) * vne(e, zero),
+                        vselect_gt(one, scaled, rs * scaled, rs), e);
+    vdouble floor_ = vselect_gt(ra, vset1(DBL_MIN / (50 * DBL_EPSILON)), feps * ra,
+                                zero);
+    qe = vselect_gt(qe, floor_, qe, floor_);
+    if (error_kind == SQ_GK_ERROR_RAW)
+        qe = e;
+    vstore_n(k->qerr + j, m, qe);
+    vdouble err = qe;
+    vdouble ulp = gk_ulp(vabs(vload_n(k->c + j, m)) + hj);
+    if (error_kind == SQ_GK_ERROR_NULL) {
+        vdouble e1 = vload_n(k->nul[0] + j, m), e2 = vload_n(k->nul[1] + j, m);
+        vdouble e3 = vload_n(k->nul[2] + j, m);
+        vdouble emax = vselect_gt(e1, e2, e1, e2);
+        emax = vselect_gt(emax, e3, emax, e3);
+        vdouble noise = ulp * (rs / (hj * hj))
+                        + vset1(4 * DBL_EPSILON) * (ra / hj);
+        vdouble quiet = vset1(4.0) * noise;
+        vdouble decay = vset1(SQ_GK_DECAY);
+        vdouble d1 = vle(e1, decay * e2) + vle(e1, quiet);
+        vdouble d2 = vle(e2, decay * e3) + vle(e2, quiet);
+        vdouble na = vset1(SQ_GK_SAFETY) * emax * hj;
+        /* Not decaying (d1 or d2 zero), above the noise, above err. */
+        vdouble raise = veq(d1 * d2, zero) * vlt(vset1(16.0) * noise, emax)
+                        * vlt(err, na);
+        err = vwhere(raise, na, err);
+    }
+    /* The nodes are rounded: f is evaluated a fraction of an ulp away
+     * from them. Around a representable centre the roundings of c + d
+     * and c - d are opposite, so the first-order error cancels and what
+     * is left is about 1.5 ulp times the curvature coefficient c2 (an
+     * ulp times f'' h^2). Summed over intervals in quadrature by the
+     * engine; it matters only at sharp peaks far from 0. */
+    vstore_n(k->xerr + j, m, vset1(1.5) * ulp * vload_n(k->nul[3] + j, m));
+    vstore_n(k->val + j, m, resk * hj);
+    vstore_n(k->err + j, m, err);
+    vstore_n(k->rabs + j, m, ra);
+    vstore_n(k->rasc + j, m, rs);
 }
 
 static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
@@ -206,12 +229,11 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
         for (size_t i = 0; i < rows * ld; i++)
             y[i] *= jac[i];
 
-    /* Whole vectors of intervals, then the rest one at a time. */
-    size_t j = 0;
-    for (; j + SQ_VLEN <= n; j += SQ_VLEN)
-        gk_block(j, ld, r, y, out);
-    for (; j < n; j++)
-        gk_one(j, ld, r, y, out);
+    /* Whole vectors of intervals, the last one partial (masked loads and
+     * stores): lanes are independent, so an interval's values do not
+     * depend on where in a vector it falls. */
+    for (size_t j = 0; j < n; j += SQ_VLEN)
+        gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
 
     /*
      * Scale by the half-width and form the error estimate: QUADPACK's
@@ -233,49 +255,14 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
      * abscissa times the slope, bounded by resasc / h^2) and by their own:
      * null rules under 16 times that noise say nothing.
      */
-    double *restrict resk = out->val, *restrict resg = out->err;
-    double *restrict rabs = out->resabs, *restrict rasc = out->resasc;
-    const int64_t *restrict bad = out->bad;
+    gk_cols cols = {out->val, out->err, out->resabs, out->resasc, out->qerr,
+                    out->xerr, c, h,
+                    {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
+    for (size_t j = 0; j < n; j += SQ_VLEN)
+        gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, error_kind);
     size_t nbad = 0;
-    for (j = 0; j < n; j++) {
-        double hj = h[j];
-        double e = fabs((resk[j] - resg[j]) * hj);
-        double ra = rabs[j] * hj, rs = rasc[j] * hj;
-        double ratio = rs != 0 ? 200 * e / rs : 0.0;
-        double scaled = ratio * sqrt(ratio);
-        double qe = rs != 0 && e != 0 ? (scaled < 1 ? rs * scaled : rs) : e;
-        double floor_ = ra > DBL_MIN / (50 * DBL_EPSILON) ? 50 * DBL_EPSILON * ra : 0.0;
-        qe = qe > floor_ ? qe : floor_;
-        if (error_kind == SQ_GK_ERROR_RAW)
-            qe = e;
-        out->qerr[j] = qe;
-        double err = qe;
-        if (error_kind == SQ_GK_ERROR_NULL) {
-            double e1 = out->nul[0][j], e2 = out->nul[1][j], e3 = out->nul[2][j];
-            double emax = e1 > e2 ? e1 : e2;
-            emax = emax > e3 ? emax : e3;
-            double noise = gk_ulp(fabs(c[j]) + hj) * (rs / (hj * hj))
-                           + 4 * DBL_EPSILON * (ra / hj);
-            double quiet = 4 * noise;
-            int decays = (e1 <= SQ_GK_DECAY * e2 || e1 <= quiet)
-                         && (e2 <= SQ_GK_DECAY * e3 || e2 <= quiet);
-            double na = SQ_GK_SAFETY * emax * hj;
-            if (!decays && emax > 16 * noise && na > err)
-                err = na;
-        }
-        /* The nodes are rounded: f is evaluated a fraction of an ulp away
-         * from them. Around a representable centre the roundings of c + d
-         * and c - d are opposite, so the first-order error cancels and what
-         * is left is about 1.5 ulp times the curvature coefficient c2 (an
-         * ulp times f'' h^2). Summed over intervals in quadrature by the
-         * engine; it matters only at sharp peaks far from 0. */
-        out->xerr[j] = 1.5 * gk_ulp(fabs(c[j]) + hj) * out->nul[3][j];
-        resk[j] *= hj;
-        resg[j] = err;
-        rabs[j] = ra;
-        rasc[j] = rs;
-        nbad += (size_t)bad[j];
-    }
+    for (size_t j = 0; j < n; j++)
+        nbad += (size_t)out->bad[j];
     return nbad;
 }
 

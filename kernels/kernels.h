@@ -166,6 +166,9 @@ typedef struct sq_gk_rule {
      * -1), and 1 - xgk[0]: the fraction of the half-width between the
      * outermost node and an end, where the rule sees nothing. */
     const double *end;
+    /* Weights of the rows' values for the interpolant's derivative at +1
+     * (mirrored and negated for -1). */
+    const double *dend;
     double blind;
     /* SQ_GK_NULL null rules (gk_tables.c): the centre's weight of each, and
      * npair weights of each (null[q * npair + i] for the pair +-xgk[i];

@@ -18,6 +18,20 @@ typedef __m256d vdouble;
 
 static inline vdouble vload(const double *p) { return _mm256_loadu_pd(p); }
 static inline void vstore(double *p, vdouble v) { _mm256_storeu_pd(p, v); }
+/* The first m < 4 lanes (the rest zero); nothing beyond p + m is touched. */
+static inline __m256i vmask_part(size_t m)
+{
+    return _mm256_cmpgt_epi64(_mm256_set1_epi64x((long long)m),
+                              _mm256_set_epi64x(3, 2, 1, 0));
+}
+static inline vdouble vload_part(const double *p, size_t m)
+{
+    return _mm256_maskload_pd(p, vmask_part(m));
+}
+static inline void vstore_part(double *p, size_t m, vdouble v)
+{
+    _mm256_maskstore_pd(p, vmask_part(m), v);
+}
 static inline vdouble vset1(double x) { return _mm256_set1_pd(x); }
 static inline vdouble vsqrt(vdouble x) { return _mm256_sqrt_pd(x); }
 
@@ -29,6 +43,13 @@ static inline vdouble vabs(vdouble x)
 static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
     return _mm256_blendv_pd(y, x, _mm256_cmp_pd(a, b, _CMP_GT_OQ));
+}
+
+/* x with its mantissa cleared: the power of two at or below |x| (with the
+ * sign), 0 for subnormal x. */
+static inline vdouble vexpo(vdouble x)
+{
+    return _mm256_and_pd(x, _mm256_castsi256_pd(_mm256_set1_epi64x((long long)0xFFF0000000000000ull)));
 }
 
 /* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */

@@ -18,6 +18,15 @@ typedef __m512d vdouble;
 
 static inline vdouble vload(const double *p) { return _mm512_loadu_pd(p); }
 static inline void vstore(double *p, vdouble v) { _mm512_storeu_pd(p, v); }
+/* The first m < 8 lanes (the rest zero); nothing beyond p + m is touched. */
+static inline vdouble vload_part(const double *p, size_t m)
+{
+    return _mm512_maskz_loadu_pd((__mmask8)((1u << m) - 1), p);
+}
+static inline void vstore_part(double *p, size_t m, vdouble v)
+{
+    _mm512_mask_storeu_pd(p, (__mmask8)((1u << m) - 1), v);
+}
 static inline vdouble vset1(double x) { return _mm512_set1_pd(x); }
 static inline vdouble vsqrt(vdouble x) { return _mm512_sqrt_pd(x); }
 
@@ -29,6 +38,13 @@ static inline vdouble vabs(vdouble x)
 static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
     return _mm512_mask_blend_pd(_mm512_cmp_pd_mask(a, b, _CMP_GT_OQ), y, x);
+}
+
+/* x with its mantissa cleared: the power of two at or below |x| (with the
+ * sign), 0 for subnormal x. */
+static inline vdouble vexpo(vdouble x)
+{
+    return _mm512_and_pd(x, _mm512_castsi512_pd(_mm512_set1_epi64((long long)0xFFF0000000000000ull)));
 }
 
 /* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */

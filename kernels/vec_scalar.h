@@ -14,6 +14,9 @@ typedef double vdouble;
 
 static inline vdouble vload(const double *p) { return *p; }
 static inline void vstore(double *p, vdouble v) { *p = v; }
+/* The first m lanes (here always the one). */
+static inline vdouble vload_part(const double *p, size_t m) { (void)m; return *p; }
+static inline void vstore_part(double *p, size_t m, vdouble v) { (void)m; *p = v; }
 static inline vdouble vset1(double x) { return x; }
 static inline vdouble vsqrt(vdouble x) { return sqrt(x); }
 
@@ -22,6 +25,17 @@ static inline vdouble vabs(vdouble x) { return fabs(x); }
 static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
     return a > b ? x : y;
+}
+
+/* x with its mantissa cleared: the power of two at or below |x| (with the
+ * sign), 0 for subnormal x. */
+static inline vdouble vexpo(vdouble x)
+{
+    unsigned long long bits;
+    __builtin_memcpy(&bits, &x, sizeof bits);
+    bits &= 0xFFF0000000000000ull;
+    __builtin_memcpy(&x, &bits, sizeof x);
+    return x;
 }
 
 /* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */

@@ -17,6 +17,17 @@ typedef __m128d vdouble;
 
 static inline vdouble vload(const double *p) { return _mm_loadu_pd(p); }
 static inline void vstore(double *p, vdouble v) { _mm_storeu_pd(p, v); }
+/* The first m < 2 lanes (the rest zero); nothing beyond p + m is touched. */
+static inline vdouble vload_part(const double *p, size_t m)
+{
+    (void)m;
+    return _mm_load_sd(p);
+}
+static inline void vstore_part(double *p, size_t m, vdouble v)
+{
+    (void)m;
+    _mm_store_sd(p, v);
+}
 static inline vdouble vset1(double x) { return _mm_set1_pd(x); }
 static inline vdouble vsqrt(vdouble x) { return _mm_sqrt_pd(x); }
 
@@ -29,6 +40,13 @@ static inline vdouble vselect_gt(vdouble a, vdouble b, vdouble x, vdouble y)
 {
     __m128d m = _mm_cmpgt_pd(a, b);
     return _mm_or_pd(_mm_and_pd(m, x), _mm_andnot_pd(m, y));
+}
+
+/* x with its mantissa cleared: the power of two at or below |x| (with the
+ * sign), 0 for subnormal x. */
+static inline vdouble vexpo(vdouble x)
+{
+    return _mm_and_pd(x, _mm_castsi128_pd(_mm_set1_epi64x((long long)0xFFF0000000000000ull)));
 }
 
 /* Comparisons as 1.0 or 0.0 (false for NaN, except !=), and c != 0 ? a : b. */

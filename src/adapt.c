@@ -52,7 +52,7 @@ static const double PROBE = 0x1p-23;
 
 enum {
     F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
-    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, NFIELD
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, NFIELD
 };
 
 /*
@@ -65,7 +65,9 @@ enum {
  * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
  * where no check is made); QUADPACK's own error estimate (F_QE, which the
  * error F_RAW raises where null rules say so); and the error from the
- * rounding of the nodes (F_XF).
+ * rounding of the nodes (F_XF); and, for intervals at an end of the range,
+ * the slope of the interpolant there (F_DL, F_DR, per unit of t; 0
+ * elsewhere).
  */
 typedef struct ivs {
     size_t n, cap;
@@ -78,7 +80,7 @@ static int ivs_reserve(ivs *s, size_t cap, size_t keep)
 {
     if (cap <= s->cap)
         return 0;
-    size_t want = s->cap ? s->cap : 256;
+    size_t want = s->cap ? s->cap : 16;
     while (want < cap)
         want *= 2;
     size_t stride = (want + SLACK) * sizeof(double) + STAGGER;
@@ -168,6 +170,7 @@ typedef struct tscratch {
     size_t *uid;
     double *nul[4];
     sq_eval_scratch es;
+    size_t cap;          /* intervals per tile it has room for */
     void *mem;
 } tscratch;
 
@@ -178,10 +181,17 @@ static void tscratch_free(tscratch *t)
     memset(t, 0, sizeof *t);
 }
 
-static int tscratch_init(tscratch *t)
+/* Room for tiles of up to cap intervals (cap <= TILE): buffers follow the
+ * width of the rounds, so a small integral allocates little. */
+static int tscratch_reserve(tscratch *t, size_t cap)
 {
-    size_t block = 21 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
-    size_t col = (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
+    if (cap <= t->cap)
+        return 0;
+    tscratch_free(t);
+    size_t ld = cap + SQ_MAX_VLEN;
+    /* 21 rows, the two end probes, and the padding of a flat tile. */
+    size_t block = (21 * ld + 2 + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
+    size_t col = ld * sizeof(double) + STAGGER;
     char *p = sq_alloc(3 * block + 10 * col);
     if (p == NULL)
         return -1;
@@ -197,10 +207,11 @@ static int tscratch_init(tscratch *t)
     t->uid = (size_t *)(p + 4 * col);
     for (int q = 0; q < 4; q++)
         t->nul[q] = (double *)(p + (size_t)(5 + q) * col);
-    if (sq_eval_scratch_init(&t->es, 21, TILE + SQ_MAX_VLEN) != 0) {
+    if (sq_eval_scratch_init(&t->es, 21, ld) != 0) {
         tscratch_free(t);
         return -1;
     }
+    t->cap = cap;
     return 0;
 }
 
@@ -212,7 +223,8 @@ typedef struct tile_report {
 /* ---- the workspace -------------------------------------------------------------- */
 
 struct sq_adapt_ws {
-    ivs live, fresh, next_live, next_fresh;
+    ivs runs[4];           /* what the four pointers below point to */
+    ivs *live, *fresh, *next_live, *next_fresh;
     gstate *prob;
     size_t prob_cap;
     tscratch *tls;
@@ -241,6 +253,7 @@ typedef struct engine {
     size_t nprob;
     int nthreads;
     uint32_t round;            /* rounds run, for the trace */
+    int merge_probes;          /* this round's tile carries the end probes */
     size_t done_n, done_evals; /* problems finished, and their evaluations */
 } engine;
 
@@ -271,23 +284,49 @@ static void isolate_failures(engine *e, tscratch *t, size_t n, size_t ld)
     }
 }
 
+/*
+ * The layout of a tile. Node-major with ld padded to the vector length
+ * lets a family or expression take each interval's parameters as one
+ * column shared by all rows; but a narrow tile (one interval: 21 rows of
+ * 8 lanes at AVX-512 for 21 nodes) is then mostly padding. A tile that
+ * padding would waste lanes of, and whose intervals all share their
+ * parameters (one problem, or an integrand without parameters) or would
+ * waste a quarter of its lanes, is evaluated flat instead: ld = n and one
+ * array of rows * n points. So is a tile that carries end probes.
+ */
+static int tile_is_flat(const engine *e, size_t lo, size_t n, size_t ld_pad)
+{
+    const ivs *fr = e->w->fresh;
+    if (e->merge_probes || !e->pad)
+        return 1;
+    if (ld_pad == n)
+        return 0;
+    return fr->pid[lo] == fr->pid[lo + n - 1] || e->run->ev->pstride == 0
+           || 4 * (ld_pad - n) > ld_pad;
+}
+
 static void run_fresh_tile(size_t ti, int slot, void *ctx)
 {
     engine *e = ctx;
     struct sq_adapt_ws *w = e->w;
     tscratch *t = &w->tls[slot];
     tile_report *rep = &w->reports[ti];
-    ivs *fr = &w->fresh;
+    ivs *fr = w->fresh;
     size_t lo = ti * TILE, hi = lo + TILE < fr->n ? lo + TILE : fr->n;
-    size_t n = hi - lo, vlen = e->ops->vlen;
-    size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
+    size_t n = hi - lo, vlen = e->ops->vlen, rows = e->rows;
+    size_t ld_pad = (n + vlen - 1) / vlen * vlen;
+    int flat = tile_is_flat(e, lo, n, ld_pad);
+    size_t ld = flat ? n : ld_pad;
     const sq_gk_ops *gk = e->ops->gk;
+    /* A single problem's first round carries its end probes (probe_ends)
+     * at the end of the flat array: one call of the integrand, not two. */
+    gstate *first = e->merge_probes ? &w->prob[fr->pid[lo]] : NULL;
+    size_t nprobe = 0;
 
     rep->failed = 0;
     gk->nodes(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->x);
-
     int mapped = 0;
-    for (size_t j = 0; j < ld; j++) {
+    for (size_t j = 0; j < ld || j < 2; j++) {
         const gstate *ps = &w->prob[fr->pid[lo + (j < n ? j : 0)]];
         t->kind[j] = ps->map;
         t->origin[j] = ps->origin;
@@ -295,12 +334,42 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         t->uid[j] = ps->def.uid;
         mapped |= ps->map != SQ_MAP_NONE;
     }
-    if (mapped)
-        gk->map(e->rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
+    if (first != NULL)
+        for (int side = 0; side < 2; side++)
+            if (!isinf(first->probe_t[side]))
+                t->x[rows * n + nprobe++] = first->probe_t[side];
+    if (mapped) {
+        gk->map(rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
+        if (nprobe > 0)
+            gk->map(1, nprobe, t->kind, t->origin, t->scale, t->x + rows * n,
+                    t->jac + rows * n);
+    }
 
-    if (sq_eval_tile(e->run->ev, e->rows, ld, t->x, t->uid, &t->es, t->y) != 0) {
+    int fail = flat ? sq_eval_flat(e->run->ev, rows * n + nprobe, t->x, t->uid,
+                                   fr->pid[lo] == fr->pid[hi - 1] ? 1 : n,
+                                   &t->es, t->y)
+                    : sq_eval_tile(e->run->ev, rows, ld, t->x, t->uid, &t->es, t->y);
+    if (fail != 0) {
         rep->failed = 1;
         isolate_failures(e, t, n, ld);
+        for (size_t q = 0; q < nprobe; q++) {
+            size_t i = rows * n + q;
+            double xq[SQ_MAX_VLEN], yq[SQ_MAX_VLEN];
+            xq[0] = t->x[i];
+            t->y[i] = sq_eval_flat(e->run->ev, 1, xq, t->uid, 1, &t->es, yq) != 0
+                          ? NAN : yq[0];
+        }
+    }
+    if (first != NULL) {
+        nprobe = 0;
+        for (int side = 0; side < 2; side++) {
+            if (isinf(first->probe_t[side]))
+                continue;
+            size_t i = rows * n + nprobe++;
+            double y = t->y[i] * (mapped ? t->jac[i] : 1.0);
+            first->probe_y[side] = isfinite(y) ? y : NAN;
+            first->evals++;
+        }
     }
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
                      fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
@@ -311,6 +380,27 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         failed[j] = t->bad[j];
     gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
                  e->errest, &out);
+    /* The interpolant's slope at the ends of the range, for the probes
+     * (boundary_terms): a few dot products, for a few intervals. */
+    const double *dw = e->rule->dend;
+    for (size_t j = 0; j < n; j++) {
+        const gstate *ps = &w->prob[fr->pid[lo + j]];
+        double c = fr->f[F_C][lo + j], h = fr->f[F_H][lo + j];
+        double dl = 0, dr = 0;
+        if (c - h <= ps->probe_t[0] || c + h >= ps->probe_t[1]) {
+            const double *yj = t->y + j;
+            dl = dw[0] * yj[0];
+            dr = dl;
+            for (size_t k = 1; k < rows; k += 2) {
+                dr += dw[k] * yj[k * ld] + dw[k + 1] * yj[(k + 1) * ld];
+                dl += dw[k + 1] * yj[k * ld] + dw[k] * yj[(k + 1) * ld];
+            }
+            dl = fabs(dl) / h;
+            dr = fabs(dr) / h;
+        }
+        fr->f[F_DL][lo + j] = dl;
+        fr->f[F_DR][lo + j] = dr;
+    }
     /* Non-finite values, or an estimate that overflowed: the interval gets
      * a NaN value, and its error field the leftmost abscissa where f was
      * not finite (or its centre). A failed callback: NaN value, error -1. */
@@ -324,7 +414,7 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         if (!t->bad[j] && isfinite(*v) && isfinite(*er))
             continue;
         double where = NAN;
-        for (size_t k = 0; k < e->rows; k++) {
+        for (size_t k = 0; k < rows; k++) {
             double xk = t->x[k * ld + j];
             if (!isfinite(t->y[k * ld + j]) && !(xk >= where))
                 where = xk;
@@ -345,7 +435,7 @@ static void announce_round(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
     const sq_evaluator *ev = e->run->ev;
-    const ivs *fr = &w->fresh;
+    const ivs *fr = w->fresh;
     size_t rows = e->rows;
     size_t budget = 4 * (size_t)ev->workers;       /* speculative points */
     /* Level 0: the fresh intervals; then their halves, twice. */
@@ -415,7 +505,7 @@ static int evaluate_fresh(engine *e)
     struct sq_adapt_ws *w = e->w;
     if (e->run->ev->oracle != NULL)
         announce_round(e);
-    size_t ntiles = (w->fresh.n + TILE - 1) / TILE;
+    size_t ntiles = (w->fresh->n + TILE - 1) / TILE;
     if (ntiles > w->report_cap) {
         tile_report *r = sq_alloc_array(ntiles, sizeof *r);
         if (r == NULL)
@@ -424,23 +514,29 @@ static int evaluate_fresh(engine *e)
         w->reports = r;
         w->report_cap = ntiles;
     }
-    int threads = w->fresh.n >= PAR_MIN ? e->nthreads : 1;
+    int threads = w->fresh->n >= PAR_MIN ? e->nthreads : 1;
+    if ((size_t)threads > ntiles)
+        threads = (int)ntiles;
+    size_t width = w->fresh->n < TILE ? w->fresh->n : TILE;
+    for (int i = 0; i < threads; i++)
+        if (tscratch_reserve(&w->tls[i], width) != 0)
+            return -1;
     sq_parallel_for(ntiles, threads, run_fresh_tile, e);
 
     /* Callback failures, then non-finite values, in frontier order: each
      * problem reports the first of its intervals that had one. */
-    for (size_t j = 0; j < w->fresh.n; j++) {
-        if (!isnan(w->fresh.f[F_VAL][j]))
+    for (size_t j = 0; j < w->fresh->n; j++) {
+        if (!isnan(w->fresh->f[F_VAL][j]))
             continue;
-        gstate *ps = &w->prob[w->fresh.pid[j]];
-        if (w->fresh.f[F_ERR][j] == -1) {
+        gstate *ps = &w->prob[w->fresh->pid[j]];
+        if (w->fresh->f[F_ERR][j] == -1) {
             if (ps->status == SQ_OK)
                 ps->status = SQ_CALLBACK_ABORT;
             continue;
         }
         if (ps->status == SQ_OK && !ps->bad_round) {
             ps->bad_round = 1;
-            ps->where = w->fresh.f[F_ERR][j];
+            ps->where = w->fresh->f[F_ERR][j];
         }
     }
     return 0;
@@ -459,10 +555,10 @@ static iref nth(const struct sq_adapt_ws *w, const gstate *ps, size_t k)
 {
     iref r;
     if (k < ps->live_n) {
-        r.s = &w->live;
+        r.s = w->live;
         r.i = ps->live_start + k;
     } else {
-        r.s = &w->fresh;
+        r.s = w->fresh;
         r.i = ps->fresh_start + (k - ps->live_n);
     }
     return r;
@@ -722,14 +818,20 @@ static double slack(iref x)
            + 4 * ulp_of(fabs(c) + h) * slope;
 }
 
-/* What a smooth f may move across the blind margin (the interpolant's
- * slope, bounded by resasc / h^2, times the margin), with the probe's own
- * rounding: a jump must stand out from that to count. */
-static double probe_noise(iref x, double margin)
+/* What a smooth f may move between the end and the probe, d away (its
+ * slope, the larger of the interpolant's there, F_DL or F_DR as `side`
+ * says, and resasc / h^2, times d), with the probe's own rounding: a jump
+ * or kink must stand out from that to count. Where the null rules found
+ * the interval unresolved (its error raised above QUADPACK's), the
+ * interpolant says little about the end: the whole blind margin is
+ * allowed for instead, so that an integrable singularity at the end is
+ * left to bisection and extrapolation. */
+static double probe_noise(iref x, int side, double d, double margin)
 {
     double h = fld(x, F_H);
-    double slope = fld(x, F_RASC) / (h * h);
-    return slope * (margin + ulp_of(fabs(fld(x, F_C)) + h))
+    double slope = fmax(fld(x, F_RASC) / (h * h), fld(x, side ? F_DR : F_DL));
+    double reach = fld(x, F_RAW) > fld(x, F_QE) ? margin : d;
+    return slope * (reach + ulp_of(fabs(fld(x, F_C)) + h))
            + 4 * DBL_EPSILON * fld(x, F_RABS) / h;
 }
 
@@ -739,7 +841,7 @@ static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
     /* The rule's own error of the fresh intervals, before any bound. */
     for (size_t k = 0; k < ps->fresh_n; k++) {
         size_t i = ps->fresh_start + k;
-        w->fresh.f[F_RAW][i] = w->fresh.f[F_ERR][i];
+        w->fresh->f[F_RAW][i] = w->fresh->f[F_ERR][i];
     }
     /* Between two intervals kept from the last round nothing changed: only
      * ends touching a fresh interval are looked at again, and only the
@@ -796,14 +898,14 @@ static void boundary_terms(const engine *e, struct sq_adapt_ws *w, gstate *ps,
             double d = ps->probe_t[0] - (c - h);
             if (d < blind * h && isnan(fld(x, F_NLE))) {
                 ml = fabs(ps->probe_y[0] - fld(x, F_EL));
-                el = own + 4 * probe_noise(x, blind * h);
+                el = own + 4 * probe_noise(x, 0, d, blind * h);
             }
         }
         if (r + 1 == n && c + h >= ps->probe_t[1]) {
             double d = (c + h) - ps->probe_t[1];
             if (d < blind * h && isnan(fld(x, F_NRE))) {
                 mr = fabs(ps->probe_y[1] - fld(x, F_ER));
-                er = own + 4 * probe_noise(x, blind * h);
+                er = own + 4 * probe_noise(x, 1, d, blind * h);
             }
         }
         /* NaN (no check) or an unexplained part of zero gives nothing. */
@@ -827,8 +929,8 @@ static void position_order(const struct sq_adapt_ws *w, const gstate *ps,
         else if (f == ps->fresh_n)
             take_live = 1;
         else
-            take_live = w->live.f[F_C][ps->live_start + l]
-                      < w->fresh.f[F_C][ps->fresh_start + f];
+            take_live = w->live->f[F_C][ps->live_start + l]
+                      < w->fresh->f[F_C][ps->fresh_start + f];
         pos[k++] = take_live ? l++ : ps->live_n + f++;
     }
 }
@@ -844,7 +946,7 @@ static void position_order(const struct sq_adapt_ws *w, const gstate *ps,
  */
 static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
 {
-    const ivs *fr = &w->fresh;
+    const ivs *fr = w->fresh;
     size_t nlive = ps->live_n + ps->fresh_n;
     size_t pairs = 0, stalled = 0, raised = 0;
     for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
@@ -1268,7 +1370,7 @@ static void apply(engine *e, gstate *ps)
 {
     struct sq_adapt_ws *w = e->w;
     size_t n = ps->live_n + ps->fresh_n;
-    ivs *nl = &w->next_live, *nf = &w->next_fresh;
+    ivs *nl = w->next_live, *nf = w->next_fresh;
     size_t l0 = nl->n, f0 = nf->n;
     for (size_t q = 0; q < n; q++) {
         size_t k = w->pos[q];
@@ -1324,14 +1426,14 @@ static totals pending_totals(const struct sq_adapt_ws *w, const gstate *ps)
     double xmax = ps->rxmax;
     for (size_t k = 0; k < ps->live_n; k++) {
         size_t i = ps->live_start + k;
-        sq_sum_add(&t.area, &ac, w->live.f[F_VAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->live.f[F_ERR][i]);
-        xmax = fmax(xmax, w->live.f[F_XF][i]);
+        sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
+        xmax = fmax(xmax, w->live->f[F_XF][i]);
     }
     for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
         size_t i = ps->fresh_start + k;
-        sq_sum_add(&t.area, &ac, w->fresh.f[F_PVAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->fresh.f[F_PERR][i]);
+        sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
     }
     t.area += ac;
     t.errsum += ec;
@@ -1416,7 +1518,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     ps->probe_t[0] = fin_lo ? t0 + PROBE * ps->half_width : -INFINITY;
     ps->probe_t[1] = fin_hi ? t1 - PROBE * ps->half_width : INFINITY;
     ps->probe_y[0] = ps->probe_y[1] = NAN;
-    if (ivs_reserve(&w->fresh, w->fresh.n + npoints + 2 + SLACK, w->fresh.n) != 0)
+    if (ivs_reserve(w->fresh, w->fresh->n + npoints + 2 + SLACK, w->fresh->n) != 0)
         return -1;
 
     /* Pieces in t: the ends and the mapped interior points, sorted. */
@@ -1433,23 +1535,23 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     tp[np++] = t1;
     if (np > 2)
         qsort(tp + 1, np - 2, sizeof *tp, cmp_double);   /* interior only */
-    ps->fresh_start = w->fresh.n;
+    ps->fresh_start = w->fresh->n;
     ps->fresh_n = 0;
     for (size_t i = 0; i + 1 < np; i++) {
         double lo = tp[i], hi = tp[i + 1];
         if (!(hi > lo))
             continue;            /* repeated point */
-        size_t j = w->fresh.n++;
-        w->fresh.f[F_C][j] = 0.5 * lo + 0.5 * hi;
-        w->fresh.f[F_H][j] = 0.5 * hi - 0.5 * lo;
-        w->fresh.f[F_PVAL][j] = NAN;
-        w->fresh.f[F_PERR][j] = NAN;
+        size_t j = w->fresh->n++;
+        w->fresh->f[F_C][j] = 0.5 * lo + 0.5 * hi;
+        w->fresh->f[F_H][j] = 0.5 * hi - 0.5 * lo;
+        w->fresh->f[F_PVAL][j] = NAN;
+        w->fresh->f[F_PERR][j] = NAN;
         /* Ends of the range and breakpoints: no jump check. */
-        w->fresh.f[F_NL][j] = 0;
-        w->fresh.f[F_NR][j] = 0;
-        w->fresh.f[F_NLE][j] = NAN;
-        w->fresh.f[F_NRE][j] = NAN;
-        w->fresh.pid[j] = pid;
+        w->fresh->f[F_NL][j] = 0;
+        w->fresh->f[F_NR][j] = 0;
+        w->fresh->f[F_NLE][j] = NAN;
+        w->fresh->f[F_NRE][j] = NAN;
+        w->fresh->pid[j] = pid;
         ps->fresh_n++;
     }
     ps->live_n = 0;
@@ -1469,10 +1571,10 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
 {
     if (w == NULL)
         return;
-    ivs_free(&w->live);
-    ivs_free(&w->fresh);
-    ivs_free(&w->next_live);
-    ivs_free(&w->next_fresh);
+    ivs_free(w->live);
+    ivs_free(w->fresh);
+    ivs_free(w->next_live);
+    ivs_free(w->next_fresh);
     for (int i = 0; i < w->ntls; i++)
         tscratch_free(&w->tls[i]);
     sq_free(w->tls);
@@ -1492,8 +1594,8 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
 {
     if (w == NULL)
         return 0;
-    return sizeof *w + ivs_bytes(&w->live) + ivs_bytes(&w->fresh)
-         + ivs_bytes(&w->next_live) + ivs_bytes(&w->next_fresh)
+    return sizeof *w + ivs_bytes(w->live) + ivs_bytes(w->fresh)
+         + ivs_bytes(w->next_live) + ivs_bytes(w->next_fresh)
          + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
          + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
          + w->order_cap * (2 * sizeof(size_t) + sizeof(double) + 2)
@@ -1509,6 +1611,10 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
         if (w == NULL)
             return -1;
         memset(w, 0, sizeof *w);
+        w->live = &w->runs[0];
+        w->fresh = &w->runs[1];
+        w->next_live = &w->runs[2];
+        w->next_fresh = &w->runs[3];
         *wp = w;
     }
     if (nprob > w->prob_cap) {
@@ -1529,11 +1635,7 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
             memcpy(t, w->tls, (size_t)w->ntls * sizeof *t);
         sq_free(w->tls);
         w->tls = t;
-        for (int i = w->ntls; i < nthreads; i++) {
-            if (tscratch_init(&w->tls[i]) != 0)
-                return -1;
-            w->ntls = i + 1;
-        }
+        w->ntls = nthreads;
     }
     if (npoints + 2 > w->hist_cap) {
         double *h = sq_alloc_array(npoints + 2, sizeof *h);
@@ -1543,7 +1645,20 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
         w->hist = h;
         w->hist_cap = npoints + 2;
     }
-    w->live.n = w->fresh.n = w->next_live.n = w->next_fresh.n = 0;
+    w->live->n = w->fresh->n = w->next_live->n = w->next_fresh->n = 0;
+    /* Rounds swap each pair; the first round of the next call fills fresh
+     * and the next runs: hand those the buffers that grew, so that a call
+     * with a workspace allocates nothing that an earlier one had. */
+    if (w->next_live->cap < w->live->cap) {
+        ivs *t = w->live;
+        w->live = w->next_live;
+        w->next_live = t;
+    }
+    if (w->next_fresh->cap < w->fresh->cap) {
+        ivs *t = w->fresh;
+        w->fresh = w->next_fresh;
+        w->next_fresh = t;
+    }
     w->ntables = 0;
     return 0;
 }
@@ -1583,10 +1698,12 @@ static void check_budgets(engine *e, gstate *ps)
  * probes are not nodes of any rule. Two evaluations per problem, counted
  * in its evals.
  */
-static void probe_ends(engine *e)
+static int probe_ends(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
     tscratch *t = &w->tls[0];
+    if (tscratch_reserve(t, 2 * e->nprob < TILE ? 2 * e->nprob : TILE) != 0)
+        return -1;
     size_t vlen = e->ops->vlen;
     size_t col_p[TILE], n = 0;
     int col_s[TILE];
@@ -1629,6 +1746,7 @@ static void probe_ends(engine *e)
         }
         n = 0;
     }
+    return 0;
 }
 
 /*
@@ -1664,15 +1782,18 @@ static void defer_outliers(engine *e)
 static int round_once(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
-    size_t evaluated = w->fresh.n;
-    probe_ends(e);
+    size_t evaluated = w->fresh->n;
+    e->merge_probes = e->nprob == 1 && w->prob[0].active
+                      && w->prob[0].rounds == 0 && w->fresh->n <= TILE;
+    if (!e->merge_probes && probe_ends(e) != 0)
+        return -1;
     if (evaluate_fresh(e) != 0)
         return -1;
-    size_t total = w->live.n + w->fresh.n;
-    if (ivs_reserve(&w->next_live, total + SLACK, 0) != 0
-        || ivs_reserve(&w->next_fresh, 2 * total + SLACK, 0) != 0)
+    size_t total = w->live->n + w->fresh->n;
+    if (ivs_reserve(w->next_live, total + SLACK, 0) != 0
+        || ivs_reserve(w->next_fresh, 2 * total + SLACK, 0) != 0)
         return -1;
-    w->next_live.n = w->next_fresh.n = 0;
+    w->next_live->n = w->next_fresh->n = 0;
     size_t finished = 0;
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &w->prob[p];
@@ -1695,7 +1816,7 @@ static int round_once(engine *e)
         ps->fresh_n = ps->next_fresh_n;
         ps->bad_round = 0;
     }
-    ivs t = w->live;
+    ivs *t = w->live;
     w->live = w->next_live;
     w->next_live = t;
     t = w->fresh;
@@ -1726,15 +1847,15 @@ static int round_once(engine *e)
         }
         if (ps->fresh_start != to)
             for (int f = 0; f < NFIELD; f++)
-                memmove(w->fresh.f[f] + to, w->fresh.f[f] + ps->fresh_start,
+                memmove(w->fresh->f[f] + to, w->fresh->f[f] + ps->fresh_start,
                         ps->fresh_n * sizeof(double));
         if (ps->fresh_start != to)
-            memmove(w->fresh.pid + to, w->fresh.pid + ps->fresh_start,
+            memmove(w->fresh->pid + to, w->fresh->pid + ps->fresh_start,
                     ps->fresh_n * sizeof(uint64_t));
         ps->fresh_start = to;
         to += ps->fresh_n;
     }
-    w->fresh.n = to;
+    w->fresh->n = to;
     return 0;
 }
 
@@ -1816,7 +1937,7 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
     int nomem = 0;
     for (size_t i = 0; i < nprob && !nomem; i++)
         nomem = start_problem(&e, &e.w->prob[i], &p[i], i) != 0;
-    while (!nomem && e.w->fresh.n > 0) {
+    while (!nomem && e.w->fresh->n > 0) {
         if (run->mon != NULL && sq_monitor_poll(run->mon, run->master)) {
             stop_all(&e, SQ_CANCELLED);
             break;

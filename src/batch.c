@@ -177,6 +177,14 @@ int sq_monitor_poll(sq_monitor *m, int master)
     return atomic_load_explicit(&m->cancel, memory_order_relaxed);
 }
 
+/* Add n problems to those finished: only a progress callback reads the
+ * count, and an atomic add per group is not free. */
+static void count_done(sq_monitor *m, size_t n)
+{
+    if (m->progress != NULL && n > 0)
+        atomic_fetch_add(&m->done, n);
+}
+
 /* ---- validation ---------------------------------------------------------------- */
 
 static int valid_tolerance(double t)
@@ -229,10 +237,6 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         return "threads: must be >= 0";
     if (o->workers < 0 || o->workers > 100000)
         return "workers: must be from 0 to 100000";
-    if ((unsigned)o->isa >= SQ_ISA_COUNT)
-        return "isa: unknown";
-    if (sq_isa_resolve(o->isa) == SQ_ISA_COUNT)
-        return "isa: not supported by this CPU";
     if ((unsigned)o->rule > SQ_RULE_GK21)
         return "rule: unknown";
     if ((unsigned)o->control > SQ_CONTROL_GLOBAL)
@@ -243,15 +247,24 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
         return "control: Simpson's rule runs with local control only";
     if (o->npoints > 0 && o->points == NULL)
         return "points: NULL with npoints > 0";
-    if ((unsigned)o->math >= SQ_MATH_COUNT)
+    const sq_isa_ops *ops;
+    sq_math m;
+    switch (sq_dispatch(o->isa, o->math, &ops, &m)) {
+    case SQ_DISPATCH_OK:
+        break;
+    case SQ_DISPATCH_ISA_UNKNOWN:
+        return "isa: unknown";
+    case SQ_DISPATCH_ISA_UNSUPPORTED:
+        return "isa: not supported by this CPU";
+    case SQ_DISPATCH_MATH_UNKNOWN:
         return "math: unknown";
-    if (!sq_math_supported(o->math, o->isa)) {
-        if (sq_math_resolve(o->math) == SQ_MATH_DETERMINISTIC)
-            return "math: deterministic needs an ISA with FMA (scalar, avx2, "
-                   "avx512) on a CPU that has it";
-        if (sq_math_resolve(o->math) == SQ_MATH_LIBMVEC)
-            return "math: libmvec is not built into this library (it needs "
-                   "glibc 2.35 or later)";
+    case SQ_DISPATCH_MATH_NO_FMA:
+        return "math: deterministic needs an ISA with FMA (scalar, avx2, "
+               "avx512) on a CPU that has it";
+    case SQ_DISPATCH_MATH_MISSING:
+        return "math: libmvec is not built into this library (it needs "
+               "glibc 2.35 or later)";
+    default:
         return "math: this backend is not built for the ISA";
     }
     return NULL;
@@ -415,7 +428,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
     if (slot_reserve(s, (hi - lo) * per, maxpts + 3) != 0) {
         for (size_t j = lo; j < hi; j++)
             result_reset(&c->res[PROBLEM(j)], SQ_NOMEM, NULL);
-        atomic_fetch_add(&c->mon.done, hi - lo);
+        count_done(&c->mon, hi - lo);
         return;
     }
     /* Engine problems, and the batch problem each belongs to. */
@@ -455,8 +468,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             s->probs[n++] = piece;
         }
     }
-    if (finished > 0)
-        atomic_fetch_add(&c->mon.done, finished);
+    count_done(&c->mon, finished);
 
     sq_run run = c->run;
     run.threads = threads;
@@ -466,7 +478,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             /* Pieces are not problems: count them done as a group. */
             run.count_done = 0;
             sq_simpson_local(&s->simpson, &run, s->probs, n, s->parts);
-            atomic_fetch_add(&c->mon.done, hi - lo - finished);
+            count_done(&c->mon, hi - lo - finished);
         } else {
             sq_adapt(&s->adapt, &run, s->probs, n, s->parts);
         }
@@ -525,8 +537,9 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
 {
     sq_evaluator ev;
     memset(&ev, 0, sizeof ev);
-    ev.ops = sq_ops_for(sq_isa_resolve(o->isa));
-    sq_math m = sq_math_pick(o->math, o->isa);
+    sq_math m = SQ_MATH_SLEEF_U10;
+    ev.ops = NULL;
+    (void)sq_dispatch(o->isa, o->math, &ev.ops, &m);   /* checked before */
     switch (f->kind) {
     case SQ_INTEGRAND_KERNEL:
         ev.kern = ev.ops->kern[m][f->kernel];
@@ -579,7 +592,7 @@ static void second_pass(call *c)
         for (size_t i = 0; i < n; i++)
             if (c->res[i].status == SQ_DEFERRED)
                 result_reset(&c->res[i], SQ_NOMEM, NULL);
-        atomic_fetch_add(&c->mon.done, m);
+        count_done(&c->mon, m);
         return;
     }
     m = 0;
@@ -620,7 +633,13 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
             result_reset(&results[i], SQ_BAD_INPUT, bad);
         return SQ_BAD_INPUT;
     }
+    return sq_batch_run(ws, f, batch, opt, results);
+}
 
+sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
+                       const sq_batch *batch, const sq_options *opt,
+                       sq_result *results)
+{
     sq_evaluator ev = evaluator(f, batch, opt);
     if (f->kind == SQ_INTEGRAND_POINT && batch->n > 0) {
         ev.oracle = sq_oracle_new(f->point, f->ctx, ev.workers);
@@ -638,7 +657,7 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     c.ev = &ev;
     c.res = results;
     c.simpson = opt->rule == SQ_RULE_SIMPSON;
-    c.family_bp = f->kind == SQ_INTEGRAND_FAMILY
+    c.family_bp = f->kind == SQ_INTEGRAND_FAMILY && opt->family_points
                       ? sq_family_table[f->family].breakpoint : -1;
     c.threads = sq_threads_for(opt->threads);
     c.run.ev = &ev;
@@ -651,7 +670,7 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     c.run.max_evals = opt->max_evals;
     c.run.max_intervals = opt->max_intervals;
     c.run.mon = &c.mon;
-    c.run.count_done = 1;
+    c.run.count_done = opt->progress != NULL;
     c.run.trace = opt->trace;
     c.run.trace_ctx = opt->trace_ctx;
     c.mon.progress = opt->progress;
@@ -659,7 +678,7 @@ sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
     c.mon.total = batch->n;
     atomic_init(&c.mon.done, 0);
     atomic_init(&c.mon.cancel, 0);
-    c.mon.last = seconds();
+    c.mon.last = opt->progress != NULL ? seconds() : 0.0;
     report(&c.mon, 0.0);
 
     /* Groups: a few per thread for balance, each big enough to fill tiles. */

@@ -183,6 +183,29 @@ sq_math sq_math_pick(sq_math math, sq_isa isa)
     return m;
 }
 
+sq_dispatch_error sq_dispatch(sq_isa isa, sq_math math, const sq_isa_ops **ops,
+                              sq_math *backend)
+{
+    call_once(&detect_once, detect);
+    if ((unsigned)isa >= SQ_ISA_COUNT)
+        return SQ_DISPATCH_ISA_UNKNOWN;
+    sq_isa r = isa == SQ_ISA_AUTO ? preferred : isa;
+    if (!supported[r] || isa_tables[r] == NULL)
+        return SQ_DISPATCH_ISA_UNSUPPORTED;
+    if ((unsigned)math >= SQ_MATH_COUNT)
+        return SQ_DISPATCH_MATH_UNKNOWN;
+    sq_math m = math == SQ_MATH_AUTO ? preferred_math : math;
+    if (isa_tables[r]->kern[m] == NULL)
+        return m == SQ_MATH_LIBMVEC         ? SQ_DISPATCH_MATH_MISSING
+               : m == SQ_MATH_DETERMINISTIC ? SQ_DISPATCH_MATH_NO_FMA
+                                            : SQ_DISPATCH_MATH_UNSUPPORTED;
+    if (m == SQ_MATH_DETERMINISTIC && !supported[SQ_ISA_AVX2])
+        return SQ_DISPATCH_MATH_NO_FMA;
+    *ops = isa_tables[r];
+    *backend = m;
+    return SQ_DISPATCH_OK;
+}
+
 int sq_math_supported(sq_math math, sq_isa isa)
 {
     return sq_math_pick(math, isa) != SQ_MATH_COUNT;

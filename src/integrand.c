@@ -236,8 +236,12 @@ sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
 int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld)
 {
     s->node_pid = sq_alloc_array(rows * ld, sizeof *s->node_pid);
-    s->par = sq_alloc_array(SQ_MAX_PARAMS * ld, sizeof *s->par);
+    /* Parameter columns at least one expression-machine chunk wide, for
+     * flat tiles (sq_eval_flat). */
+    size_t pcap = ld > SQ_VM_CHUNK ? ld : SQ_VM_CHUNK;
+    s->par = sq_alloc_array(SQ_MAX_PARAMS * pcap, sizeof *s->par);
     s->cap = ld;
+    s->pcap = pcap;
     s->rows = rows;
     if (s->node_pid == NULL || s->par == NULL) {
         sq_eval_scratch_free(s);
@@ -270,7 +274,7 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
         /* Each interval's parameters, once per tile, as columns. */
         const double *p[SQ_MAX_PARAMS];
         for (size_t k = 0; k < ev->nparams; k++) {
-            double *col = s->par + k * s->cap;
+            double *col = s->par + k * s->pcap;
             for (size_t j = 0; j < ld; j++)
                 col[j] = ev->params[uid[j] * ev->pstride + k];
             p[k] = col;
@@ -285,4 +289,61 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
         for (size_t j = 0; j < ld; j++)
             s->node_pid[k * ld + j] = uid[j];
     return ev->param(n, x, s->node_pid, y, ev->ctx);
+}
+
+/*
+ * The same for n points in one flat array, where point i belongs to the
+ * problem uid[i % cols] (cols = 1: all to uid[0]). x and y have room for n
+ * rounded up to the vector length; the padding of x is filled here with
+ * copies of x[0]. Kernels see whole vectors of real points, so a narrow
+ * round wastes at most one vector, not one per row.
+ */
+int sq_eval_flat(const sq_evaluator *ev, size_t n, double *x,
+                 const size_t *uid, size_t cols, sq_eval_scratch *s, double *y)
+{
+    if (n == 0)
+        return 0;
+    if (!sq_eval_pads(ev)) {
+        if (ev->param == NULL)
+            return sq_eval_tile(ev, 1, n, x, uid, s, y);
+        for (size_t i = 0; i < n; i++)
+            s->node_pid[i] = uid[i % cols];
+        return ev->param(n, x, s->node_pid, y, ev->ctx);
+    }
+    size_t vlen = ev->ops->vlen;
+    size_t total = (n + vlen - 1) / vlen * vlen;
+    for (size_t i = n; i < total; i++)
+        x[i] = x[0];
+    if (ev->kern != NULL) {
+        ev->kern(total, x, y);
+        return 0;
+    }
+    /* Families and expressions take parameter columns: chunks of the
+     * scratch's width, with each point's own parameters (filled once when
+     * they are the same for every point). */
+    size_t chunk = SQ_VM_CHUNK;   /* a multiple of every vector length */
+    const double *p[SQ_MAX_PARAMS];
+    int uniform = cols == 1 || ev->pstride == 0;
+    for (size_t lo = 0; lo < total; lo += chunk) {
+        size_t m = total - lo < chunk ? total - lo : chunk;
+        for (size_t k = 0; k < ev->nparams; k++) {
+            double *col = s->par + k * s->pcap;
+            if (uniform && lo == 0) {
+                double v = ev->params[uid[0] * ev->pstride + k];
+                for (size_t j = 0; j < chunk; j++)
+                    col[j] = v;
+            } else if (!uniform) {
+                for (size_t j = 0; j < m; j++) {
+                    size_t i = lo + j < n ? lo + j : 0;
+                    col[j] = ev->params[uid[i % cols] * ev->pstride + k];
+                }
+            }
+            p[k] = col;
+        }
+        if (ev->fam != NULL)
+            ev->fam(1, m, x + lo, p, y + lo);
+        else
+            ev->vm_run(ev->vm, 1, m, x + lo, p, y + lo);
+    }
+    return 0;
 }

@@ -28,6 +28,7 @@ void sq_options_init(sq_options *opt)
     opt->threads = 0;
     opt->isa = SQ_ISA_AUTO;
     opt->speculate = 1;
+    opt->family_points = 1;
 }
 
 /* NULL if the call is valid, else which argument is not. */
@@ -87,6 +88,7 @@ sq_status sq_integrate_ws(sq_workspace *ws, const sq_integrand *f, double a,
         res->detail = bad;
         return SQ_BAD_INPUT;
     }
+    /* check_args has checked all that check_batch would. */
     sq_batch one = {.n = 1, .a = &a, .b = &b};
-    return sq_integrate_batch(ws, f, &one, opt, res);
+    return sq_batch_run(ws, f, &one, opt, res);
 }

@@ -39,6 +39,21 @@ const sq_isa_ops *sq_ops_for(sq_isa isa);
  * resolved, or SQ_MATH_COUNT if it cannot run at that ISA here. */
 sq_math sq_math_pick(sq_math math, sq_isa isa);
 
+/* The kernel table and backend of a call's (isa, math), with one look at
+ * the detected CPU; the reason when they cannot run here. */
+typedef enum sq_dispatch_error {
+    SQ_DISPATCH_OK,
+    SQ_DISPATCH_ISA_UNKNOWN,
+    SQ_DISPATCH_ISA_UNSUPPORTED,
+    SQ_DISPATCH_MATH_UNKNOWN,
+    SQ_DISPATCH_MATH_UNSUPPORTED,  /* not built for that ISA */
+    SQ_DISPATCH_MATH_MISSING,      /* libmvec not built in */
+    SQ_DISPATCH_MATH_NO_FMA        /* deterministic needs FMA */
+} sq_dispatch_error;
+
+sq_dispatch_error sq_dispatch(sq_isa isa, sq_math math, const sq_isa_ops **ops,
+                              sq_math *backend);
+
 /* ---- integrand evaluation ---------------------------------------------- */
 
 /* Expensive integrands' workers and cache (src/oracle.c). */
@@ -91,6 +106,7 @@ typedef struct sq_eval_scratch {
     size_t *node_pid;          /* rows * ld: the problem of each node */
     double *par;               /* SQ_MAX_PARAMS * ld */
     size_t cap;                /* ld capacity */
+    size_t pcap;               /* length of a parameter column */
     size_t rows;
 } sq_eval_scratch;
 
@@ -107,6 +123,14 @@ void sq_eval_scratch_free(sq_eval_scratch *s);
 int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
                  const double *x, const size_t *uid, sq_eval_scratch *s,
                  double *y);
+
+/*
+ * The same for n points in one flat array: point i belongs to the problem
+ * uid[i % cols]. x and y have room for n rounded up to the vector length;
+ * this fills the padding of x.
+ */
+int sq_eval_flat(const sq_evaluator *ev, size_t n, double *x,
+                 const size_t *uid, size_t cols, sq_eval_scratch *s, double *y);
 
 /* Nonzero if the evaluator needs padded arrays (a SIMD kernel or family). */
 static inline int sq_eval_pads(const sq_evaluator *ev)
@@ -252,6 +276,12 @@ const sq_vm *sq_expr_vm(const sq_expr *e);
 /* NULL if the integrand and the options (limits aside) are valid, else a
  * sentence naming the field that is not. */
 const char *sq_check_common(const sq_integrand *f, const sq_options *o);
+
+/* sq_integrate_batch once its arguments have been checked (batch and
+ * opt not NULL). */
+sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
+                       const sq_batch *batch, const sq_options *opt,
+                       sq_result *results);
 
 /* The more serious of two statuses. */
 sq_status sq_status_worse(sq_status a, sq_status b);

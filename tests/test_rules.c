@@ -84,6 +84,30 @@ Test(rules, end_weights_extrapolate_polynomials_to_the_ends)
     }
 }
 
+/* P_k'(x) = k (x P_k - P_{k-1}) / (x^2 - 1) away from the ends; at x = 1 it
+ * is k (k + 1) / 2, and at -1 (-1)^(k+1) k (k + 1) / 2. */
+Test(rules, end_derivative_weights_differentiate_polynomials_at_the_ends)
+{
+    long double x[32];
+    for (size_t q = 0; q < 2; q++) {
+        const sq_gk_rule *r = rules[q];
+        size_t n = nodes(r, x);
+        for (int k = 0; k < (int)n; k++) {
+            long double right = 0, left = 0;
+            for (size_t j = 0; j < n; j++) {
+                right += r->dend[j] * legendre(k, x[j]);
+                left -= r->dend[j] * legendre(k, -x[j]);  /* mirrored */
+            }
+            long double d1 = 0.5L * k * (k + 1);
+            long double dm1 = k % 2 ? d1 : -d1;
+            cr_assert(fabsl(right - d1) <= 1e-11L * (1 + d1), "%s P_%d'(1): %Lg",
+                      r->name, k, right);
+            cr_assert(fabsl(left - dm1) <= 1e-11L * (1 + d1), "%s P_%d'(-1): %Lg",
+                      r->name, k, left);
+        }
+    }
+}
+
 /* Null rule q (degree 2 npair - q) applied to f. */
 static long double null_rule(const sq_gk_rule *r, int q, long double (*f)(int, long double),
                              int k)
