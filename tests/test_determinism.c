@@ -6,7 +6,9 @@
  * repeats of each, for every rule and error control. The problem set mixes
  * what usually breaks determinism: problems that fail (NaN, Inf, a spent
  * budget), per-problem tolerances, singular and discontinuous integrands
- * whose bisection runs deep, and problems with no work at all.
+ * whose bisection runs deep, and problems with no work at all. And the
+ * rule arithmetic is the same at every ISA: with a batch callback, the
+ * battery gives the same bits at each one the CPU runs.
  */
 #include <criterion/criterion.h>
 #include <math.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "battery.h"
 #include "simdquad.h"
 #include "test_scale.h"
 
@@ -271,4 +274,48 @@ Test(determinism, single_integrals, .timeout = 300)
                 }
         }
     sq_expr_free(e);
+}
+
+/* The rule arithmetic uses correctly rounded operations only, in the same
+ * order in every lane (whole vectors, masked last vectors, the scalar
+ * ISA): with a callback, whose values do not depend on the ISA, every
+ * integral of the battery is the same bits at every ISA. */
+Test(determinism, the_same_bits_at_every_isa)
+{
+    const sq_isa isas[] = {SQ_ISA_SCALAR, SQ_ISA_SSE2, SQ_ISA_AVX2, SQ_ISA_AVX512};
+    const sq_rule rules[] = {SQ_RULE_GK21, SQ_RULE_GK15};
+    size_t compared = 0;
+    for (size_t q = 0; q < 2; q++)
+        for (size_t k = 0; k < battery_count; k++) {
+            const battery_problem *p = &battery[k];
+            sq_integrand f = sq_fn_batch(battery_batch, (void *)p);
+            sq_result first;
+            int have = 0;
+            for (size_t i = 0; i < sizeof isas / sizeof *isas; i++) {
+                if (!sq_isa_supported(isas[i]))
+                    continue;
+                sq_options o;
+                sq_options_init(&o);
+                o.isa = isas[i];
+                o.rule = rules[q];
+                o.threads = 1;
+                o.points = p->points;
+                o.npoints = p->npoints;
+                sq_result r;
+                sq_integrate(&f, p->a, p->b, &o, &r);
+                if (!have) {
+                    first = r;
+                    have = 1;
+                    continue;
+                }
+                compared++;
+                cr_assert(memcmp(&r.value, &first.value, sizeof r.value) == 0
+                              && memcmp(&r.error, &first.error, sizeof r.error) == 0
+                              && r.evals == first.evals && r.status == first.status,
+                          "%s, %s: %.17g +- %g at %s, %.17g +- %g at scalar", p->name,
+                          rules[q] == SQ_RULE_GK21 ? "gk21" : "gk15", r.value, r.error,
+                          sq_isa_name(isas[i]), first.value, first.error);
+            }
+        }
+    cr_assert_gt(compared, 0);
 }
