@@ -129,11 +129,15 @@ SQ_API sq_isa sq_isa_resolve(sq_isa requested);
  * The library of elementary functions (sin, exp, log, pow, ...) behind the
  * built-in kernels, the families and expressions. SQ_MATH_AUTO is the
  * environment variable SIMDQUAD_MATH (a name below) if it names a backend,
- * else SQ_MATH_SLEEF_U10. Worst errors in ulps (units in the last place),
- * as documented by each library and measured by the tests against MPFR:
+ * else the fastest that keeps every function within a few ulps:
+ * SQ_MATH_LIBMVEC where it is built in, SQ_MATH_SLEEF_U35 elsewhere (at
+ * AVX-512, libmvec runs sin, cos, exp and log 1.4 to 3.3 times as fast as
+ * SLEEF's 1.0-ulp functions; `simdquad-bench math` measures it). Worst
+ * errors in ulps (units in the last place), as documented by each library
+ * and measured by the tests against MPFR:
  *
  *  - SQ_MATH_SLEEF_U10 ("sleef-u10"): SLEEF's 1.0-ulp functions (erfc 1.5,
- *    hypot 0.5; floor, ceil, fmin, fmax exact). The default.
+ *    hypot 0.5; floor, ceil, fmin, fmax exact). The most accurate.
  *  - SQ_MATH_SLEEF_U35 ("sleef-u35"): SLEEF's 3.5-ulp functions where SLEEF
  *    has them (sin cos tan asin acos atan atan2 sinh cosh tanh exp2 log
  *    log2 cbrt hypot), the 1.0-ulp ones elsewhere. Faster for sin, cos, log.
@@ -566,7 +570,8 @@ typedef struct sq_options {
     void *progress_ctx;  /**< passed to progress unchanged */
     /**
      * Elementary functions of built-in kernels, families and expressions
-     * (default SQ_MATH_AUTO: SIMDQUAD_MATH, else SLEEF's 1.0-ulp ones); see
+     * (default SQ_MATH_AUTO: SIMDQUAD_MATH, else libmvec where it is built
+     * in, SLEEF's 3.5-ulp functions elsewhere); see
      * sq_math. SQ_MATH_DETERMINISTIC makes every result the same bits at
      * the scalar, AVX2 and AVX-512 ISAs. A backend the ISA cannot run is
      * SQ_BAD_INPUT. Callbacks are not affected.

@@ -104,6 +104,8 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     vdouble n2 = vset1(nc[2]) * fc, n3 = vset1(nc[3]) * fc;
     vdouble n4 = vset1(nc[4]) * fc, n5 = vset1(nc[5]) * fc;
     vdouble q2 = vset1(r->p2_centre) * fc;
+    const vdouble d0 = vset1(r->dend[0]);
+    vdouble dl = d0 * fc, dr = d0 * fc;
     for (int i = 0; i < r->npair; i++) {
         vdouble f1 = vload_n(y + (2 * (size_t)i + 1) * ld + j, m);
         vdouble f2 = vload_n(y + (2 * (size_t)i + 2) * ld + j, m);
@@ -123,7 +125,12 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
         n4 = n4 + vset1(nw[4 * np + i]) * sum;
         n5 = n5 + vset1(nw[5 * np + i]) * dif;
         q2 = q2 + vset1(r->p2[i]) * sum;
+        vdouble dn = vset1(r->dend[2 * i + 1]), dp = vset1(r->dend[2 * i + 2]);
+        dr = dr + (dn * f1 + dp * f2);
+        dl = dl + (dp * f1 + dn * f2);
     }
+    vstore_n(out->dl + j, m, dl);
+    vstore_n(out->dr + j, m, dr);
     vstore_n(out->nul[0] + j, m, vabs(n0) + vabs(n1));
     vstore_n(out->nul[3] + j, m, vabs(q2));
     vstore_n(out->nul[1] + j, m, vabs(n2) + vabs(n3));
@@ -158,7 +165,7 @@ static inline vdouble gk_ulp(vdouble v)
 
 /* The columns gk_finish reads and writes, from interval j on. */
 typedef struct gk_cols {
-    double *val, *err, *rabs, *rasc, *qerr, *xerr;
+    double *val, *err, *rabs, *rasc, *qerr, *xerr, *dl, *dr, *slack;
     const double *c, *h;
     double *nul[4];
 } gk_cols;
@@ -214,6 +221,18 @@ static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kin
     vstore_n(k->xerr + j, m, vset1(1.5) * ulp * vload_n(k->nul[3] + j, m));
     vstore_n(k->val + j, m, resk * hj);
     vstore_n(k->err + j, m, err);
+    /* The end slopes per unit of x, and the slack: the error per unit
+     * width, the rounding of |f| and 4 ulps of the end times the slope
+     * bound resasc / h^2 (the ulp is the spacing just above |c| + h). */
+    vdouble inv = one / hj;
+    vstore_n(k->dl + j, m, vabs(vload_n(k->dl + j, m)) / hj);
+    vstore_n(k->dr + j, m, vabs(vload_n(k->dr + j, m)) / hj);
+    vdouble above = vexpo(vabs(vload_n(k->c + j, m)) + hj) * vset1(0x1p-52);
+    above = vselect_gt(above, vset1(0x1p-1074), above, vset1(0x1p-1074));
+    vdouble slope = rs * inv * inv;
+    vstore_n(k->slack + j, m,
+             (err + vset1(4 * DBL_EPSILON) * ra) * (vset1(0.5) * inv)
+                 + vset1(4.0) * above * slope);
     vstore_n(k->rabs + j, m, ra);
     vstore_n(k->rasc + j, m, rs);
 }
@@ -256,7 +275,7 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
      * null rules under 16 times that noise say nothing.
      */
     gk_cols cols = {out->val, out->err, out->resabs, out->resasc, out->qerr,
-                    out->xerr, c, h,
+                    out->xerr, out->dl, out->dr, out->slack, c, h,
                     {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
     for (size_t j = 0; j < n; j += SQ_VLEN)
         gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, error_kind);

@@ -230,13 +230,18 @@ enum sq_gk_error {
  * and right ends, and bad = 1 if a value was NaN or Inf. The error is
  * QUADPACK's, raised where the null rules say the rule is not in its
  * asymptotic regime; qerr is QUADPACK's alone; xerr the error from the
- * rounding of the nodes (to be added in quadrature). nul[0..3] are scratch
- * (the null rules' pair magnitudes, |c2|). */
+ * rounding of the nodes (to be added in quadrature); dl and dr the
+ * magnitudes of the interpolant's slope at the left and right ends (per
+ * unit of x); slack what the interval's own error and rounding explain of
+ * a mismatch at its ends, per unit of width (see the engine's
+ * boundary_terms). nul[0..3] are scratch (the null rules' pair magnitudes,
+ * |c2|). */
 typedef struct sq_gk_out {
     double *val, *err, *resabs, *resasc;
     double *endl, *endr;
     int64_t *bad;
     double *qerr, *xerr;
+    double *dl, *dr, *slack;
     double *nul[4];
 } sq_gk_out;
 

@@ -52,7 +52,7 @@ static const double PROBE = 0x1p-23;
 
 enum {
     F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
-    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, NFIELD
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL, NFIELD
 };
 
 /*
@@ -65,9 +65,9 @@ enum {
  * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
  * where no check is made); QUADPACK's own error estimate (F_QE, which the
  * error F_RAW raises where null rules say so); and the error from the
- * rounding of the nodes (F_XF); and, for intervals at an end of the range,
- * the slope of the interpolant there (F_DL, F_DR, per unit of t; 0
- * elsewhere).
+ * rounding of the nodes (F_XF); the slope of the interpolant at each end
+ * (F_DL, F_DR, per unit of t); and the interval's slack at its ends (F_SL,
+ * see slack()).
  */
 typedef struct ivs {
     size_t n, cap;
@@ -374,33 +374,13 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
                      fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
                      t->bad, fr->f[F_QE] + lo, fr->f[F_XF] + lo,
+                     fr->f[F_DL] + lo, fr->f[F_DR] + lo, fr->f[F_SL] + lo,
                      {t->nul[0], t->nul[1], t->nul[2], t->nul[3]}};
     int64_t failed[TILE];
     for (size_t j = 0; rep->failed && j < n; j++)
         failed[j] = t->bad[j];
     gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
                  e->errest, &out);
-    /* The interpolant's slope at the ends of the range, for the probes
-     * (boundary_terms): a few dot products, for a few intervals. */
-    const double *dw = e->rule->dend;
-    for (size_t j = 0; j < n; j++) {
-        const gstate *ps = &w->prob[fr->pid[lo + j]];
-        double c = fr->f[F_C][lo + j], h = fr->f[F_H][lo + j];
-        double dl = 0, dr = 0;
-        if (c - h <= ps->probe_t[0] || c + h >= ps->probe_t[1]) {
-            const double *yj = t->y + j;
-            dl = dw[0] * yj[0];
-            dr = dl;
-            for (size_t k = 1; k < rows; k += 2) {
-                dr += dw[k] * yj[k * ld] + dw[k + 1] * yj[(k + 1) * ld];
-                dl += dw[k + 1] * yj[k * ld] + dw[k] * yj[(k + 1) * ld];
-            }
-            dl = fabs(dl) / h;
-            dr = fabs(dr) / h;
-        }
-        fr->f[F_DL][lo + j] = dl;
-        fr->f[F_DR][lo + j] = dr;
-    }
     /* Non-finite values, or an estimate that overflowed: the interval gets
      * a NaN value, and its error field the leftmost abscissa where f was
      * not finite (or its centre). A failed callback: NaN value, error -1. */
@@ -808,14 +788,12 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
  * `pos` lists the problem's intervals in position order.
  */
 /* An interval's share of the mismatch allowance at its ends (times 4 in
- * use): its error per unit width, and the rounding noise of its end values. */
+ * use): its error per unit width, and the rounding noise of its end values,
+ * (F_RAW + 4 eps F_RABS) / (2h) + 4 ulp(|c| + h) F_RASC / h^2. The rule's
+ * kernel computes it with the estimate (F_SL), once per interval. */
 static double slack(iref x)
 {
-    double c = fld(x, F_C), h = fld(x, F_H);
-    double inv = 1 / h;
-    double slope = fld(x, F_RASC) * inv * inv;
-    return (fld(x, F_RAW) + 4 * DBL_EPSILON * fld(x, F_RABS)) * (0.5 * inv)
-           + 4 * ulp_of(fabs(c) + h) * slope;
+    return fld(x, F_SL);
 }
 
 /* What a smooth f may move between the end and the probe, d away (its

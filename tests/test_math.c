@@ -200,7 +200,10 @@ Test(math, names_and_bounds)
     cr_assert(!sq_math_supported(SQ_MATH_COUNT, SQ_ISA_AUTO));
     /* The default backend, and the ones every build has. */
     if (getenv("SIMDQUAD_MATH") == NULL)
-        cr_assert_eq(sq_math_resolve(SQ_MATH_AUTO), SQ_MATH_SLEEF_U10);
+        cr_assert_eq(sq_math_resolve(SQ_MATH_AUTO),
+                     sq_math_supported(SQ_MATH_LIBMVEC, SQ_ISA_AUTO)
+                         ? SQ_MATH_LIBMVEC
+                         : SQ_MATH_SLEEF_U35);
     cr_assert(sq_math_supported(SQ_MATH_SLEEF_U10, SQ_ISA_SCALAR));
     cr_assert(sq_math_supported(SQ_MATH_SLEEF_U35, SQ_ISA_SCALAR));
     cr_assert(!sq_math_supported(SQ_MATH_DETERMINISTIC, SQ_ISA_SSE2));
