@@ -254,6 +254,8 @@ typedef struct engine {
     int nthreads;
     uint32_t round;            /* rounds run, for the trace */
     int merge_probes;          /* this round's tile carries the end probes */
+    sq_pace own_pace;          /* whether the rounds' thread team pays */
+    sq_pace *pace;             /* run->pace, or own_pace */
     size_t done_n, done_evals; /* problems finished, and their evaluations */
 } engine;
 
@@ -501,7 +503,7 @@ static int evaluate_fresh(engine *e)
     for (int i = 0; i < threads; i++)
         if (tscratch_reserve(&w->tls[i], width) != 0)
             return -1;
-    sq_parallel_for(ntiles, threads, run_fresh_tile, e);
+    sq_parallel_for_paced(e->pace, ntiles, threads, run_fresh_tile, e);
 
     /* Callback failures, then non-finite values, in frontier order: each
      * problem reports the first of its intervals that had one. */
@@ -1890,6 +1892,7 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
 {
     engine e = {0};
     e.run = run;
+    e.pace = run->pace != NULL ? run->pace : &e.own_pace;
     e.ops = run->ev->ops;
     e.rule = run->rule;
     e.rows = sq_gk_rows(run->rule);

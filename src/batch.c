@@ -45,6 +45,7 @@ typedef struct sq_slot {
     size_t cap;
     double *cuts;            /* one problem's piece ends (Simpson) */
     size_t cuts_cap;
+    sq_pace pace;            /* whether its engines' thread teams pay */
 } sq_slot;
 
 struct sq_workspace {
@@ -473,6 +474,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
     sq_run run = c->run;
     run.threads = threads;
     run.master = master;
+    run.pace = &s->pace;
     if (n > 0) {
         if (c->simpson) {
             /* Pieces are not problems: count them done as a group. */

@@ -150,6 +150,23 @@ static inline int sq_eval_pads(const sq_evaluator *ev)
 void sq_parallel_for(size_t n, int threads,
                      void (*body)(size_t i, int slot, void *ctx), void *ctx);
 
+/*
+ * sq_parallel_for for a loop run again and again (a round of the frontier),
+ * which measures whether its thread team pays: a team that does not (a
+ * core busy with another process, a loop too short for the start-up) is
+ * set aside for the next loops, which run on the calling thread, and tried
+ * again later. Which thread runs what never changes a result. The pace
+ * starts zeroed and belongs to one caller.
+ */
+typedef struct sq_pace {
+    int skip;            /* loops left to run on the calling thread */
+    int strikes;         /* teams in a row that started late */
+    size_t serial_below; /* loops shorter than this run on the calling thread */
+} sq_pace;
+
+void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
+                           void (*body)(size_t i, int slot, void *ctx), void *ctx);
+
 /* The thread count a call uses: opt->threads, or OpenMP's default, at
  * most SQ_THREADS_PER_PROC per processor. */
 #define SQ_THREADS_PER_PROC 4
@@ -239,6 +256,9 @@ typedef struct sq_run {
     size_t defer_min;
     void (*trace)(const sq_round_info *info, void *ctx);   /* on the master */
     void *trace_ctx;
+    /* Whether thread teams pay, remembered across the calls that share a
+     * workspace (NULL: the engine's own, for this call). */
+    sq_pace *pace;
 } sq_run;
 
 /* The status of a problem set aside by sq_adapt (see sq_run.defer_min). */

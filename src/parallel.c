@@ -42,3 +42,48 @@ void sq_parallel_for(size_t n, int threads,
     for (size_t i = 0; i < n; i++)
         body(i, omp_get_thread_num(), ctx);
 }
+
+void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
+                           void (*body)(size_t i, int slot, void *ctx), void *ctx)
+{
+    if (threads <= 1 || n <= 1 || omp_in_parallel()) {
+        sq_parallel_for(n, 1, body, ctx);
+        return;
+    }
+    if (pace->skip > 0 || n < pace->serial_below) {
+        pace->skip -= pace->skip > 0;
+        sq_parallel_for(n, 1, body, ctx);
+        return;
+    }
+    if ((size_t)threads > n)
+        threads = (int)n;
+    double start = omp_get_wtime(), busy = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : busy)
+    {
+        int slot = omp_get_thread_num();
+#pragma omp for schedule(dynamic, 1) nowait
+        for (size_t i = 0; i < n; i++) {
+            double t = omp_get_wtime();
+            body(i, slot, ctx);
+            busy += omp_get_wtime() - t;
+        }
+    }
+    double wall = omp_get_wtime() - start;
+    /* The team paid if the loop took clearly less than its work would on
+     * one thread. When it did not, either a helper started late, a time
+     * slice after the others (a core busy with another process): then the
+     * next loops run on the calling thread, twice as many after each such
+     * loop in a row (at most 1024), before the team is tried again; or the
+     * loop was too short for the team's start-up: then loops of this many
+     * iterations or fewer run on the calling thread from now on. */
+    if (wall > 0.8 * busy) {
+        if (wall - busy / threads > 2e-4) {
+            pace->strikes = pace->strikes < 10 ? pace->strikes + 1 : 10;
+            pace->skip = 1 << pace->strikes;
+        } else if (n >= pace->serial_below) {
+            pace->serial_below = n + 1;
+        }
+    } else {
+        pace->strikes = 0;
+    }
+}

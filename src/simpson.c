@@ -286,6 +286,8 @@ typedef struct engine {
     size_t nprob;
     size_t nchunks, nunits;
     int nthreads;
+    sq_pace own_pace;          /* whether the rounds' thread team pays */
+    sq_pace *pace;             /* run->pace, or own_pace */
 } engine;
 
 static double fold8(const double *s)
@@ -550,7 +552,7 @@ static int round_once(engine *e)
     if (parallel) {
         for (size_t u = 0; u < e->nunits; u++)
             w->units[u].out = 2 * w->units[u].lo;
-        sq_parallel_for(e->nunits, e->nthreads, run_unit, e);
+        sq_parallel_for_paced(e->pace, e->nunits, e->nthreads, run_unit, e);
     } else {
         size_t off = 0;
         for (size_t u = 0; u < e->nunits; u++) {
@@ -596,7 +598,7 @@ static int round_once(engine *e)
             w->units[u].dest = total;
             total += w->units[u].nout;
         }
-        sq_parallel_for(e->nunits, e->nthreads, gather_unit, e);
+        sq_parallel_for_paced(e->pace, e->nunits, e->nthreads, gather_unit, e);
     } else {
         for (size_t u = 0; u < e->nunits; u++)
             total += w->units[u].nout;
@@ -1034,6 +1036,7 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
 {
     engine e = {0};
     e.run = run;
+    e.pace = run->pace != NULL ? run->pace : &e.own_pace;
     e.ops = run->ev->ops;
     e.pad = sq_eval_pads(run->ev);
     e.nthreads = run->threads > 0 ? run->threads : 1;
