@@ -526,7 +526,7 @@ typedef struct sq_options {
     double epsrel;
     sq_rule rule;         /**< default: Gauss-Kronrod 10/21 */
     sq_control control;   /**< default: global (local for Simpson) */
-    sq_errest errest;     /**< default: QUADPACK's */
+    sq_errest errest;     /**< default: SQ_ERREST_DEFAULT (null rules) */
     /**
      * Wynn epsilon extrapolation of the sequence of estimates near a
      * singularity, as QUADPACK's qags does (global control only; default 1).

@@ -306,8 +306,10 @@ int sq_eval_flat(const sq_evaluator *ev, size_t n, double *x,
     if (!sq_eval_pads(ev)) {
         if (ev->param == NULL)
             return sq_eval_tile(ev, 1, n, x, uid, s, y);
-        for (size_t i = 0; i < n; i++)
-            s->node_pid[i] = uid[i % cols];
+        for (size_t i = 0, j = 0; i < n; i++) {
+            s->node_pid[i] = uid[j];
+            j = j + 1 == cols ? 0 : j + 1;
+        }
         return ev->param(n, x, s->node_pid, y, ev->ctx);
     }
     size_t vlen = ev->ops->vlen;
@@ -333,9 +335,11 @@ int sq_eval_flat(const sq_evaluator *ev, size_t n, double *x,
                 for (size_t j = 0; j < chunk; j++)
                     col[j] = v;
             } else if (!uniform) {
+                size_t q = lo % cols;    /* the column of point lo */
                 for (size_t j = 0; j < m; j++) {
-                    size_t i = lo + j < n ? lo + j : 0;
-                    col[j] = ev->params[uid[i % cols] * ev->pstride + k];
+                    size_t u = lo + j < n ? uid[q] : uid[0];
+                    col[j] = ev->params[u * ev->pstride + k];
+                    q = q + 1 == cols ? 0 : q + 1;
                 }
             }
             p[k] = col;
