@@ -237,12 +237,35 @@ static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kin
     vstore_n(k->rasc + j, m, rs);
 }
 
+#if SQ_VLEN > 1
+/* The scalar ISA's table (and AVX2's, for AVX-512): the same arithmetic,
+ * lane for lane. */
+extern const sq_gk_ops sq_gk_ops_scalar;
+#if SQ_VLEN > 4
+extern const sq_gk_ops sq_gk_ops_avx2;
+#endif
+#endif
+
 static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
                           const double *restrict c, const double *restrict h,
                           double *restrict y,
                           const double *restrict jac, int error_kind,
                           const sq_gk_out *out)
 {
+#if SQ_VLEN > 1
+    /* One interval is a masked vector of one real lane: the scalar
+     * kernel does the same operations for less (divisions and square
+     * roots of one double, not of a whole register; measured on the
+     * battery). Every ISA gives the same bits, so this changes no value. */
+    if (n == 1)
+        return sq_gk_ops_scalar.estimate(n, ld, r, c, h, y, jac, error_kind, out);
+#if SQ_VLEN > 4
+    /* Likewise up to four intervals at AVX-512: half a register of real
+     * lanes runs faster in AVX2's. */
+    if (n <= 4)
+        return sq_gk_ops_avx2.estimate(n, ld, r, c, h, y, jac, error_kind, out);
+#endif
+#endif
     size_t rows = sq_gk_rows(r);
     if (jac != NULL)
         for (size_t i = 0; i < rows * ld; i++)

@@ -641,35 +641,23 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
     return t;
 }
 
-/* Room for n entries in the decision scratch arrays. */
+/* Room for n entries in the decision scratch arrays (one allocation). */
 static int grow_order(struct sq_adapt_ws *w, size_t n)
 {
     if (n <= w->order_cap)
         return 0;
     size_t cap = n > 2 * w->order_cap ? n : 2 * w->order_cap;
-    size_t *o = sq_alloc_array(cap, sizeof *o);
-    size_t *q = sq_alloc_array(cap, sizeof *q);
-    double *sl = sq_alloc_array(cap, sizeof *sl);
-    uint8_t *f = sq_alloc_array(cap, sizeof *f);
-    uint8_t *t = sq_alloc_array(cap, sizeof *t);
-    if (o == NULL || q == NULL || sl == NULL || f == NULL || t == NULL) {
-        sq_free(o);
-        sq_free(q);
-        sq_free(sl);
-        sq_free(f);
-        sq_free(t);
+    if (cap > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2))
         return -1;
-    }
+    char *m = sq_alloc(cap * (2 * sizeof(size_t) + sizeof(double) + 2));
+    if (m == NULL)
+        return -1;
     sq_free(w->order);
-    sq_free(w->pos);
-    sq_free(w->slack);
-    sq_free(w->fate);
-    sq_free(w->touched);
-    w->order = o;
-    w->pos = q;
-    w->slack = sl;
-    w->fate = f;
-    w->touched = t;
+    w->order = (size_t *)m;
+    w->pos = w->order + cap;
+    w->slack = (double *)(w->pos + cap);
+    w->fate = (uint8_t *)(w->slack + cap);
+    w->touched = w->fate + cap;
     w->order_cap = cap;
     return 0;
 }
@@ -1561,11 +1549,7 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     sq_free(w->prob);
     sq_free(w->reports);
     sq_free(w->hist);
-    sq_free(w->order);
-    sq_free(w->pos);
-    sq_free(w->slack);
-    sq_free(w->fate);
-    sq_free(w->touched);
+    sq_free(w->order);          /* pos, slack, fate and touched with it */
     sq_free(w->tables);
     sq_free(w);
 }

@@ -65,9 +65,7 @@ static void slot_free(sq_slot *s)
 {
     sq_simpson_ws_free(s->simpson);
     sq_adapt_ws_free(s->adapt);
-    sq_free(s->probs);
-    sq_free(s->parts);
-    sq_free(s->owner);
+    sq_free(s->probs);          /* parts and owner with it */
     sq_free(s->cuts);
     memset(s, 0, sizeof *s);
 }
@@ -122,21 +120,15 @@ static int workspace_slots(sq_workspace *ws, int n)
 static int slot_reserve(sq_slot *s, size_t nprob, size_t ncuts)
 {
     if (nprob > s->cap) {
-        sq_problem *p = sq_alloc_array(nprob, sizeof *p);
-        sq_result *r = sq_alloc_array(nprob, sizeof *r);
-        size_t *o = sq_alloc_array(nprob, sizeof *o);
-        if (p == NULL || r == NULL || o == NULL) {
-            sq_free(p);
-            sq_free(r);
-            sq_free(o);
+        /* The three arrays in one allocation, problems first. */
+        size_t each = sizeof(sq_problem) + sizeof(sq_result) + sizeof(size_t);
+        char *m = sq_alloc_array(nprob, each);
+        if (m == NULL)
             return -1;
-        }
         sq_free(s->probs);
-        sq_free(s->parts);
-        sq_free(s->owner);
-        s->probs = p;
-        s->parts = r;
-        s->owner = o;
+        s->probs = (sq_problem *)m;
+        s->parts = (sq_result *)(m + nprob * sizeof(sq_problem));
+        s->owner = (size_t *)(m + nprob * (sizeof(sq_problem) + sizeof(sq_result)));
         s->cap = nprob;
     }
     if (ncuts > s->cuts_cap) {

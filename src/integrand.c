@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Integrand descriptors, the built-in kernel and family catalogues, and
  * evaluation of tiles. */
+#include <stdint.h>
 #include <string.h>
 
 #include "internal.h"
@@ -235,25 +236,28 @@ sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
 
 int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld)
 {
-    s->node_pid = sq_alloc_array(rows * ld, sizeof *s->node_pid);
     /* Parameter columns at least one expression-machine chunk wide, for
-     * flat tiles (sq_eval_flat). */
+     * flat tiles (sq_eval_flat); both arrays in one allocation. */
     size_t pcap = ld > SQ_VM_CHUNK ? ld : SQ_VM_CHUNK;
-    s->par = sq_alloc_array(SQ_MAX_PARAMS * pcap, sizeof *s->par);
+    memset(s, 0, sizeof *s);
+    if (rows != 0 && ld > SIZE_MAX / sizeof(size_t) / rows)
+        return -1;
+    size_t pids = rows * ld * sizeof(size_t);
+    pids = (pids + 63) / 64 * 64;
+    char *m = sq_alloc(pids + SQ_MAX_PARAMS * pcap * sizeof(double));
+    if (m == NULL)
+        return -1;
+    s->node_pid = (size_t *)m;
+    s->par = (double *)(m + pids);
     s->cap = ld;
     s->pcap = pcap;
     s->rows = rows;
-    if (s->node_pid == NULL || s->par == NULL) {
-        sq_eval_scratch_free(s);
-        return -1;
-    }
     return 0;
 }
 
 void sq_eval_scratch_free(sq_eval_scratch *s)
 {
-    sq_free(s->node_pid);
-    sq_free(s->par);
+    sq_free(s->node_pid);      /* par with it */
     memset(s, 0, sizeof *s);
 }
 

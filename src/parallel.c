@@ -4,8 +4,25 @@
  * through sq_parallel_for, so scheduling policy lives in one place.
  */
 #include <omp.h>
+#include <threads.h>
 
 #include "internal.h"
+
+/* Processors available, asked once per process (omp_get_num_procs is a
+ * system call); written under call_once, read-only afterwards. */
+static once_flag procs_once = ONCE_FLAG_INIT;
+static int nprocs;
+
+static void count_processors(void)
+{
+    nprocs = omp_get_num_procs();
+}
+
+static int processors(void)
+{
+    call_once(&procs_once, count_processors);
+    return nprocs;
+}
 
 int sq_threads_for(int requested)
 {
@@ -13,7 +30,7 @@ int sq_threads_for(int requested)
     /* The engine's threads compute: beyond a few per processor they only
      * cost memory and thread start-ups (a million asked for would take
      * seconds and gigabytes). Results are the same for any count. */
-    int procs = omp_get_num_procs();
+    int procs = processors();
     int cap = procs > 0 ? SQ_THREADS_PER_PROC * procs : SQ_THREADS_PER_PROC;
     if (t > cap)
         t = cap;
