@@ -598,7 +598,10 @@ static int round_once(engine *e)
             w->units[u].dest = total;
             total += w->units[u].nout;
         }
-        sq_parallel_for_paced(e->pace, e->nunits, e->nthreads, gather_unit, e);
+        /* A short copy: its team would not pay by itself, and its pace
+         * must not set aside run_unit's, which loops as many units. */
+        sq_parallel_for(e->nunits, e->pace->skip > 0 ? 1 : e->nthreads,
+                        gather_unit, e);
     } else {
         for (size_t u = 0; u < e->nunits; u++)
             total += w->units[u].nout;
