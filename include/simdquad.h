@@ -610,6 +610,15 @@ typedef struct sq_options {
 /** Fill `opt` with the defaults documented above. */
 SQ_API void sq_options_init(sq_options *opt);
 
+/**
+ * NULL if `opt` is valid for sq_integrate (NULL options are: the defaults),
+ * else a sentence naming the first field that is not, the same sentence the
+ * call would put in sq_result.detail. Every entry point runs this check; a
+ * batch whose rows carry their own tolerances may leave both epsabs and
+ * epsrel of the options zero.
+ */
+SQ_API const char *sq_options_check(const sq_options *opt);
+
 /** The result of one integral. */
 typedef struct sq_result {
     double value;        /**< best estimate of the integral */

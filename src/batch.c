@@ -24,7 +24,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "internal.h"
 
@@ -142,126 +141,7 @@ static int slot_reserve(sq_slot *s, size_t nprob, size_t ncuts)
     return 0;
 }
 
-/* ---- progress ------------------------------------------------------------------ */
-
-static double seconds(void)
-{
-    struct timespec t;
-    timespec_get(&t, TIME_UTC);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-static void report(sq_monitor *m, double fraction)
-{
-    if (m->progress != NULL && m->progress(fraction, m->ctx) != 0)
-        atomic_store(&m->cancel, 1);
-}
-
-int sq_monitor_poll(sq_monitor *m, int master)
-{
-    if (master && m->progress != NULL) {
-        double t = seconds();
-        if (t - m->last >= 0.01) {
-            m->last = t;
-            size_t done = atomic_load(&m->done);
-            report(m, m->total ? (double)done / (double)m->total : 0.0);
-        }
-    }
-    return atomic_load_explicit(&m->cancel, memory_order_relaxed);
-}
-
-/* Add n problems to those finished: only a progress callback reads the
- * count, and an atomic add per group is not free. */
-static void count_done(sq_monitor *m, size_t n)
-{
-    if (m->progress != NULL && n > 0)
-        atomic_fetch_add(&m->done, n);
-}
-
 /* ---- validation ---------------------------------------------------------------- */
-
-static int valid_tolerance(double t)
-{
-    return isfinite(t) && t >= 0;
-}
-
-/* NULL if the integrand and options are valid, else which one is not. */
-const char *sq_check_common(const sq_integrand *f, const sq_options *o)
-{
-    if (f == NULL || f->kind == SQ_INTEGRAND_INVALID)
-        return "integrand: NULL or invalid (unknown kernel or family name?)";
-    switch (f->kind) {
-    case SQ_INTEGRAND_KERNEL:
-        if (f->kernel < 0 || f->kernel >= SQK_COUNT)
-            return "integrand: kernel index out of range";
-        break;
-    case SQ_INTEGRAND_BATCH:
-        if (f->batch == NULL)
-            return "integrand: NULL callback";
-        break;
-    case SQ_INTEGRAND_FAMILY:
-        if (f->family < 0 || f->family >= SQF_COUNT)
-            return "integrand: family index out of range";
-        break;
-    case SQ_INTEGRAND_PARAM:
-        if (f->param == NULL)
-            return "integrand: NULL callback";
-        break;
-    case SQ_INTEGRAND_EXPR:
-        if (f->expr == NULL)
-            return "integrand: NULL expression";
-        break;
-    case SQ_INTEGRAND_POINT:
-        if (f->point == NULL)
-            return "integrand: NULL callback";
-        break;
-    default:
-        return "integrand: unknown kind";
-    }
-    if (!valid_tolerance(o->epsabs))
-        return "epsabs: must be finite and >= 0";
-    if (!valid_tolerance(o->epsrel))
-        return "epsrel: must be finite and >= 0";
-    if (o->max_evals == 0)
-        return "max_evals: must be > 0";
-    if (o->max_intervals == 0)
-        return "max_intervals: must be > 0";
-    if (o->threads < 0)
-        return "threads: must be >= 0";
-    if (o->workers < 0 || o->workers > 100000)
-        return "workers: must be from 0 to 100000";
-    if ((unsigned)o->rule > SQ_RULE_GK21)
-        return "rule: unknown";
-    if ((unsigned)o->control > SQ_CONTROL_GLOBAL)
-        return "control: unknown";
-    if ((unsigned)o->errest > SQ_ERREST_RAW)
-        return "errest: unknown";
-    if (o->rule == SQ_RULE_SIMPSON && o->control == SQ_CONTROL_GLOBAL)
-        return "control: Simpson's rule runs with local control only";
-    if (o->npoints > 0 && o->points == NULL)
-        return "points: NULL with npoints > 0";
-    const sq_isa_ops *ops;
-    sq_math m;
-    switch (sq_dispatch(o->isa, o->math, &ops, &m)) {
-    case SQ_DISPATCH_OK:
-        break;
-    case SQ_DISPATCH_ISA_UNKNOWN:
-        return "isa: unknown";
-    case SQ_DISPATCH_ISA_UNSUPPORTED:
-        return "isa: not supported by this CPU";
-    case SQ_DISPATCH_MATH_UNKNOWN:
-        return "math: unknown";
-    case SQ_DISPATCH_MATH_NO_FMA:
-        return "math: deterministic needs an ISA with FMA (scalar, avx2, "
-               "avx512) on a CPU that has it";
-    case SQ_DISPATCH_MATH_MISSING:
-        return "math: libmvec is not built into this library (it needs "
-               "glibc 2.35 or later)";
-    default:
-        return "math: this backend is not built for the ISA";
-    }
-    return NULL;
-}
 
 static const char *check_batch(const sq_integrand *f, const sq_batch *b,
                                const sq_options *o)
@@ -344,11 +224,11 @@ static sq_status prepare(const call *c, size_t i, sq_problem *q, int *reversed,
         *detail = isnan(lo) ? "a: NaN" : "b: NaN";
         return SQ_BAD_INPUT;
     }
-    if (!valid_tolerance(ea)) {
+    if (!sq_tolerance_valid(ea)) {
         *detail = "epsabs: must be finite and >= 0";
         return SQ_BAD_INPUT;
     }
-    if (!valid_tolerance(er)) {
+    if (!sq_tolerance_valid(er)) {
         *detail = "epsrel: must be finite and >= 0";
         return SQ_BAD_INPUT;
     }
@@ -421,7 +301,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
     if (slot_reserve(s, (hi - lo) * per, maxpts + 3) != 0) {
         for (size_t j = lo; j < hi; j++)
             result_reset(&c->res[PROBLEM(j)], SQ_NOMEM, NULL);
-        count_done(&c->mon, hi - lo);
+        sq_monitor_add_done(&c->mon, hi - lo);
         return;
     }
     /* Engine problems, and the batch problem each belongs to. */
@@ -461,7 +341,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             s->probs[n++] = piece;
         }
     }
-    count_done(&c->mon, finished);
+    sq_monitor_add_done(&c->mon, finished);
 
     sq_run run = c->run;
     run.threads = threads;
@@ -472,7 +352,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
             /* Pieces are not problems: count them done as a group. */
             run.count_done = 0;
             sq_simpson_local(&s->simpson, &run, s->probs, n, s->parts);
-            count_done(&c->mon, hi - lo - finished);
+            sq_monitor_add_done(&c->mon, hi - lo - finished);
         } else {
             sq_adapt(&s->adapt, &run, s->probs, n, s->parts);
         }
@@ -586,7 +466,7 @@ static void second_pass(call *c)
         for (size_t i = 0; i < n; i++)
             if (c->res[i].status == SQ_DEFERRED)
                 result_reset(&c->res[i], SQ_NOMEM, NULL);
-        count_done(&c->mon, m);
+        sq_monitor_add_done(&c->mon, m);
         return;
     }
     m = 0;
@@ -667,13 +547,7 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
     c.run.count_done = opt->progress != NULL;
     c.run.trace = opt->trace;
     c.run.trace_ctx = opt->trace_ctx;
-    c.mon.progress = opt->progress;
-    c.mon.ctx = opt->progress_ctx;
-    c.mon.total = batch->n;
-    atomic_init(&c.mon.done, 0);
-    atomic_init(&c.mon.cancel, 0);
-    c.mon.last = opt->progress != NULL ? seconds() : 0.0;
-    report(&c.mon, 0.0);
+    sq_monitor_start(&c.mon, opt->progress, opt->progress_ctx, batch->n);
 
     /* Groups: a few per thread for balance, each big enough to fill tiles. */
     size_t n = batch->n;
@@ -716,8 +590,7 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
         }
     }
 
-    if (!atomic_load(&c.mon.cancel))
-        report(&c.mon, 1.0);
+    sq_monitor_end(&c.mon);
     sq_status worst = SQ_OK;
     for (size_t i = 0; i < n; i++)
         worst = sq_status_worse(worst, results[i].status);

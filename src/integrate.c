@@ -1,35 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The single integral: options, strict validation of its arguments, and a
- * batch of one (src/batch.c), which handles a == b, a > b, breakpoints and
- * the choice of engine.
+ * The single integral: strict validation of its arguments (the options'
+ * own in src/options.c), and a batch of one (src/batch.c), which handles
+ * a == b, a > b, breakpoints and the choice of engine.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
-
-void sq_options_init(sq_options *opt)
-{
-    if (opt == NULL)
-        return;
-    memset(opt, 0, sizeof *opt);
-    opt->epsabs = 0.0;
-    opt->epsrel = 1e-10;
-    opt->rule = SQ_RULE_DEFAULT;
-    opt->control = SQ_CONTROL_DEFAULT;
-    opt->errest = SQ_ERREST_DEFAULT;
-    opt->extrapolate = 1;
-    opt->points = NULL;
-    opt->npoints = 0;
-    opt->max_evals = SQ_DEFAULT_MAX_EVALS;
-    opt->max_intervals = SQ_DEFAULT_MAX_INTERVALS;
-    opt->threads = 0;
-    opt->isa = SQ_ISA_AUTO;
-    opt->speculate = 1;
-    opt->family_points = 1;
-}
 
 /* NULL if the call is valid, else which argument is not. */
 static const char *check_args(const sq_integrand *f, double a, double b,

@@ -230,11 +230,19 @@ typedef struct sq_monitor {
     double last;               /* time of the last progress call */
 } sq_monitor;
 
+/* (src/monitor.c) Start a call of `total` problems: progress reports 0. */
+void sq_monitor_start(sq_monitor *m, int (*progress)(double, void *), void *ctx,
+                      size_t total);
 /*
  * Between rounds: on the calling thread (master), report progress if 10 ms
  * have passed; everywhere, return nonzero if the call is cancelled.
  */
 int sq_monitor_poll(sq_monitor *m, int master);
+/* Add n problems to those finished (m may be NULL): only a progress
+ * callback reads the count, and an atomic add is not free. */
+void sq_monitor_add_done(sq_monitor *m, size_t n);
+/* The call is over: progress reports 1, unless it was cancelled. */
+void sq_monitor_end(sq_monitor *m);
 
 /* Rule, control, budgets and threading shared by all problems of a call. */
 typedef struct sq_run {
@@ -291,11 +299,26 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *ws);
 /* The machine code of a compiled expression. */
 const sq_vm *sq_expr_vm(const sq_expr *e);
 
-/* ---- calls (src/batch.c) --------------------------------------------------- */
+/* ---- the call's contract (src/options.c) --------------------------------------- */
+
+/* A tolerance as the library reads it: finite and >= 0. */
+static inline int sq_tolerance_valid(double t)
+{
+    return t == t && t >= 0 && t <= 1.7976931348623157e308;
+}
+
+/* What a problem must meet: max(epsabs, epsrel |value|). */
+static inline double sq_tolerance(double epsabs, double epsrel, double value)
+{
+    double r = epsrel * (value < 0 ? -value : value);
+    return r > epsabs ? r : epsabs;
+}
 
 /* NULL if the integrand and the options (limits aside) are valid, else a
  * sentence naming the field that is not. */
 const char *sq_check_common(const sq_integrand *f, const sq_options *o);
+
+/* ---- calls (src/batch.c) --------------------------------------------------- */
 
 /* sq_integrate_batch once its arguments have been checked (batch and
  * opt not NULL). */

@@ -39,7 +39,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "frontier.h"
 #include "simpson_half.h"
 
 enum {
@@ -50,111 +50,27 @@ enum {
     WINDOW = 65536,   /* most items of one problem in one round */
     PAR_MIN = 4096,   /* smaller rounds run on the calling thread */
     NCOL = 8,         /* double fields of an item: a, b, f0..f4, tol */
-    SLACK = 2 * SQ_MAX_VLEN,
-    STAGGER = 3 * 64  /* bytes between arrays: avoids L1 set conflicts */
+    SLACK = SQ_COL_SLACK
 };
 
 /* ---- items in structure-of-arrays form ------------------------------------- */
 
-typedef struct items {
-    size_t n, cap;
-    double *col[NCOL];     /* a, b, f0, f1, f2, f3, f4, tol */
-    uint64_t *pid;
-    void *mem;
-} items;
+/* Items are frontier columns (frontier.h): a, b, f0 ... f4, tol. */
+typedef sq_cols items;
 
 enum { C_A, C_B, C_F0, C_F1, C_F2, C_F3, C_F4, C_TOL };
 
-/*
- * All arrays come from one allocation, each offset by a few cache lines
- * from the previous so that same-index accesses do not compete for the same
- * L1 set. The first `keep` items are preserved.
- */
 static int items_reserve(items *s, size_t cap, size_t keep)
 {
-    if (cap <= s->cap)
-        return 0;
-    size_t want = s->cap ? s->cap : 1024;
-    while (want < cap)
-        want *= 2;
-    size_t stride = (want + SLACK) * sizeof(double) + STAGGER;
-    char *mem = sq_alloc_array(NCOL + 1, stride);
-    if (mem == NULL)
-        return -1;
-    double *col[NCOL];
-    for (int k = 0; k < NCOL; k++) {
-        col[k] = (double *)(mem + (size_t)k * stride);
-        if (keep)
-            memcpy(col[k], s->col[k], keep * sizeof(double));
-    }
-    uint64_t *pid = (uint64_t *)(mem + (size_t)NCOL * stride);
-    if (keep)
-        memcpy(pid, s->pid, keep * sizeof(uint64_t));
-    sq_free(s->mem);
-    memcpy(s->col, col, sizeof col);
-    s->pid = pid;
-    s->mem = mem;
-    s->cap = want;
-    return 0;
-}
-
-static void items_free(items *s)
-{
-    sq_free(s->mem);
-    memset(s, 0, sizeof *s);
-}
-
-/* Copy items [from, from + n) of s to position `to` of d (may overlap). */
-static void items_move(items *d, size_t to, const items *s, size_t from,
-                       size_t n)
-{
-    if (n == 0)
-        return;                  /* the arrays may not exist yet */
-    for (int k = 0; k < NCOL; k++)
-        memmove(d->col[k] + to, s->col[k] + from, n * sizeof(double));
-    memmove(d->pid + to, s->pid + from, n * sizeof(uint64_t));
-}
-
-typedef struct reverse_job {
-    items *d;
-    const items *s;
-    size_t to, from, n;
-} reverse_job;
-
-static void reverse_column(size_t k, int slot, void *ctx)
-{
-    const reverse_job *j = ctx;
-    (void)slot;
-    if (j->n == 0)
-        return;                  /* the arrays may not exist yet */
-    if (k < NCOL) {
-        double *restrict d = j->d->col[k] + j->to;
-        const double *restrict s = j->s->col[k] + j->from;
-        for (size_t i = 0; i < j->n; i++)
-            d[i] = s[j->n - 1 - i];
-    } else {
-        uint64_t *restrict d = j->d->pid + j->to;
-        const uint64_t *restrict s = j->s->pid + j->from;
-        for (size_t i = 0; i < j->n; i++)
-            d[i] = s[j->n - 1 - i];
-    }
-}
-
-/* Copy items [from, from + n) of s to d starting at `to`, reversed; large
- * copies are spread over threads, one column each. */
-static void items_move_reversed(items *d, size_t to, const items *s,
-                                size_t from, size_t n, int threads)
-{
-    reverse_job j = {d, s, to, from, n};
-    sq_parallel_for(NCOL + 1, n >= PAR_MIN ? threads : 1, reverse_column, &j);
+    return sq_cols_reserve(s, NCOL, cap, keep, 1024);
 }
 
 static sq_simpson_items items_view(const items *s, size_t lo)
 {
     sq_simpson_items v = {
-        s->col[C_A] + lo, s->col[C_B] + lo, s->col[C_F0] + lo,
-        s->col[C_F1] + lo, s->col[C_F2] + lo, s->col[C_F3] + lo,
-        s->col[C_F4] + lo, s->col[C_TOL] + lo, s->pid + lo,
+        s->f[C_A] + lo, s->f[C_B] + lo, s->f[C_F0] + lo,
+        s->f[C_F1] + lo, s->f[C_F2] + lo, s->f[C_F3] + lo,
+        s->f[C_F4] + lo, s->f[C_TOL] + lo, s->pid + lo,
     };
     return v;
 }
@@ -162,10 +78,10 @@ static sq_simpson_items items_view(const items *s, size_t lo)
 /* Best estimate and error of an item that will not be refined further. */
 static double item_estimate(const items *s, size_t j, double *err)
 {
-    return sq_simpson_unfinished(s->col[C_A][j], s->col[C_B][j],
-                                 s->col[C_F0][j], s->col[C_F1][j],
-                                 s->col[C_F2][j], s->col[C_F3][j],
-                                 s->col[C_F4][j], err);
+    return sq_simpson_unfinished(s->f[C_A][j], s->f[C_B][j],
+                                 s->f[C_F0][j], s->f[C_F1][j],
+                                 s->f[C_F2][j], s->f[C_F3][j],
+                                 s->f[C_F4][j], err);
 }
 
 /* ---- per-thread tile buffers ----------------------------------------------- */
@@ -188,45 +104,26 @@ static void scratch_free(scratch *t)
 
 static int scratch_init(scratch *t)
 {
-    size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double) + STAGGER;
-    size_t hs = (TILE + SLACK) * sizeof(double) + STAGGER;
-    char *p = sq_alloc(2 * xs + 8 * hs);
-    if (p == NULL)
+    size_t xs = 5 * (TILE + SQ_MAX_VLEN) * sizeof(double);
+    size_t hs = (TILE + SLACK) * sizeof(double);
+    size_t bytes[10] = {xs, xs, hs, hs, hs, hs, hs, hs, hs, hs};
+    char *part[10];
+    t->mem = sq_carve(10, bytes, part);
+    if (t->mem == NULL)
         return -1;
-    t->mem = p;
-    t->x = (double *)p;
-    t->y = (double *)(p + xs);
-    p += 2 * xs;
+    t->x = (double *)part[0];
+    t->y = (double *)part[1];
     double **cols[5] = {&t->mid, &t->vl, &t->vr, &t->el, &t->er};
-    for (int k = 0; k < 5; k++, p += hs)
-        *cols[k] = (double *)p;
-    t->fl = (int64_t *)p;
-    t->fr = (int64_t *)(p + hs);
-    t->uid = (size_t *)(p + 2 * hs);
+    for (int k = 0; k < 5; k++)
+        *cols[k] = (double *)part[2 + k];
+    t->fl = (int64_t *)part[7];
+    t->fr = (int64_t *)part[8];
+    t->uid = (size_t *)part[9];
     if (sq_eval_scratch_init(&t->es, 5, TILE + SQ_MAX_VLEN) != 0) {
         scratch_free(t);
         return -1;
     }
     return 0;
-}
-
-/*
- * A callback failed on a tile of `rows` x `ld` nodes: evaluate its n
- * columns one at a time (each column's values do not depend on the call
- * they come in). failed[j] is set for the columns that fail again; the
- * others get their values in t->y.
- */
-static void isolate_failures(const sq_evaluator *ev, scratch *t, size_t rows,
-                             size_t n, size_t ld, uint8_t *failed)
-{
-    for (size_t j = 0; j < n; j++) {
-        double x1[5], y1[5];
-        for (size_t k = 0; k < rows; k++)
-            x1[k] = t->x[k * ld + j];
-        failed[j] = sq_eval_tile(ev, rows, 1, x1, &t->uid[j], &t->es, y1) != 0;
-        for (size_t k = 0; k < rows; k++)
-            t->y[k * ld + j] = failed[j] ? 0.0 : y1[k];
-    }
 }
 
 /* ---- problems, chunks and units ---------------------------------------------- */
@@ -350,14 +247,15 @@ static void run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
     size_t n = hi - lo;
     size_t ld = e->pad ? (n + ops->vlen - 1) / ops->vlen * ops->vlen : n;
 
-    ops->simpson_nodes(n, ld, cur->col[C_A] + lo, cur->col[C_B] + lo, t->x);
+    ops->simpson_nodes(n, ld, cur->f[C_A] + lo, cur->f[C_B] + lo, t->x);
     for (size_t j = 0; j < ld; j++)
         t->uid[j] = e->w->prob[cur->pid[lo + (j < n ? j : 0)]].uid;
     if (sq_eval_tile(e->run->ev, 4, ld, t->x, t->uid, &t->es, t->y) != 0) {
         /* Only the problems whose points fail stop; the round goes on for
          * the others (their chunk sums are dropped with them). */
         uint8_t failed[TILE];
-        isolate_failures(e->run->ev, t, 4, n, ld, failed);
+        sq_isolate_failures(e->run->ev, 4, n, ld, t->x, t->uid, &t->es, t->y,
+                            failed);
         size_t cj = *ci;
         for (size_t j = 0; j < n; j++)
             if (failed[j])
@@ -393,10 +291,10 @@ static void run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
 
     if (nsplit > 0) {
         sq_simpson_dest d = {
-            next->col[C_A] + *out, next->col[C_B] + *out,
-            next->col[C_F0] + *out, next->col[C_F1] + *out,
-            next->col[C_F2] + *out, next->col[C_F3] + *out,
-            next->col[C_F4] + *out, next->col[C_TOL] + *out,
+            next->f[C_A] + *out, next->f[C_B] + *out,
+            next->f[C_F0] + *out, next->f[C_F1] + *out,
+            next->f[C_F2] + *out, next->f[C_F3] + *out,
+            next->f[C_F4] + *out, next->f[C_TOL] + *out,
             next->pid + *out,
         };
         ops->simpson_emit(n, &in, t->y, ld, &v, &d);
@@ -447,26 +345,10 @@ static void gather_unit(size_t ui, int slot, void *ctx)
     engine *e = ctx;
     const unit *u = &e->w->units[ui];
     (void)slot;
-    items_move(&e->w->cur, u->dest, &e->w->next, u->out, u->nout);
+    sq_cols_move(&e->w->cur, u->dest, &e->w->next, u->out, u->nout);
 }
 
 /* ---- rounds ------------------------------------------------------------------ */
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-    if (need <= *cap)
-        return 0;
-    size_t want = *cap ? *cap : 64;
-    while (want < need)
-        want *= 2;
-    void *q = sq_alloc_array(want, size);
-    if (q == NULL)
-        return -1;
-    sq_free(*p);
-    *p = q;
-    *cap = want;
-    return 0;
-}
 
 /* Cut the runs of the active problems into chunks, and chunks into units of
  * contiguous items. */
@@ -477,8 +359,8 @@ static int plan_round(engine *e)
     for (size_t p = 0; p < e->nprob; p++)
         if (w->prob[p].active)
             nch += (w->prob[p].run + CHUNK - 1) / CHUNK;
-    if (grow((void **)&w->chunks, &w->chunk_cap, nch, sizeof(chunk)) != 0
-        || grow((void **)&w->units, &w->unit_cap, nch, sizeof(unit)) != 0)
+    if (sq_grow((void **)&w->chunks, &w->chunk_cap, nch, sizeof(chunk)) != 0
+        || sq_grow((void **)&w->units, &w->unit_cap, nch, sizeof(unit)) != 0)
         return -1;
     e->nchunks = 0;
     for (size_t p = 0; p < e->nprob; p++) {
@@ -690,15 +572,15 @@ static int settle(engine *e)
         size_t take = ps->run < WINDOW ? ps->run : WINDOW;
         if (ps->run > take) {
             /* The surplus lies left of everything already pending. */
-            items_move_reversed(&ps->pend, ps->pend.n, &w->cur,
-                                ps->start + take, ps->run - take, e->nthreads);
+            sq_cols_move_reversed(&ps->pend, ps->pend.n, &w->cur, ps->start + take,
+                                  ps->run - take, e->nthreads, PAR_MIN);
             ps->pend.n += ps->run - take;
         }
         if (!in_place)
-            items_move(dst, to, &w->cur, ps->start, take);
+            sq_cols_move(dst, to, &w->cur, ps->start, take);
         size_t refill = WINDOW - take < ps->pend.n ? WINDOW - take : ps->pend.n;
-        items_move_reversed(dst, to + take, &ps->pend, ps->pend.n - refill,
-                            refill, e->nthreads);
+        sq_cols_move_reversed(dst, to + take, &ps->pend, ps->pend.n - refill,
+                              refill, e->nthreads, PAR_MIN);
         ps->pend.n -= refill;
         ps->start = to;
         ps->run = take + refill;
@@ -725,51 +607,36 @@ static void quarter_points(double a, double b, double *x)
     x[3] = sq_mid(rm, b);
 }
 
-/*
- * Hand the workers the points of the items [a[i], b[i]] that the coming
- * visit needs (needed: nonzero) or may need, then, while the budget lasts
- * and speculation is on, those of their halves, level by level: a narrow
- * frontier then keeps every worker busy on the levels below it.
- */
+static void item_points(void *ctx, const double *a, const double *b,
+                        const uint64_t *tag, size_t n, double *x)
+{
+    (void)ctx;
+    (void)tag;
+    for (size_t i = 0; i < n; i++)
+        quarter_points(a[i], b[i], x + 4 * i);
+}
+
+static void halve_items(double *lo, double *hi, uint64_t *tag, size_t n)
+{
+    (void)tag;
+    for (size_t i = n; i-- > 0;) {
+        double m = sq_mid(lo[i], hi[i]);
+        lo[2 * i + 1] = m;
+        hi[2 * i + 1] = hi[i];
+        hi[2 * i] = m;
+        lo[2 * i] = lo[i];
+    }
+}
+
+/* Hand the workers the points of the items [a[i], b[i]] that the coming
+ * visit needs (needed: nonzero) or may need, then those of their halves
+ * (sq_announce): a narrow frontier then keeps every worker busy on the
+ * levels below it. */
 static void announce(const sq_evaluator *ev, const double *a, const double *b,
                      size_t n, int needed)
 {
-    size_t budget = 4 * (size_t)ev->workers, spent = 0;
-    size_t cap = n;
-    while (cap < 2 * budget)
-        cap *= 2;
-    double *lo = sq_malloc(2 * cap * sizeof *lo), *hi = sq_malloc(2 * cap * sizeof *hi);
-    double *x = sq_malloc(4 * 2 * cap * sizeof *x);
-    if (lo == NULL || hi == NULL || x == NULL) {
-        sq_free(lo);
-        sq_free(hi);
-        sq_free(x);
-        return;                  /* an optimisation only */
-    }
-    memcpy(lo, a, n * sizeof *lo);
-    memcpy(hi, b, n * sizeof *hi);
-    for (int level = 0;; level++) {
-        for (size_t i = 0; i < n; i++)
-            quarter_points(lo[i], hi[i], x + 4 * i);
-        if (level == 0 && needed)
-            sq_oracle_need(ev->oracle, x, 4 * n);
-        else
-            sq_oracle_speculate(ev->oracle, x, 4 * n);
-        spent += level > 0 || !needed ? 4 * n : 0;
-        if (!ev->speculate || 2 * n > 2 * cap || spent + 8 * n > budget)
-            break;
-        for (size_t i = n; i-- > 0;) {
-            double m = sq_mid(lo[i], hi[i]);
-            lo[2 * i + 1] = m;
-            hi[2 * i + 1] = hi[i];
-            hi[2 * i] = m;
-            lo[2 * i] = lo[i];
-        }
-        n *= 2;
-    }
-    sq_free(lo);
-    sq_free(hi);
-    sq_free(x);
+    sq_announcer an = {4, item_points, halve_items, NULL};
+    sq_announce(ev, &an, a, b, NULL, n, needed);
 }
 
 /* ---- root visits --------------------------------------------------------------- */
@@ -835,20 +702,21 @@ static int visit_roots(engine *e, const sq_problem *pr)
         uint8_t failed[TILE];
         memset(failed, 0, sizeof failed);
         if (sq_eval_tile(e->run->ev, 5, ld, x, t->uid, &t->es, y) != 0)
-            isolate_failures(e->run->ev, t, 5, n, ld, failed);
+            sq_isolate_failures(e->run->ev, 5, n, ld, t->x, t->uid, &t->es, t->y,
+                                failed);
         for (size_t j = 0; j < n; j++) {
             const sq_problem *q = &pr[lo + j];
             pstate *ps = &w->prob[lo + j];
             ps->rounds = 1;
             ps->uid = q->uid;
+            ps->evals = 5;       /* the callback ran, failing or not */
+            ps->intervals = 1;
             if (failed[j]) {
                 ps->sum = NAN;
                 ps->err = INFINITY;
                 stop(ps, SQ_CALLBACK_ABORT);
                 continue;
             }
-            ps->evals = 5;
-            ps->intervals = 1;
             double f[5];
             for (int k = 0; k < 5; k++)
                 f[k] = y[k * ld + j];
@@ -863,7 +731,7 @@ static int visit_roots(engine *e, const sq_problem *pr)
             double err;
             double first = sq_simpson_unfinished(q->a, q->b, f[0], f[1], f[2],
                                                  f[3], f[4], &err);
-            double tol = fmax(q->epsabs, q->epsrel * fabs(first));
+            double tol = sq_tolerance(q->epsabs, q->epsrel, first);
             ps->epsabs = q->epsabs;
             ps->epsrel = q->epsrel;
             double val;
@@ -885,7 +753,7 @@ static int visit_roots(engine *e, const sq_problem *pr)
             double v[NCOL] = {q->a, q->b, f[0], f[1], f[2], f[3], f[4],
                               0.5 * tol};
             for (int k = 0; k < NCOL; k++)
-                w->cur.col[k][i] = v[k];
+                w->cur.f[k][i] = v[k];
             w->cur.pid[i] = lo + j;
             ps->start = i;
             ps->run = 1;
@@ -900,10 +768,10 @@ void sq_simpson_ws_free(struct sq_simpson_ws *w)
 {
     if (w == NULL)
         return;
-    items_free(&w->cur);
-    items_free(&w->next);
+    sq_cols_free(&w->cur);
+    sq_cols_free(&w->next);
     for (size_t p = 0; p < w->prob_cap; p++)
-        items_free(&w->prob[p].pend);
+        sq_cols_free(&w->prob[p].pend);
     for (int i = 0; i < w->ntls; i++)
         scratch_free(&w->tls[i]);
     sq_free(w->tls);
@@ -913,18 +781,13 @@ void sq_simpson_ws_free(struct sq_simpson_ws *w)
     sq_free(w);
 }
 
-static size_t items_bytes(const items *s)
-{
-    return s->cap ? (NCOL + 1) * ((s->cap + SLACK) * sizeof(double) + STAGGER) : 0;
-}
-
 size_t sq_simpson_ws_bytes(const struct sq_simpson_ws *w)
 {
     if (w == NULL)
         return 0;
-    size_t b = sizeof *w + items_bytes(&w->cur) + items_bytes(&w->next);
+    size_t b = sizeof *w + sq_cols_bytes(&w->cur) + sq_cols_bytes(&w->next);
     for (size_t p = 0; p < w->prob_cap; p++)
-        b += items_bytes(&w->prob[p].pend);
+        b += sq_cols_bytes(&w->prob[p].pend);
     b += w->prob_cap * sizeof(pstate) + w->chunk_cap * sizeof(chunk)
        + w->unit_cap * sizeof(unit) + (size_t)w->ntls * sizeof(scratch);
     return b;
@@ -953,14 +816,9 @@ static int ws_prepare(struct sq_simpson_ws **wp, size_t nprob, int nthreads)
         w->prob_cap = nprob;
     }
     if (nthreads > w->ntls) {
-        scratch *t = sq_alloc_array((size_t)nthreads, sizeof(scratch));
-        if (t == NULL)
+        if (sq_extend((void **)&w->tls, (size_t)w->ntls, (size_t)nthreads,
+                      sizeof *w->tls) != 0)
             return -1;
-        memset(t, 0, (size_t)nthreads * sizeof(scratch));
-        if (w->ntls)
-            memcpy(t, w->tls, (size_t)w->ntls * sizeof(scratch));
-        sq_free(w->tls);
-        w->tls = t;
         for (int i = w->ntls; i < nthreads; i++) {
             if (scratch_init(&w->tls[i]) != 0)
                 return -1;
@@ -997,7 +855,7 @@ static void finish(const pstate *ps, sq_result *res)
     /* Finished by the classic local tests, but the honest error can exceed
      * the tolerance: where Richardson's model fails, or when the first
      * estimate (which set the working tolerance) was too large. */
-    double tol = fmax(ps->epsabs, ps->epsrel * fabs(res->value));
+    double tol = sq_tolerance(ps->epsabs, ps->epsrel, res->value);
     if (res->status == SQ_OK && res->error > tol)
         res->status = SQ_INACCURATE;
     res->where = ps->where;
@@ -1030,7 +888,7 @@ static void report_finished(engine *e, size_t *active)
     for (size_t q = 0; q < e->nprob; q++)
         now += e->w->prob[q].active != 0;
     if (now < *active)
-        atomic_fetch_add(&e->run->mon->done, *active - now);
+        sq_monitor_add_done(e->run->mon, *active - now);
     *active = now;
 }
 
@@ -1075,7 +933,7 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
             if (e.w->prob[q].active)
                 e.w->prob[q].rounds++;
         if (run->ev->oracle != NULL)
-            announce(run->ev, e.w->cur.col[C_A], e.w->cur.col[C_B], e.w->cur.n, 1);
+            announce(run->ev, e.w->cur.f[C_A], e.w->cur.f[C_B], e.w->cur.n, 1);
         /* The root visit is level 0; round r visits level r. */
         e.round++;
         e.forced = e.round < FORCED;

@@ -75,6 +75,19 @@ static void expect_bad(const sq_integrand *f, double a, double b,
     cr_assert_eq(r.evals, 0);
 }
 
+/* Options that sq_integrate refuses: sq_options_check names the same
+ * field, in the same sentence. */
+static void expect_bad_option(const sq_integrand *f, const sq_options *o,
+                              const char *field)
+{
+    expect_bad(f, 0, 1, o, field);
+    sq_result r;
+    sq_integrate(f, 0, 1, o, &r);
+    const char *why = sq_options_check(o);
+    cr_assert_not_null(why, "sq_options_check passes what %s refused", field);
+    cr_assert_str_eq(why, r.detail);
+}
+
 #define SQRT_PI_ERF3 1.7724146965190422 /* integral of exp(-x^2) on [-3, 3] */
 
 Test(badinput, equal_limits_give_zero_without_evaluation)
@@ -112,40 +125,44 @@ Test(badinput, invalid_options_name_the_field)
 {
     sq_integrand f = sq_fn_kernel("sin");
     sq_options o = opts(SQ_RULE_GK21, -1, 1e-8);
-    expect_bad(&f, 0, 1, &o, "epsabs");
+    expect_bad_option(&f, &o, "epsabs");
     o = opts(SQ_RULE_GK21, NAN, 1e-8);
-    expect_bad(&f, 0, 1, &o, "epsabs");
+    expect_bad_option(&f, &o, "epsabs");
     o = opts(SQ_RULE_GK21, INFINITY, 1e-8);
-    expect_bad(&f, 0, 1, &o, "epsabs");
+    expect_bad_option(&f, &o, "epsabs");
     o = opts(SQ_RULE_GK21, 0, -1e-8);
-    expect_bad(&f, 0, 1, &o, "epsrel");
+    expect_bad_option(&f, &o, "epsrel");
     o = opts(SQ_RULE_GK21, 0, NAN);
-    expect_bad(&f, 0, 1, &o, "epsrel");
+    expect_bad_option(&f, &o, "epsrel");
     o = opts(SQ_RULE_GK21, 0, 0);
-    expect_bad(&f, 0, 1, &o, "both zero");
+    expect_bad_option(&f, &o, "both zero");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.max_evals = 0;
-    expect_bad(&f, 0, 1, &o, "max_evals");
+    expect_bad_option(&f, &o, "max_evals");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.max_intervals = 0;
-    expect_bad(&f, 0, 1, &o, "max_intervals");
+    expect_bad_option(&f, &o, "max_intervals");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.threads = -2;
-    expect_bad(&f, 0, 1, &o, "threads");
+    expect_bad_option(&f, &o, "threads");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.isa = (sq_isa)99;
-    expect_bad(&f, 0, 1, &o, "isa");
+    expect_bad_option(&f, &o, "isa");
     o = opts((sq_rule)42, 0, 1e-8);
-    expect_bad(&f, 0, 1, &o, "rule");
+    expect_bad_option(&f, &o, "rule");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.control = (sq_control)9;
-    expect_bad(&f, 0, 1, &o, "control");
+    expect_bad_option(&f, &o, "control");
     o = opts(SQ_RULE_GK21, 0, 1e-8);
     o.errest = (sq_errest)9;
-    expect_bad(&f, 0, 1, &o, "errest");
+    expect_bad_option(&f, &o, "errest");
     o = opts(SQ_RULE_SIMPSON, 0, 1e-8);
     o.control = SQ_CONTROL_GLOBAL;
-    expect_bad(&f, 0, 1, &o, "control");
+    expect_bad_option(&f, &o, "control");
+
+    cr_assert_null(sq_options_check(NULL), "NULL options are the defaults");
+    sq_options_init(&o);
+    cr_assert_null(sq_options_check(&o), "the defaults are valid");
 }
 
 Test(badinput, invalid_breakpoints)
@@ -332,6 +349,9 @@ Test(badinput, callback_error_stops_with_a_status)
         q.fail_after_points = 1;   /* fails on the very first call */
         sq_integrand g = sq_fn_batch(probe_fn, &q);
         cr_assert_eq(sq_integrate(&g, -3, 3, &o, &res), SQ_CALLBACK_ABORT);
+        cr_assert_eq(res.evals, first_evals(rules[r]),
+                     "the evaluations the callback made are counted (%zu)",
+                     res.evals);
     }
 }
 

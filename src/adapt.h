@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Gauss-Kronrod engine's own declarations, shared by its files:
+ *
+ *   adapt.c          the rounds: evaluation of fresh intervals, problems,
+ *                    the workspace, the entry point (sq_adapt);
+ *   adapt_decide.c   what each problem does after a round: totals, the
+ *                    stopping tests, split selection, applying the fates;
+ *   adapt_extrap.c   Wynn's epsilon extrapolation as QUADPACK's qags runs
+ *                    it, and the result of a problem that stops;
+ *   adapt_edges.c    jumps the rule cannot see: neighbour checks across
+ *                    every inside end, probes at the ends of the range.
+ *
+ * The columns and buffers under them are the frontier layer's (frontier.h).
+ */
+#ifndef SQ_ADAPT_H
+#define SQ_ADAPT_H
+
+#include <float.h>
+#include <math.h>
+#include <string.h>
+
+#include "frontier.h"
+
+enum {
+    SQ_GK_TILE = 64,     /* intervals per tile */
+    SQ_GK_ZERO_LOOK = 10 /* rounds of halving before f == 0 is believed */
+};
+
+/* Where the end probes go, as a fraction of the half-width of the range. */
+#define SQ_GK_PROBE 0x1p-23
+
+/* ---- intervals --------------------------------------------------------------- */
+
+enum {
+    F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL, NFIELD
+};
+
+/*
+ * Intervals of the problems, each problem's run in position order. Fields:
+ * centre and half-width (in t); value; error (the rule's, F_RAW, plus the
+ * bound on jumps hidden at the ends); QUADPACK's resabs and resasc; the
+ * parent's value and error (for fresh intervals); the interpolant
+ * extrapolated to the left and right ends; and, across each end, the
+ * neighbour's extrapolation to it (F_NL, F_NR) with the neighbour's error
+ * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
+ * where no check is made); QUADPACK's own error estimate (F_QE, which the
+ * error F_RAW raises where null rules say so); and the error from the
+ * rounding of the nodes (F_XF); the slope of the interpolant at each end
+ * (F_DL, F_DR, per unit of t); and the interval's slack at its ends (F_SL,
+ * see slack()).
+ */
+typedef sq_cols ivs;
+
+/* ---- per-problem state ----------------------------------------------------------- */
+
+typedef struct extrapolation {
+    int on;              /* allowed (and not given up) */
+    int started;         /* the largest error sits in the smallest intervals */
+    double small;        /* width below which an interval counts as small */
+    double ertest;       /* tolerance the large intervals must meet first */
+    double result, abserr, correc;
+    int ktmin;
+    int ierro;           /* roundoff spoils the table */
+    sq_status stuck;     /* no better limit for five steps: see extrapolate */
+    double seed[2];      /* the sums of rounds 1 and 2, the table's first */
+    long table;          /* index of its table in the workspace, or -1 until
+                          * extrapolation first runs (most problems never
+                          * get that far and need none) */
+} extrapolation;
+
+typedef struct gstate {
+    sq_problem def;
+    int64_t map;
+    double origin, scale;
+    double half_width;             /* half the total width in t */
+    int local;
+    size_t live_start, live_n, fresh_start, fresh_n;
+    size_t next_live_n, next_fresh_n;
+    double rsum, rsumc, rerr, rerrc;   /* retired for good */
+    double rrabs;                      /* their integral of |f| */
+    double rxmax;                      /* their largest node rounding */
+    double tol_local;
+    size_t evals, visits;
+    uint32_t rounds;
+    sq_status status;
+    double where;
+    int active;
+    int iroff1, iroff2, iroff3;
+    int ksgn;
+    double defabs;
+    double value, error;           /* set when the problem finishes */
+    int bad_round;                 /* a fresh interval had a non-finite value */
+    /* Probes just inside the finite ends of the range (in t; -Inf and +Inf
+     * for none) and f there times the Jacobian (NaN until evaluated, or if
+     * not finite): see probe_ends. */
+    double probe_t[2], probe_y[2];
+    extrapolation ext;
+} gstate;
+
+/* One thread's tile buffers. */
+typedef struct tscratch {
+    double *x, *y, *jac;
+    double *origin, *scale;
+    int64_t *kind, *bad;
+    size_t *uid;
+    double *nul[4];
+    sq_eval_scratch es;
+    size_t cap;          /* intervals per tile it has room for */
+    void *mem;
+} tscratch;
+
+typedef struct tile_report tile_report;
+
+/* ---- the workspace -------------------------------------------------------------- */
+
+struct sq_adapt_ws {
+    ivs runs[4];           /* what the four pointers below point to */
+    ivs *live, *fresh, *next_live, *next_fresh;
+    gstate *prob;
+    size_t prob_cap;
+    tscratch *tls;
+    int ntls;
+    tile_report *reports;
+    size_t report_cap;
+    /* decision scratch */
+    double *hist;
+    size_t hist_cap;
+    size_t *order, *pos;
+    double *slack;
+    uint8_t *fate, *touched;
+    size_t order_cap;
+    sq_wynn *tables;       /* epsilon tables of the problems that use one */
+    size_t ntables, tables_cap;
+};
+
+typedef struct engine {
+    const sq_run *run;
+    const sq_isa_ops *ops;
+    const sq_gk_rule *rule;
+    size_t rows;
+    int pad;
+    int errest;
+    struct sq_adapt_ws *w;
+    size_t nprob;
+    int nthreads;
+    uint32_t round;            /* rounds run, for the trace */
+    int merge_probes;          /* this round's tile carries the end probes */
+    sq_pace own_pace;          /* whether the rounds' thread team pays */
+    sq_pace *pace;             /* run->pace, or own_pace */
+    size_t done_n, done_evals; /* problems finished, and their evaluations */
+} engine;
+
+/* ---- intervals as the decisions see them ------------------------------------------ */
+
+/* An interval of a problem, as the decision sees it: index into live or
+ * fresh. */
+typedef struct iref {
+    const ivs *s;
+    size_t i;
+} iref;
+
+static inline iref nth(const struct sq_adapt_ws *w, const gstate *ps, size_t k)
+{
+    iref r;
+    if (k < ps->live_n) {
+        r.s = w->live;
+        r.i = ps->live_start + k;
+    } else {
+        r.s = w->fresh;
+        r.i = ps->fresh_start + (k - ps->live_n);
+    }
+    return r;
+}
+
+static inline double fld(iref r, int f)
+{
+    return r.s->f[f][r.i];
+}
+
+/* The spacing of doubles just above v >= 0 (NaN for NaN, Inf, DBL_MAX). */
+static inline double ulp_of(double v)
+{
+    double next;
+    uint64_t bits;
+    memcpy(&bits, &v, sizeof bits);
+    bits++;
+    memcpy(&next, &bits, sizeof next);
+    return next - v;
+}
+
+/* Can [c - h, c + h] be bisected with every node of both halves strictly
+ * inside? The outermost Gauss-Kronrod node lies 0.0043 h from the end (GK21),
+ * so a half-width under a few hundred ulps would put it on the end itself. */
+static inline int splittable(double c, double h)
+{
+    return h >= 512 * ulp_of(fabs(c) + h) && h > 0;
+}
+
+/* What happens to an interval. */
+enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
+
+typedef struct totals {
+    double area, errsum, resabs;
+    double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
+    double xnode;        /* rounding of the nodes (included in errsum) */
+    double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
+    double maxerr, maxerr_width;
+    int maxerr_at_end;   /* that interval touches an end or a breakpoint */
+    double improvable;   /* error of the intervals above their roundoff floor */
+} totals;
+
+/* Is the interval's error its roundoff floor, 50 eps times the integral of
+ * |f| over it (QUADPACK's)? Bisection cannot lower that: the halves' floors
+ * add up to the same. */
+static inline int at_floor(double err, double rabs)
+{
+    return err <= 50 * DBL_EPSILON * rabs;
+}
+
+/* ---- across the engine's files ------------------------------------------------------ */
+
+/* Decide problem ps after a round: finish it, or mark each of its
+ * intervals in w->fate (adapt_decide.c). -1 if memory ran out. */
+int sq_adapt_decide(engine *e, gstate *ps);
+/* Apply the fates: kept intervals to next_live, children of split ones to
+ * next_fresh, retired ones into the retired sums. */
+void sq_adapt_apply(engine *e, gstate *ps);
+/* Best estimate of a problem stopped between rounds. */
+totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
+/* Room for n entries in the decision scratch arrays. */
+int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n);
+
+/* Stop ps with `status` and its best estimate from t (adapt_extrap.c). */
+void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
+                     double extra_err);
+/* One step of the extrapolation: 1 if its limit met the tolerance (ps is
+ * then finished), -1 if memory ran out. */
+int sq_adapt_extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                         double erlarg);
+
+/* The problem's intervals in position order, as indices nth() takes
+ * (adapt_edges.c). */
+void sq_adapt_position_order(const struct sq_adapt_ws *w, const gstate *ps,
+                             size_t *pos);
+/* Each interval's error: its rule's, plus the bound on jumps hidden at
+ * its ends. */
+void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, gstate *ps,
+                    const size_t *pos, size_t n);
+/* Evaluate the end probes of problems starting their first round. -1 if
+ * memory ran out. */
+int sq_adapt_probe_ends(engine *e);
+/* Room in t for tiles of up to cap intervals (cap <= SQ_GK_TILE; adapt.c).
+ * -1 if memory ran out. */
+int sq_adapt_tscratch(tscratch *t, size_t cap);
+
+#endif /* SQ_ADAPT_H */

@@ -1,0 +1,582 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Gauss-Kronrod engine's decisions: after a round, each problem's
+ * totals, its stopping tests (tolerance met, roundoff, extrapolation's
+ * verdict), the choice of the intervals to split, and the new runs.
+ */
+#include "adapt.h"
+
+enum {
+    SMALL_SORT = 48      /* selection by sorting up to this many intervals */
+};
+
+/* A problem's totals over its retired sums and its intervals (in position
+ * order, pos), with compensated sums in that order. */
+static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
+                     const size_t *pos, size_t n)
+{
+    totals t = {.resabs = ps->rrabs, .maxerr = -1};
+    double ac = 0, ec = 0;
+    t.area = ps->rsum;
+    ac = ps->rsumc;
+    t.errsum = ps->rerr;
+    ec = ps->rerrc;
+    /* QUADPACK's heuristics for divergence (diverges) read its own
+     * estimates: the honest error of the interval at a singularity of
+     * x^-0.9 exceeds the whole integral long before extrapolation has
+     * found the limit, which would look like divergence to them.
+     *
+     * The rounding of the nodes (F_XF, see gk_estimate) is not a sum over
+     * intervals: the roundings repeat from interval to interval (the same
+     * low bits of h xgk[i] around centres with trailing zeros) and cancel
+     * over a long smooth range, as cos on [0, 1e5] shows, where a sum
+     * would exceed the true error a thousand times. What does not cancel
+     * is a peak whose curvature dwarfs its neighbours': 4 times the
+     * largest interval's term covers it. */
+    t.errsum_q = ps->rerr;
+    double xmax = ps->rxmax;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, pos[k]);
+        double v = fld(r, F_VAL), er = fld(r, F_ERR);
+        if (isnan(v))
+            continue;
+        sq_sum_add(&t.area, &ac, v);
+        sq_sum_add(&t.errsum, &ec, er);
+        t.errsum_q += fld(r, F_QE);
+        t.hidden += er - fld(r, F_RAW);
+        if (fld(r, F_XF) > xmax)
+            xmax = fld(r, F_XF);
+        t.resabs += fld(r, F_RABS);
+        if (!at_floor(er, fld(r, F_RABS)))
+            t.improvable += er;
+        if (er > t.maxerr) {
+            t.maxerr = er;
+            t.maxerr_width = 2 * fld(r, F_H);
+            t.maxerr_at_end = isnan(fld(r, F_NLE)) || isnan(fld(r, F_NRE));
+        }
+    }
+    t.area += ac;
+    t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
+    return t;
+}
+
+/* Room for n entries in the decision scratch arrays (one allocation). */
+int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n)
+{
+    if (n <= w->order_cap)
+        return 0;
+    size_t cap = n > 2 * w->order_cap ? n : 2 * w->order_cap;
+    if (cap > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2))
+        return -1;
+    char *m = sq_alloc(cap * (2 * sizeof(size_t) + sizeof(double) + 2));
+    if (m == NULL)
+        return -1;
+    sq_free(w->order);
+    w->order = (size_t *)m;
+    w->pos = w->order + cap;
+    w->slack = (double *)(w->pos + cap);
+    w->fate = (uint8_t *)(w->slack + cap);
+    w->touched = w->fate + cap;
+    w->order_cap = cap;
+    return 0;
+}
+
+/* The binary exponent and two leading mantissa bits of e > 0: an order
+ * preserving bucket, 4 per octave. */
+static int bucket_of(double e)
+{
+    uint64_t bits;
+    memcpy(&bits, &e, sizeof bits);
+    return (int)(bits >> 50);          /* exponent, then two mantissa bits */
+}
+
+/*
+ * Choose, among the intervals k with eligible(k), the fewest with the
+ * largest errors whose removal brings `total` down to `target`, and mark
+ * them SPLIT in fate[]. Ties are broken by bucket: every interval in the
+ * last bucket needed is taken, so the choice depends on the errors alone.
+ * Returns how many were marked, or -1 if memory ran out.
+ */
+static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
+                         double total, double target, double min_width)
+{
+    double need = total - target;
+    if (!(need > 0))
+        return 0;
+    size_t m = 0;
+    if (sq_adapt_grow_order(w, n) != 0)
+        return -1;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        if (w->fate[k] != KEEP || !(2 * fld(r, F_H) > min_width)
+            || !(fld(r, F_ERR) > 0) || at_floor(fld(r, F_ERR), fld(r, F_RABS)))
+            continue;
+        w->order[m++] = k;
+    }
+    if (m == 0)
+        return 0;
+    long marked = 0;
+    if (m <= SMALL_SORT) {
+        /* Insertion sort by error, largest first; index breaks ties. */
+        for (size_t a = 1; a < m; a++) {
+            size_t key = w->order[a];
+            double ek = fld(nth(w, ps, key), F_ERR);
+            size_t b = a;
+            while (b > 0 && fld(nth(w, ps, w->order[b - 1]), F_ERR) < ek) {
+                w->order[b] = w->order[b - 1];
+                b--;
+            }
+            w->order[b] = key;
+        }
+        double removed = 0;
+        for (size_t a = 0; a < m && removed < need; a++) {
+            w->fate[w->order[a]] = SPLIT;
+            removed += fld(nth(w, ps, w->order[a]), F_ERR);
+            marked++;
+        }
+        return marked;
+    }
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t a = 0; a < m; a++) {
+        int b = bucket_of(fld(nth(w, ps, w->order[a]), F_ERR));
+        lo = b < lo ? b : lo;
+        hi = b > hi ? b : hi;
+    }
+    size_t nb = (size_t)(hi - lo + 1);
+    if (nb > w->hist_cap) {
+        double *h = sq_alloc_array(nb, sizeof *h);
+        if (h == NULL)
+            return -1;
+        sq_free(w->hist);
+        w->hist = h;
+        w->hist_cap = nb;
+    }
+    memset(w->hist, 0, nb * sizeof *w->hist);
+    for (size_t a = 0; a < m; a++) {
+        double er = fld(nth(w, ps, w->order[a]), F_ERR);
+        w->hist[bucket_of(er) - lo] += er;
+    }
+    double removed = 0;
+    int cut = lo;
+    for (int b = hi; b >= lo; b--) {
+        removed += w->hist[b - lo];
+        cut = b;
+        if (removed >= need)
+            break;
+    }
+    for (size_t a = 0; a < m; a++) {
+        size_t k = w->order[a];
+        if (bucket_of(fld(nth(w, ps, k), F_ERR)) >= cut) {
+            w->fate[k] = SPLIT;
+            marked++;
+        }
+    }
+    return marked;
+}
+
+
+/*
+ * QUADPACK's test that bisection stopped paying: the two halves of a parent
+ * together are no better than the parent (the value unchanged to 1e-5, the
+ * error not reduced), or the error grew. qags counts such bisections one
+ * per iteration; a breadth-first round bisects many intervals at once, so
+ * here a round counts once, and only when most of its bisections stalled.
+ * With one bisection per round, as next to a singularity, that is qags's
+ * count. Siblings are adjacent in fresh.
+ */
+static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
+{
+    const ivs *fr = w->fresh;
+    size_t nlive = ps->live_n + ps->fresh_n;
+    size_t pairs = 0, stalled = 0, raised = 0;
+    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+        size_t i = ps->fresh_start + k;
+        double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
+        if (isnan(pv))
+            continue;            /* a first visit has no parent */
+        double v1 = fr->f[F_VAL][i], v2 = fr->f[F_VAL][i + 1];
+        double e1 = fr->f[F_ERR][i], e2 = fr->f[F_ERR][i + 1];
+        pairs++;
+        if (fr->f[F_RASC][i] == e1 || fr->f[F_RASC][i + 1] == e2)
+            continue;            /* an estimate at its cap says nothing */
+        double area12 = v1 + v2, erro12 = e1 + e2;
+        int steady = fabs(pv - area12) <= 1e-5 * fabs(area12);
+        stalled += steady && erro12 >= 0.99 * pe;
+        /* A raised error counts only with a stable value: a pair still too
+         * coarse to resolve an oscillation raises it too. */
+        raised += nlive > 10 && erro12 > pe
+                  && fabs(pv - area12) <= 1e-3 * fabs(area12);
+    }
+    if (pairs == 0)
+        return;
+    if (2 * stalled > pairs) {
+        if (ps->ext.started)
+            ps->iroff2++;
+        else
+            ps->iroff1++;
+    }
+    if (2 * raised > pairs)
+        ps->iroff3++;
+}
+
+/* Intervals that could not be evaluated are dropped; their parents' values
+ * and errors (or infinity, for a first visit) bound what they miss. */
+static double drop_unevaluated(struct sq_adapt_ws *w, const gstate *ps, size_t n)
+{
+    double extra_err = 0;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        if (isnan(fld(r, F_VAL))) {
+            w->fate[k] = DROP;
+            double pv = fld(r, F_PVAL);
+            extra_err += isnan(pv) ? INFINITY : fabs(pv) + fld(r, F_PERR);
+        }
+    }
+    return extra_err;
+}
+
+/*
+ * Local control: each interval against its share of the whole's tolerance,
+ * which follows the current estimate: a first estimate that missed a
+ * narrow peak (and is near zero) would otherwise ask the impossible of
+ * every piece. An interval at its rounding floor cannot improve.
+ */
+static void decide_local(struct sq_adapt_ws *w, gstate *ps, size_t n, double tol)
+{
+    ps->tol_local = tol;
+    int unsplittable = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (w->fate[k] == DROP)
+            continue;
+        iref r = nth(w, ps, k);
+        double share = ps->tol_local * (fld(r, F_H) / ps->half_width);
+        if (fld(r, F_ERR) + fld(r, F_XF) <= share) {
+            w->fate[k] = RETIRE;
+        } else if (splittable(fld(r, F_C), fld(r, F_H))
+                   && !at_floor(fld(r, F_ERR), fld(r, F_RABS))) {
+            w->fate[k] = SPLIT;
+        } else {
+            w->fate[k] = RETIRE;
+            unsplittable = 1;
+        }
+    }
+    if (unsplittable)
+        ps->status = SQ_ROUNDOFF;    /* reported once the rest is done */
+}
+
+/*
+ * The sums meet the tolerance. A first estimate at its cap (error ==
+ * resasc) is not trusted, and an integrand that vanished at every node gets
+ * a second look: everything is halved for up to ten rounds (1023 intervals,
+ * 21483 nodes with GK21) before f == 0 is believed, so that a peak at
+ * 1/20000 of the range is found (exp(-x^2) on [-1e4, 1e4]); a narrower one
+ * needs breakpoints. Returns 1 if ps is finished, 0 if every interval it
+ * keeps is to be split once more.
+ */
+static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t, size_t n)
+{
+    int trusted = 1;
+    if (ps->rounds == 1) {
+        for (size_t k = 0; k < n; k++) {
+            iref r = nth(w, ps, k);
+            if (fld(r, F_ERR) == fld(r, F_RASC) && fld(r, F_ERR) != 0)
+                trusted = 0;
+        }
+    }
+    if (ps->rounds <= SQ_GK_ZERO_LOOK && t->resabs == 0)
+        trusted = 0;
+    if (trusted) {
+        ps->value = t->area;
+        ps->error = t->errsum;
+        ps->active = 0;
+        return 1;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (w->fate[k] == KEEP)
+            w->fate[k] = SPLIT;
+    return 0;
+}
+
+/*
+ * Roundoff: a first estimate already at the rounding floor; QUADPACK's
+ * counts of bisections that stopped paying; no error left but rounding, or
+ * a tolerance below the rounding floor of the whole integral (which no
+ * estimate, extrapolated or not, gets under) with the rest of the error
+ * already down to that floor. Returns 1 if ps stops.
+ */
+static int roundoff_exit(gstate *ps, const totals *t, double tol, double extra_err)
+{
+    double floor_sum = 50 * DBL_EPSILON * t->resabs;
+    if ((ps->rounds == 1 && t->errsum <= 100 * DBL_EPSILON * t->resabs)
+        || ps->iroff1 + ps->iroff2 >= 10 || ps->iroff3 >= 20 || t->improvable == 0
+        || (tol < floor_sum && t->improvable <= floor_sum)) {
+        sq_adapt_finish(ps, SQ_ROUNDOFF, t, extra_err);
+        return 1;
+    }
+    if (ps->iroff2 >= 5)
+        ps->ext.ierro = 3;
+    return 0;
+}
+
+/* One step of extrapolation, finishing ps when its limit is good enough or
+ * the table is stuck. Returns 1 if ps is finished, -1 if memory ran out. */
+static int extrapolate_now(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                           double erlarg, double extra_err)
+{
+    int done = sq_adapt_extrapolate(w, ps, t, erlarg);
+    if (done != 0)
+        return done;
+    if (ps->ext.stuck) {
+        sq_adapt_finish(ps, ps->ext.stuck, t, extra_err);
+        return 1;
+    }
+    return 0;
+}
+
+/*
+ * Extrapolation's part of a round: the first two sums seed the table;
+ * later, as in qags, the large intervals are refined first (*large_only,
+ * with their splits marked) until their error meets the tolerance, and
+ * then the sequence is extrapolated. Returns 1 if ps is finished, -1 if
+ * memory ran out.
+ */
+static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                               size_t n, double tol, double extra_err,
+                               int *large_only)
+{
+    extrapolation *x = &ps->ext;
+    if (ps->rounds == 1) {
+        x->seed[0] = t->area;
+        x->result = t->area;
+        x->abserr = DBL_MAX;
+        return 0;
+    }
+    if (ps->rounds == 2) {
+        x->seed[1] = t->area;
+        x->small = 0.75 * ps->half_width;
+        x->ertest = tol;
+        return 0;
+    }
+    double erlarg = 0;
+    for (size_t k = 0; k < n; k++) {
+        iref r = nth(w, ps, k);
+        if (w->fate[k] != DROP && 2 * fld(r, F_H) > x->small)
+            erlarg += fld(r, F_ERR);
+    }
+    /* As in qags, extrapolate once the largest error sits in the smallest
+     * intervals; but only when that one interval carries a good part of the
+     * total, as next to a singularity. Where the error is spread over
+     * thousands of small intervals (an oscillation over a long range) the
+     * sums are not of the form the epsilon table accelerates.
+     *
+     * And only while that interval touches an end of the range or a
+     * breakpoint. There bisection is self-similar: each round halves the
+     * interval at the singularity, whose error shrinks by the same factor
+     * each time, and the epsilon algorithm finds the limit of that
+     * geometric sequence. At an interior point the singularity falls each
+     * round at a new place in its interval (the next binary digit of its
+     * position decides), the sequence is irregular, and its extrapolated
+     * limit and error are guesses: a jump at 5/6 (binary 0.11010101...)
+     * makes a perfect geometric sequence whose limit is wrong for any point
+     * that differs from 5/6 in a later digit. Interior features are
+     * resolved by plain bisection, or declared as points. */
+    if (!x->started && t->maxerr_width <= x->small && t->maxerr >= 0.1 * t->errsum
+        && t->maxerr_at_end)
+        x->started = 1;
+    if (!x->started || !t->maxerr_at_end)
+        return 0;
+    if (x->ierro == 3 || erlarg <= x->ertest)
+        return extrapolate_now(w, ps, t, erlarg, extra_err);
+    long m = select_split(w, ps, n, erlarg, x->ertest, x->small);
+    if (m < 0)
+        return -1;
+    if (m > 0) {
+        *large_only = 1;
+        return 0;
+    }
+    /* No large interval left to refine: extrapolate now. */
+    return extrapolate_now(w, ps, t, erlarg, extra_err);
+}
+
+/*
+ * Plain bisection: the fewest largest errors whose removal meets the
+ * tolerance. The rule's errors must leave room for the rounding of the
+ * nodes (up to half the tolerance). Where that is too large, at a peak far
+ * sharper than the ulps of its abscissae, the intervals where it is made
+ * are halved too: each half has a quarter of the curvature. Returns -1 if
+ * memory ran out.
+ */
+static int plain_splits(struct sq_adapt_ws *w, const gstate *ps, const totals *t,
+                        size_t n, double tol)
+{
+    double room = tol - fmin(t->xnode, 0.5 * tol);
+    if (select_split(w, ps, n, t->errsum - t->xnode, room, 0.0) < 0)
+        return -1;
+    if (t->xnode > 0.5 * tol)
+        for (size_t k = 0; k < n; k++)
+            if (w->fate[k] == KEEP && 4 * fld(nth(w, ps, k), F_XF) > 0.5 * tol)
+                w->fate[k] = SPLIT;
+    return 0;
+}
+
+/*
+ * An interval that cannot be bisected any more keeps its error. One 2^-100
+ * of the range wide that still carries error sits next to a singularity
+ * that extrapolation could not handle: an integrand that behaves like x^-a
+ * there has all but (2^-100)^(1-a) of its integral resolved, so only a >= 1
+ * (divergence) or a within a hair of 1 (too slow to converge) get this far.
+ */
+static void check_splits(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                         size_t n, double extra_err)
+{
+    size_t splits = 0;
+    int deep = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (w->fate[k] != SPLIT)
+            continue;
+        iref r = nth(w, ps, k);
+        deep |= fld(r, F_H) < 0x1p-100 * ps->half_width;
+        if (splittable(fld(r, F_C), fld(r, F_H)))
+            splits++;
+        else
+            w->fate[k] = KEEP;
+    }
+    if (deep)
+        sq_adapt_finish(ps, SQ_DIVERGENT, t, extra_err);
+    else if (splits == 0)
+        sq_adapt_finish(ps, SQ_ROUNDOFF, t, extra_err);
+}
+
+/*
+ * Decide problem p after a round: finish it, or mark each of its intervals
+ * KEEP, SPLIT, RETIRE or DROP in w->fate. Returns -1 if memory ran out.
+ */
+int sq_adapt_decide(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t n = ps->live_n + ps->fresh_n;
+    if (sq_adapt_grow_order(w, n) != 0)
+        return -1;
+    memset(w->fate, KEEP, n);
+    double extra_err = drop_unevaluated(w, ps, n);
+    sq_adapt_position_order(w, ps, w->pos);
+    sq_adapt_edges(e, w, ps, w->pos, n);
+    totals t = sum_up(w, ps, w->pos, n);
+    if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
+        sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
+                                                            : SQ_NONFINITE,
+                        &t, extra_err);
+        return 0;
+    }
+    double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
+    if (ps->rounds == 1) {
+        ps->defabs = t.resabs;
+        ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
+    }
+    if (ps->local) {
+        decide_local(w, ps, n, tol);
+        return 0;
+    }
+    count_roundoff(w, ps);
+    if (t.errsum <= tol) {
+        if (!accept(w, ps, &t, n))
+            check_splits(w, ps, &t, n, extra_err);
+        return 0;
+    }
+    if (roundoff_exit(ps, &t, tol, extra_err))
+        return 0;
+    int large_only = 0;
+    if (ps->ext.on) {
+        int r = extrapolation_round(w, ps, &t, n, tol, extra_err, &large_only);
+        if (r != 0)
+            return r < 0 ? -1 : 0;
+    }
+    if (!large_only && plain_splits(w, ps, &t, n, tol) != 0)
+        return -1;
+    /* Intervals too small to matter again are retired for good. */
+    double negligible = tol * 0x1p-10 / (double)n;
+    for (size_t k = 0; k < n; k++)
+        if (w->fate[k] == KEEP && fld(nth(w, ps, k), F_ERR) <= negligible)
+            w->fate[k] = RETIRE;
+    check_splits(w, ps, &t, n, extra_err);
+    return 0;
+}
+
+void sq_adapt_apply(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t n = ps->live_n + ps->fresh_n;
+    ivs *nl = w->next_live, *nf = w->next_fresh;
+    size_t l0 = nl->n, f0 = nf->n;
+    for (size_t q = 0; q < n; q++) {
+        size_t k = w->pos[q];
+        iref r = nth(w, ps, k);
+        switch (w->fate[k]) {
+        case KEEP:
+            for (int f = 0; f < NFIELD; f++)
+                nl->f[f][nl->n] = fld(r, f);
+            nl->pid[nl->n++] = r.s->pid[r.i];
+            break;
+        case RETIRE:
+            sq_sum_add(&ps->rsum, &ps->rsumc, fld(r, F_VAL));
+            sq_sum_add(&ps->rerr, &ps->rerrc, fld(r, F_ERR));
+            ps->rrabs += fld(r, F_RABS);
+            if (fld(r, F_XF) > ps->rxmax)
+                ps->rxmax = fld(r, F_XF);
+            break;
+        case SPLIT: {
+            double c = fld(r, F_C), h = 0.5 * fld(r, F_H);
+            double cs[2] = {c - h, c + h};
+            for (int side = 0; side < 2; side++) {
+                size_t i = nf->n++;
+                nf->f[F_C][i] = cs[side];
+                nf->f[F_H][i] = h;
+                nf->f[F_PVAL][i] = fld(r, F_VAL);
+                nf->f[F_PERR][i] = fld(r, F_ERR);
+                /* The outer ends keep what lies across them; the middle is
+                 * filled in once both halves are evaluated. */
+                nf->f[F_NL][i] = side == 0 ? fld(r, F_NL) : 0.0;
+                nf->f[F_NLE][i] = side == 0 ? fld(r, F_NLE) : INFINITY;
+                nf->f[F_NR][i] = side == 1 ? fld(r, F_NR) : 0.0;
+                nf->f[F_NRE][i] = side == 1 ? fld(r, F_NRE) : INFINITY;
+                nf->pid[i] = r.s->pid[r.i];
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    ps->next_live_n = nl->n - l0;
+    ps->next_fresh_n = nf->n - f0;
+    ps->live_start = l0;
+    ps->fresh_start = f0;
+}
+
+/* Best estimate of a problem stopped between rounds: its intervals, and the
+ * parents of fresh intervals not yet evaluated (one per sibling pair). */
+totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
+{
+    totals t = {.area = ps->rsum, .errsum = ps->rerr, .maxerr = -1};
+    double ac = ps->rsumc, ec = ps->rerrc;
+    double xmax = ps->rxmax;
+    for (size_t k = 0; k < ps->live_n; k++) {
+        size_t i = ps->live_start + k;
+        sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
+        xmax = fmax(xmax, w->live->f[F_XF][i]);
+    }
+    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+        size_t i = ps->fresh_start + k;
+        sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
+    }
+    t.area += ac;
+    t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
+    return t;
+}
+
