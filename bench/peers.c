@@ -33,6 +33,7 @@
 #include "battery_simd.h"
 #include "bench_util.h"
 #include "genz_batch.h"
+#include "adversary.h"
 #include "lk.h"
 #include "peers.h"
 #include "simdquad.h"
@@ -294,6 +295,57 @@ static double lk_gsl_f(double x, void *ctx)
     return lk_value(p->f, x, p->lam, p->alpha, p->delta);
 }
 
+typedef struct adv_point {
+    adv_class c;
+    adv_draw d;
+} adv_point;
+
+static double adv_gsl_f(double x, void *ctx)
+{
+    const adv_point *p = ctx;
+    return adv_value(p->c, &p->d, x);
+}
+
+/* The adversarial classes: the same draws through qags (qagp at the
+ * breakpoint where the draw has one) and simdquad's default. */
+static void adversarial(size_t draws, gsl_integration_workspace *w)
+{
+    printf("## Error honesty: adversarial classes\n\n"
+           "%zu draws of each class (tests/adversary.c, seed 1), each at its own "
+           "absolute tolerance, epsrel 0; GSL %s qags (qagp given the breakpoint) "
+           "against simdquad's default, one integral at a time. Each cell: false "
+           "successes / successes.\n\n"
+           "| class | integrand | GSL | simdquad |\n|---|---|---|---|\n",
+           draws, GSL_VERSION);
+    for (int c = 0; c < ADV_CLASS_COUNT; c++) {
+        adv_point pt;
+        pt.c = (adv_class)c;
+        gsl_function F = {adv_gsl_f, &pt};
+        size_t ok = 0, bad = 0;
+        for (size_t i = 0; i < draws; i++) {
+            pt.d = adv_draw_of(pt.c, 1, i);
+            double v, e, pts[3] = {pt.d.a, pt.d.point, pt.d.b};
+            int st = isnan(pt.d.point)
+                         ? gsl_integration_qags(&F, pt.d.a, pt.d.b, pt.d.epsabs, 0,
+                                                GSL_LIMIT, w, &v, &e)
+                         : gsl_integration_qagp(&F, pts, 3, pt.d.epsabs, 0, GSL_LIMIT,
+                                                w, &v, &e);
+            if (st != 0)
+                continue;
+            ok++;
+            bad += (size_t)adv_false(v, e, adv_exact(pt.c, &pt.d), pt.d.epsabs);
+        }
+        sq_options o;
+        sq_options_init(&o);
+        size_t sok = 0, sbad = 0;
+        adv_run(pt.c, 1, draws, &o, &sok, &sbad);
+        printf("| %s | `%s` | %zu / %zu | %zu / %zu |\n", adv_name(pt.c),
+               adv_formula(pt.c), bad, ok, sbad, sok);
+        fflush(stdout);
+    }
+    printf("\n");
+}
+
 /* The same draws through qags and through simdquad's default. */
 static int honesty(size_t draws, gsl_integration_workspace *w)
 {
@@ -338,6 +390,7 @@ static int honesty(size_t draws, gsl_integration_workspace *w)
     printf("\n");
     free(lam);
     free(alpha);
+    adversarial(draws, w);
     return 0;
 }
 

@@ -106,9 +106,15 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     vdouble q2 = vset1(r->p2_centre) * fc;
     const vdouble d0 = vset1(r->dend[0]);
     vdouble dl = d0 * fc, dr = d0 * fc;
+    vdouble hl = vabs(fc), hr = hl, ol = fc - fc, orr = ol;
     for (int i = 0; i < r->npair; i++) {
         vdouble f1 = vload_n(y + (2 * (size_t)i + 1) * ld + j, m);
         vdouble f2 = vload_n(y + (2 * (size_t)i + 2) * ld + j, m);
+        vdouble a1 = vabs(f1), a2 = vabs(f2), xi = vset1(r->xgk[i]);
+        ol = vselect_gt(a1, hl, vset1(-r->xgk[i]), ol);
+        hl = vselect_gt(a1, hl, a1, hl);
+        orr = vselect_gt(a2, hr, xi, orr);
+        hr = vselect_gt(a2, hr, a2, hr);
         vdouble wk = vset1(r->wgk[i]), wgi = vset1(i % 2 ? r->wg[i / 2] : 0.0);
         vdouble wn = vset1(r->end[2 * i + 1]), wp = vset1(r->end[2 * i + 2]);
         vdouble sum = f1 + f2, dif = f2 - f1;
@@ -129,6 +135,10 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
         dr = dr + (dn * f1 + dp * f2);
         dl = dl + (dp * f1 + dn * f2);
     }
+    vstore_n(out->left_max + j, m, hl);
+    vstore_n(out->left_at + j, m, ol);
+    vstore_n(out->right_max + j, m, hr);
+    vstore_n(out->right_at + j, m, orr);
     vstore_n(out->dl + j, m, dl);
     vstore_n(out->dr + j, m, dr);
     vstore_n(out->nul[0] + j, m, vabs(n0) + vabs(n1));

@@ -243,6 +243,10 @@ typedef struct sq_gk_out {
     double *qerr, *xerr;
     double *dl, *dr, *slack;
     double *nul[4];
+    /* The largest |value| among the nodes left of the centre and the
+     * centre, and its node's offset from the centre in units of h (ties:
+     * the node nearest the centre); the same on the right. */
+    double *left_max, *left_at, *right_max, *right_at;
 } sq_gk_out;
 
 /*

@@ -60,9 +60,10 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
         return 0;
     tscratch_free(t);
     size_t ld = cap + SQ_MAX_VLEN;
-    /* 21 rows, the two end probes, and the padding of a flat tile. */
-    size_t block = (21 * ld + 2 + SQ_MAX_VLEN) * sizeof(double);
-    size_t col = ld * sizeof(double);
+    /* 21 rows, two probes per interval, and the padding of a flat tile;
+     * the columns of a tile, or of its probes. */
+    size_t block = (23 * ld + SQ_MAX_VLEN) * sizeof(double);
+    size_t col = 2 * ld * sizeof(double);
     size_t bytes[13] = {block, block, block, col, col, col, col, col, col, col, col, col};
     char *part[13];
     t->mem = sq_carve(12, bytes, part);
@@ -125,6 +126,59 @@ static int tile_is_flat(const engine *e, size_t lo, size_t n, size_t ld_pad)
            || 4 * (ld_pad - n) > ld_pad;
 }
 
+/*
+ * Features seen once and lost. A parent's node may see a narrow peak that
+ * none of its children's nodes comes near: the children then agree with
+ * each other and with their neighbours, their errors are tiny, and the
+ * peak is gone (exp(-1e8 x^2) on [-1, 1]: the centre node sees f(0) = 1,
+ * the halves only zeros). So each interval records the largest |f| among
+ * its nodes on each side of its centre, and hands it to the child on that
+ * side as its witness, with the witness it got itself if that lies there
+ * and is larger. An interval whose nodes all lie SQ_GK_WITNESS times below
+ * its witness has not seen what is there: smooth f never varies that much
+ * between a point and the nearest of 21 nodes around it unless the
+ * interval is unresolved anyway. Such an interval's error gets the most a
+ * feature of the witness's height could hold between two of its nodes,
+ * the witness times its widest node gap; it shrinks with h, and vanishes
+ * once the nodes see the feature (F_MISS, added to the error with the
+ * other bounds the rule cannot see, sq_adapt_edges). The probes just inside the ends of the
+ * range and of the breakpoints are witnesses too (a decay faster than the
+ * first node next to a breakpoint). An interval the null rules found
+ * unresolved (its error raised above QUADPACK's) with an error within 64
+ * times of that bound is left alone: its error already says so, and next
+ * to an integrable singularity (x^-0.9 at a breakpoint) a witness would
+ * only slow the extrapolation down.
+ */
+static void witness_check(const engine *e, size_t lo, size_t n)
+{
+    ivs *fr = e->w->fresh;
+    double *hl = fr->f[F_HLY] + lo, *hr = fr->f[F_HRY] + lo;
+    double *ol = fr->f[F_HLX] + lo, *orr = fr->f[F_HRX] + lo;
+    const double *wy = fr->f[F_WY] + lo, *wx = fr->f[F_WX] + lo;
+    const double *c = fr->f[F_C] + lo, *h = fr->f[F_H] + lo;
+    const double *err = fr->f[F_ERR] + lo, *qe = fr->f[F_QE] + lo;
+    double *miss = fr->f[F_MISS] + lo;
+    for (size_t j = 0; j < n; j++) {
+        miss[j] = 0;
+        if (!(wy[j] > 0) || !isfinite(wy[j]))
+            continue;
+        double missed = wy[j] * e->gap * h[j];
+        if (wy[j] > SQ_GK_WITNESS * fmax(hl[j], hr[j])
+            && !(err[j] > qe[j] && 64 * err[j] >= missed))
+            miss[j] = missed;
+        /* The witness is handed on with what the nodes saw. */
+        double at = (wx[j] - c[j]) / h[j];
+        if (at <= 0 && wy[j] > hl[j]) {
+            hl[j] = wy[j];
+            ol[j] = at;
+        }
+        if (at >= 0 && wy[j] > hr[j]) {
+            hr[j] = wy[j];
+            orr[j] = at;
+        }
+    }
+}
+
 static void run_fresh_tile(size_t ti, int slot, void *ctx)
 {
     engine *e = ctx;
@@ -138,15 +192,23 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     int flat = tile_is_flat(e, lo, n, ld_pad);
     size_t ld = flat ? n : ld_pad;
     const sq_gk_ops *gk = e->ops->gk;
-    /* A single problem's first round carries its end probes (probe_ends)
-     * at the end of the flat array: one call of the integrand, not two. */
-    gstate *first = e->merge_probes ? &w->prob[fr->pid[lo]] : NULL;
-    size_t nprobe = 0;
+    /* A single problem's first round carries its probes (probe_ends) at
+     * the end of the flat array: one call of the integrand, not two. */
+    size_t nprobe = 0, probe_of[2 * TILE];
+    double probe_q[2 * TILE];
+    for (size_t j = 0; e->merge_probes && j < n; j++)
+        for (int side = 0; side < 2; side++) {
+            double q = fr->f[side ? F_QR : F_QL][lo + j];
+            if (isnan(q))
+                continue;
+            probe_q[nprobe] = q;
+            probe_of[nprobe++] = lo + j;
+        }
 
     rep->failed = 0;
     gk->nodes(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->x);
     int mapped = 0;
-    for (size_t j = 0; j < ld || j < 2; j++) {
+    for (size_t j = 0; j < ld || j < nprobe; j++) {
         const gstate *ps = &w->prob[fr->pid[lo + (j < n ? j : 0)]];
         t->kind[j] = ps->map;
         t->origin[j] = ps->origin;
@@ -154,10 +216,7 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         t->uid[j] = ps->def.uid;
         mapped |= ps->map != SQ_MAP_NONE;
     }
-    if (first != NULL)
-        for (int side = 0; side < 2; side++)
-            if (!isinf(first->probe_t[side]))
-                t->x[rows * n + nprobe++] = first->probe_t[side];
+    memcpy(t->x + rows * n, probe_q, nprobe * sizeof *probe_q);
     if (mapped) {
         gk->map(rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
         if (nprobe > 0)
@@ -180,27 +239,24 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
                           ? NAN : yq[0];
         }
     }
-    if (first != NULL) {
-        nprobe = 0;
-        for (int side = 0; side < 2; side++) {
-            if (isinf(first->probe_t[side]))
-                continue;
-            size_t i = rows * n + nprobe++;
-            double y = t->y[i] * (mapped ? t->jac[i] : 1.0);
-            first->probe_y[side] = isfinite(y) ? y : NAN;
-            first->evals++;
-        }
+    for (size_t q = 0; q < nprobe; q++) {
+        size_t i = rows * n + q;
+        sq_adapt_probe_seen(e, probe_of[q], probe_q[q],
+                            t->y[i] * (mapped ? t->jac[i] : 1.0));
     }
     sq_gk_out out = {fr->f[F_VAL] + lo, fr->f[F_ERR] + lo, fr->f[F_RABS] + lo,
                      fr->f[F_RASC] + lo, fr->f[F_EL] + lo, fr->f[F_ER] + lo,
                      t->bad, fr->f[F_QE] + lo, fr->f[F_XF] + lo,
                      fr->f[F_DL] + lo, fr->f[F_DR] + lo, fr->f[F_SL] + lo,
-                     {t->nul[0], t->nul[1], t->nul[2], t->nul[3]}};
+                     {t->nul[0], t->nul[1], t->nul[2], t->nul[3]},
+                     fr->f[F_HLY] + lo, fr->f[F_HLX] + lo, fr->f[F_HRY] + lo,
+                     fr->f[F_HRX] + lo};
     int64_t failed[TILE];
     for (size_t j = 0; rep->failed && j < n; j++)
         failed[j] = t->bad[j];
-    gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y, mapped ? t->jac : NULL,
-                 e->errest, &out);
+    gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y,
+                 mapped ? t->jac : NULL, e->errest, &out);
+    witness_check(e, lo, n);
     /* Non-finite values, or an estimate that overflowed: the interval gets
      * a NaN value, and its error field the leftmost abscissa where f was
      * not finite (or its centre). A failed callback: NaN value, error -1. */
@@ -390,7 +446,8 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     ps->probe_t[0] = fin_lo ? t0 + SQ_GK_PROBE * ps->half_width : -INFINITY;
     ps->probe_t[1] = fin_hi ? t1 - SQ_GK_PROBE * ps->half_width : INFINITY;
     ps->probe_y[0] = ps->probe_y[1] = NAN;
-    if (sq_cols_reserve(w->fresh, NFIELD, w->fresh->n + npoints + 2 + SLACK, w->fresh->n, 16) != 0)
+    if (sq_cols_reserve(w->fresh, NFIELD, w->fresh->n + npoints + 2 + SLACK,
+                        w->fresh->n, 16) != 0)
         return -1;
 
     /* Pieces in t: the ends and the mapped interior points, sorted. */
@@ -423,6 +480,15 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         w->fresh->f[F_NR][j] = 0;
         w->fresh->f[F_NLE][j] = NAN;
         w->fresh->f[F_NRE][j] = NAN;
+        w->fresh->f[F_WY][j] = 0;        /* no ancestor, no witness */
+        w->fresh->f[F_WX][j] = NAN;
+        /* Probes just inside the ends of the range (probe_t) and of the
+         * breakpoints: see sq_adapt_probe_ends. */
+        double d = SQ_GK_PROBE * ps->half_width;
+        double ql = i == 0 ? ps->probe_t[0] : lo + d;
+        double qr = i + 2 == np ? ps->probe_t[1] : hi - d;
+        w->fresh->f[F_QL][j] = isfinite(ql) && ql > lo && ql < hi ? ql : NAN;
+        w->fresh->f[F_QR][j] = isfinite(qr) && qr > lo && qr < hi ? qr : NAN;
         w->fresh->pid[j] = pid;
         ps->fresh_n++;
     }
@@ -710,6 +776,11 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
     e.rows = sq_gk_rows(run->rule);
     e.pad = sq_eval_pads(run->ev);
     e.errest = run->errest;
+    e.gap = run->rule->blind;
+    for (int q = 0; q < run->rule->npair; q++) {
+        double next = q + 1 < run->rule->npair ? run->rule->xgk[q + 1] : 0.0;
+        e.gap = fmax(e.gap, run->rule->xgk[q] - next);
+    }
     e.nthreads = run->threads > 0 ? run->threads : 1;
     e.nprob = nprob;
     size_t maxpoints = 0;

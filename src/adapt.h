@@ -24,7 +24,9 @@
 
 enum {
     SQ_GK_TILE = 64,     /* intervals per tile */
-    SQ_GK_ZERO_LOOK = 10 /* rounds of halving before f == 0 is believed */
+    SQ_GK_ZERO_LOOK = 10, /* rounds of halving before f == 0 is believed */
+    SQ_GK_WITNESS = 8     /* how far below its witness an interval's
+                           * nodes may all lie before it is not believed */
 };
 
 /* Where the end probes go, as a fraction of the half-width of the range. */
@@ -33,8 +35,11 @@ enum {
 /* ---- intervals --------------------------------------------------------------- */
 
 enum {
-    F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_PVAL, F_PERR, F_RAW,
-    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL, NFIELD
+    F_C, F_H, F_VAL, F_ERR, F_RABS, F_RASC, F_RAW,
+    F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL,
+    F_HLY, F_HLX, F_HRY, F_HRX, F_MISS,
+    NLIVE,               /* the fields below matter only to fresh intervals */
+    F_PVAL = NLIVE, F_PERR, F_WY, F_WX, F_QL, F_QR, NFIELD
 };
 
 /*
@@ -48,8 +53,16 @@ enum {
  * where no check is made); QUADPACK's own error estimate (F_QE, which the
  * error F_RAW raises where null rules say so); and the error from the
  * rounding of the nodes (F_XF); the slope of the interpolant at each end
- * (F_DL, F_DR, per unit of t); and the interval's slack at its ends (F_SL,
- * see slack()).
+ * (F_DL, F_DR, per unit of t); the interval's slack at its ends (F_SL,
+ * see sq_adapt_edges); the largest |f| (times the Jacobian) among its nodes
+ * left and right of the centre, the centre counting for both, with their
+ * nodes' offsets from the centre in units of h (F_HLY, F_HLX, F_HRY,
+ * F_HRX; witness_check in adapt.c adds what the interval's witness says
+ * about each side), and what its witness says its nodes missed (F_MISS); and, for fresh intervals only, its witness (F_WY,
+ * F_WX): the largest |f| an ancestor or a probe saw inside it, and where
+ * (0 and NaN for none); and for the first intervals of a problem, where in
+ * t their probes go (F_QL, F_QR: just inside an end of the range or a
+ * breakpoint; NaN for none).
  */
 typedef sq_cols ivs;
 
@@ -64,7 +77,9 @@ typedef struct extrapolation {
     int ktmin;
     int ierro;           /* roundoff spoils the table */
     sq_status stuck;     /* no better limit for five steps: see extrapolate */
-    double seed[2];      /* the sums of rounds 1 and 2, the table's first */
+    double seed[2];      /* the first two sums, the table's first */
+    int seeded;          /* how many of them are known */
+    int reseed;          /* the table must start again from the seeds */
     long table;          /* index of its table in the workspace, or -1 until
                           * extrapolation first runs (most problems never
                           * get that far and need none) */
@@ -150,6 +165,8 @@ typedef struct engine {
     sq_pace own_pace;          /* whether the rounds' thread team pays */
     sq_pace *pace;             /* run->pace, or own_pace */
     size_t done_n, done_evals; /* problems finished, and their evaluations */
+    double gap;                /* widest gap between nodes, or between the
+                                * outermost node and an end, per unit of h */
 } engine;
 
 /* ---- intervals as the decisions see them ------------------------------------------ */
@@ -206,6 +223,7 @@ typedef struct totals {
     double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
     double xnode;        /* rounding of the nodes (included in errsum) */
     double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
+    double missed;       /* the part of it that witnesses say (F_MISS) */
     double maxerr, maxerr_width;
     int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
@@ -248,9 +266,12 @@ void sq_adapt_position_order(const struct sq_adapt_ws *w, const gstate *ps,
  * its ends. */
 void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, gstate *ps,
                     const size_t *pos, size_t n);
-/* Evaluate the end probes of problems starting their first round. -1 if
+/* Evaluate the probes of problems starting their first round. -1 if
  * memory ran out. */
 int sq_adapt_probe_ends(engine *e);
+/* Fresh interval i's probe at q (in t) gave y (f times the Jacobian, NaN
+ * if not finite or if the call failed). */
+void sq_adapt_probe_seen(engine *e, size_t i, double q, double y);
 /* Room in t for tiles of up to cap intervals (cap <= SQ_GK_TILE; adapt.c).
  * -1 if memory ran out. */
 int sq_adapt_tscratch(tscratch *t, size_t cap);

@@ -44,6 +44,7 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
         sq_sum_add(&t.errsum, &ec, er);
         t.errsum_q += fld(r, F_QE);
         t.hidden += er - fld(r, F_RAW);
+        t.missed += fld(r, F_MISS);
         if (fld(r, F_XF) > xmax)
             xmax = fld(r, F_XF);
         t.resabs += fld(r, F_RABS);
@@ -336,7 +337,8 @@ static int extrapolate_now(struct sq_adapt_ws *w, gstate *ps, const totals *t,
 }
 
 /*
- * Extrapolation's part of a round: the first two sums seed the table;
+ * Extrapolation's part of a round: the first two sums seed the table
+ * (sums of rounds where a witness says a feature is missed do not count);
  * later, as in qags, the large intervals are refined first (*large_only,
  * with their splits marked) until their error meets the tolerance, and
  * then the sequence is extrapolated. Returns 1 if ps is finished, -1 if
@@ -347,13 +349,25 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
                                int *large_only)
 {
     extrapolation *x = &ps->ext;
-    if (ps->rounds == 1) {
+    if (t->missed > 0) {
+        /* A witness says the nodes have not seen all there is: sums that
+         * miss a feature converge to the wrong limit, and the table would
+         * find it. It starts again from the sums after the feature. */
+        x->seeded = 0;
+        x->started = 0;
+        x->reseed = x->table >= 0;
+        x->ktmin = 0;
+        return 0;
+    }
+    if (x->seeded == 0) {
         x->seed[0] = t->area;
         x->result = t->area;
         x->abserr = DBL_MAX;
+        x->seeded = 1;
         return 0;
     }
-    if (ps->rounds == 2) {
+    if (x->seeded == 1) {
+        x->seeded = 2;
         x->seed[1] = t->area;
         x->small = 0.75 * ps->half_width;
         x->ertest = tol;
@@ -515,7 +529,7 @@ void sq_adapt_apply(engine *e, gstate *ps)
         iref r = nth(w, ps, k);
         switch (w->fate[k]) {
         case KEEP:
-            for (int f = 0; f < NFIELD; f++)
+            for (int f = 0; f < NLIVE; f++)
                 nl->f[f][nl->n] = fld(r, f);
             nl->pid[nl->n++] = r.s->pid[r.i];
             break;
@@ -541,6 +555,9 @@ void sq_adapt_apply(engine *e, gstate *ps)
                 nf->f[F_NLE][i] = side == 0 ? fld(r, F_NLE) : INFINITY;
                 nf->f[F_NR][i] = side == 1 ? fld(r, F_NR) : 0.0;
                 nf->f[F_NRE][i] = side == 1 ? fld(r, F_NRE) : INFINITY;
+                /* What the parent saw on this side (witness_check). */
+                nf->f[F_WY][i] = fld(r, side ? F_HRY : F_HLY);
+                nf->f[F_WX][i] = c + 2 * h * fld(r, side ? F_HRX : F_HLX);
                 nf->pid[i] = r.s->pid[r.i];
             }
             break;

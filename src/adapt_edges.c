@@ -125,7 +125,8 @@ void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, gstate *ps,
         ml = ml > el ? ml - el : 0.0;
         mr = mr > er ? mr - er : 0.0;
         double hidden = (ml + mr) * blind * fld(x, F_H);
-        x.s->f[F_ERR][x.i] = fld(x, F_RAW) + (isfinite(hidden) ? hidden : 0.0);
+        x.s->f[F_ERR][x.i] = fld(x, F_RAW) + (isfinite(hidden) ? hidden : 0.0)
+                             + fld(x, F_MISS);
     }
 }
 
@@ -163,40 +164,57 @@ void sq_adapt_position_order(const struct sq_adapt_ws *w, const gstate *ps,
  * probes are not nodes of any rule. Two evaluations per problem, counted
  * in its evals.
  */
+void sq_adapt_probe_seen(engine *e, size_t i, double q, double y)
+{
+    ivs *fr = e->w->fresh;
+    gstate *ps = &e->w->prob[fr->pid[i]];
+    ps->evals++;
+    if (!isfinite(y))
+        return;                  /* probes are not nodes: simply not used */
+    for (int side = 0; side < 2; side++)
+        if (q == ps->probe_t[side])
+            ps->probe_y[side] = y;
+    if (fabs(y) > fr->f[F_WY][i]) {
+        fr->f[F_WY][i] = fabs(y);
+        fr->f[F_WX][i] = q;
+    }
+}
+
 int sq_adapt_probe_ends(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
     tscratch *t = &w->tls[0];
-    if (sq_adapt_tscratch(t, 2 * e->nprob < SQ_GK_TILE ? 2 * e->nprob : SQ_GK_TILE) != 0)
+    const ivs *fr = w->fresh;
+    if (sq_adapt_tscratch(t, 2 * fr->n < SQ_GK_TILE ? 2 * fr->n : SQ_GK_TILE) != 0)
         return -1;
     size_t vlen = e->ops->vlen;
-    size_t col_p[SQ_GK_TILE], n = 0;
-    int col_s[SQ_GK_TILE];
-    for (size_t p = 0; p <= e->nprob; p++) {
-        int flush = p == e->nprob;
+    size_t col_i[SQ_GK_TILE], n = 0;
+    for (size_t i = 0; i <= fr->n; i++) {
+        int flush = i == fr->n;
         for (int side = 0; !flush && side < 2; side++) {
-            gstate *ps = &w->prob[p];
-            if (!ps->active || ps->rounds != 0 || isinf(ps->probe_t[side]))
+            const gstate *ps = &w->prob[fr->pid[i]];
+            double q = fr->f[side ? F_QR : F_QL][i];
+            if (!ps->active || ps->rounds != 0 || isnan(q))
                 continue;
-            col_p[n] = p;
-            col_s[n] = side;
-            ps->evals++;
-            if (++n == SQ_GK_TILE)
-                break;
+            t->x[n] = q;
+            col_i[n++] = i;
         }
         if (n == 0 || (!flush && n + 2 <= SQ_GK_TILE))
             continue;
         size_t ld = e->pad ? (n + vlen - 1) / vlen * vlen : n;
         int mapped = 0;
         for (size_t j = 0; j < ld; j++) {
-            const gstate *ps = &w->prob[col_p[j < n ? j : 0]];
-            t->x[j] = ps->probe_t[col_s[j < n ? j : 0]];
+            const gstate *ps = &w->prob[fr->pid[col_i[j < n ? j : 0]]];
+            if (j >= n)
+                t->x[j] = t->x[0];
             t->kind[j] = ps->map;
             t->origin[j] = ps->origin;
             t->scale[j] = ps->scale;
             t->uid[j] = ps->def.uid;
             mapped |= ps->map != SQ_MAP_NONE;
         }
+        double q[SQ_GK_TILE + SQ_MAX_VLEN];
+        memcpy(q, t->x, ld * sizeof *q);
         if (mapped)
             e->ops->gk->map(1, ld, t->kind, t->origin, t->scale, t->x, t->jac);
         if (sq_eval_tile(e->run->ev, 1, ld, t->x, t->uid, &t->es, t->y) != 0) {
@@ -205,10 +223,8 @@ int sq_adapt_probe_ends(engine *e)
                                  &t->y[j]) != 0)
                     t->y[j] = NAN;
         }
-        for (size_t j = 0; j < n; j++) {
-            double y = t->y[j] * (mapped ? t->jac[j] : 1.0);
-            w->prob[col_p[j]].probe_y[col_s[j]] = isfinite(y) ? y : NAN;
-        }
+        for (size_t j = 0; j < n; j++)
+            sq_adapt_probe_seen(e, col_i[j], q[j], t->y[j] * (mapped ? t->jac[j] : 1.0));
         n = 0;
     }
     return 0;

@@ -73,8 +73,17 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
 static sq_wynn *table_of(struct sq_adapt_ws *w, gstate *ps)
 {
     extrapolation *x = &ps->ext;
-    if (x->table >= 0)
-        return &w->tables[x->table];
+    double r, a;
+    if (x->table >= 0) {
+        sq_wynn *tab = &w->tables[x->table];
+        if (x->reseed) {
+            sq_wynn_init(tab);
+            sq_wynn_add(tab, x->seed[0], &r, &a);
+            sq_wynn_add(tab, x->seed[1], &r, &a);
+            x->reseed = 0;
+        }
+        return tab;
+    }
     if (w->ntables == w->tables_cap) {
         size_t cap = w->tables_cap ? 2 * w->tables_cap : 16;
         sq_wynn *t = sq_alloc_array(cap, sizeof *t);
@@ -89,7 +98,7 @@ static sq_wynn *table_of(struct sq_adapt_ws *w, gstate *ps)
     x->table = (long)w->ntables++;
     sq_wynn *tab = &w->tables[x->table];
     sq_wynn_init(tab);
-    double r, a;
+    x->reseed = 0;
     sq_wynn_add(tab, x->seed[0], &r, &a);
     sq_wynn_add(tab, x->seed[1], &r, &a);
     return tab;

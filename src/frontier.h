@@ -13,7 +13,7 @@
 #include "internal.h"
 
 enum {
-    SQ_COLS_MAX = 24,               /* double columns of a frontier */
+    SQ_COLS_MAX = 32,               /* double columns of a frontier */
     SQ_COL_SLACK = 2 * SQ_MAX_VLEN, /* room past the end for vector tails */
     SQ_STAGGER = 3 * 64             /* bytes between arrays: avoids L1 set
                                      * conflicts between same-index reads */
