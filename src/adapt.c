@@ -566,14 +566,8 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
             return -1;
         w->ntls = nthreads;
     }
-    if (npoints + 2 > w->hist_cap) {
-        double *h = sq_alloc_array(npoints + 2, sizeof *h);
-        if (h == NULL)
-            return -1;
-        sq_free(w->hist);
-        w->hist = h;
-        w->hist_cap = npoints + 2;
-    }
+    if (sq_grow((void **)&w->hist, &w->hist_cap, npoints + 2, sizeof *w->hist) != 0)
+        return -1;
     w->live->n = w->fresh->n = w->next_live->n = w->next_fresh->n = 0;
     /* Rounds swap each pair; the first round of the next call fills fresh
      * and the next runs: hand those the buffers that grew, so that a call

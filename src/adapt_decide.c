@@ -146,14 +146,8 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
         hi = b > hi ? b : hi;
     }
     size_t nb = (size_t)(hi - lo + 1);
-    if (nb > w->hist_cap) {
-        double *h = sq_alloc_array(nb, sizeof *h);
-        if (h == NULL)
-            return -1;
-        sq_free(w->hist);
-        w->hist = h;
-        w->hist_cap = nb;
-    }
+    if (sq_grow((void **)&w->hist, &w->hist_cap, nb, sizeof *w->hist) != 0)
+        return -1;
     memset(w->hist, 0, nb * sizeof *w->hist);
     for (size_t a = 0; a < m; a++) {
         double er = fld(nth(w, ps, w->order[a]), F_ERR);
