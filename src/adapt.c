@@ -519,7 +519,8 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     sq_free(w->prob);
     sq_free(w->reports);
     sq_free(w->hist);
-    sq_free(w->order);          /* pos, slack, fate and touched with it */
+    sq_free(w->order);          /* slack, fate, touched, isfresh with it */
+    sq_cols_free(&w->merged);
     sq_free(w->tables);
     sq_free(w);
 }
@@ -532,7 +533,8 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
          + sq_cols_bytes(w->next_live) + sq_cols_bytes(w->next_fresh)
          + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
          + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
-         + w->order_cap * (2 * sizeof(size_t) + sizeof(double) + 2)
+         + w->order_cap * (sizeof(size_t) + sizeof(double) + 3)
+         + sq_cols_bytes(&w->merged)
          + w->tables_cap * sizeof(sq_wynn);
 }
 

@@ -66,6 +66,25 @@ enum {
  */
 typedef sq_cols ivs;
 
+/*
+ * A problem's intervals in position order, as columns the decisions read
+ * and write directly. Nearly always every interval is fresh (an interval
+ * the decisions keep unsplit is rare), and the view is then the problem's
+ * slice of the fresh run; otherwise the live and fresh runs are merged
+ * into the workspace's scratch columns (w->merged), with fresh[k] saying
+ * which came from where.
+ */
+typedef struct view {
+    double *f[NFIELD];
+    const uint8_t *fresh;   /* 1 for a fresh interval; NULL: all are */
+    size_t n;
+} view;
+
+static inline int is_fresh(const view *v, size_t k)
+{
+    return v->fresh == NULL || v->fresh[k];
+}
+
 /* ---- per-problem state ----------------------------------------------------------- */
 
 typedef struct extrapolation {
@@ -142,10 +161,12 @@ struct sq_adapt_ws {
     /* decision scratch */
     double *hist;
     size_t hist_cap;
-    size_t *order, *pos;
+    size_t *order;
     double *slack;
-    uint8_t *fate, *touched;
+    uint8_t *fate, *touched, *isfresh;
     size_t order_cap;
+    ivs merged;            /* a problem's live and fresh intervals merged */
+    view cur;              /* the view of the problem being decided */
     sq_wynn *tables;       /* epsilon tables of the problems that use one */
     size_t ntables, tables_cap;
 };
@@ -169,32 +190,7 @@ typedef struct engine {
                                 * outermost node and an end, per unit of h */
 } engine;
 
-/* ---- intervals as the decisions see them ------------------------------------------ */
-
-/* An interval of a problem, as the decision sees it: index into live or
- * fresh. */
-typedef struct iref {
-    const ivs *s;
-    size_t i;
-} iref;
-
-static inline iref nth(const struct sq_adapt_ws *w, const gstate *ps, size_t k)
-{
-    iref r;
-    if (k < ps->live_n) {
-        r.s = w->live;
-        r.i = ps->live_start + k;
-    } else {
-        r.s = w->fresh;
-        r.i = ps->fresh_start + (k - ps->live_n);
-    }
-    return r;
-}
-
-static inline double fld(iref r, int f)
-{
-    return r.s->f[f][r.i];
-}
+/* ---- small helpers of the decisions ------------------------------------------------ */
 
 /* The spacing of doubles just above v >= 0 (NaN for NaN, Inf, DBL_MAX). */
 static inline double ulp_of(double v)
@@ -242,8 +238,9 @@ static inline int at_floor(double err, double rabs)
 /* Decide problem ps after a round: finish it, or mark each of its
  * intervals in w->fate (adapt_decide.c). -1 if memory ran out. */
 int sq_adapt_decide(engine *e, gstate *ps);
-/* Apply the fates: kept intervals to next_live, children of split ones to
- * next_fresh, retired ones into the retired sums. */
+/* Apply the fates (to the view sq_adapt_decide left in w->cur): kept
+ * intervals to next_live, children of split ones to next_fresh, retired
+ * ones into the retired sums. */
 void sq_adapt_apply(engine *e, gstate *ps);
 /* Best estimate of a problem stopped between rounds. */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
@@ -258,14 +255,10 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
 int sq_adapt_extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
                          double erlarg);
 
-/* The problem's intervals in position order, as indices nth() takes
- * (adapt_edges.c). */
-void sq_adapt_position_order(const struct sq_adapt_ws *w, const gstate *ps,
-                             size_t *pos);
 /* Each interval's error: its rule's, plus the bound on jumps hidden at
- * its ends. */
-void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, gstate *ps,
-                    const size_t *pos, size_t n);
+ * its ends (adapt_edges.c). */
+void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
+                    const view *v);
 /* Evaluate the probes of problems starting their first round. -1 if
  * memory ran out. */
 int sq_adapt_probe_ends(engine *e);

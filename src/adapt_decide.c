@@ -10,10 +10,9 @@ enum {
     SMALL_SORT = 48      /* selection by sorting up to this many intervals */
 };
 
-/* A problem's totals over its retired sums and its intervals (in position
- * order, pos), with compensated sums in that order. */
-static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
-                     const size_t *pos, size_t n)
+/* A problem's totals over its retired sums and its intervals, with
+ * compensated sums in position order. */
+static totals sum_up(const gstate *ps, const view *v)
 {
     totals t = {.resabs = ps->rrabs, .maxerr = -1};
     double ac = 0, ec = 0;
@@ -35,25 +34,25 @@ static totals sum_up(const struct sq_adapt_ws *w, const gstate *ps,
      * largest interval's term covers it. */
     t.errsum_q = ps->rerr;
     double xmax = ps->rxmax;
-    for (size_t k = 0; k < n; k++) {
-        iref r = nth(w, ps, pos[k]);
-        double v = fld(r, F_VAL), er = fld(r, F_ERR);
-        if (isnan(v))
+    double *const *f = v->f;
+    for (size_t k = 0; k < v->n; k++) {
+        double val = f[F_VAL][k], er = f[F_ERR][k];
+        if (isnan(val))
             continue;
-        sq_sum_add(&t.area, &ac, v);
+        sq_sum_add(&t.area, &ac, val);
         sq_sum_add(&t.errsum, &ec, er);
-        t.errsum_q += fld(r, F_QE);
-        t.hidden += er - fld(r, F_RAW);
-        t.missed += fld(r, F_MISS);
-        if (fld(r, F_XF) > xmax)
-            xmax = fld(r, F_XF);
-        t.resabs += fld(r, F_RABS);
-        if (!at_floor(er, fld(r, F_RABS)))
+        t.errsum_q += f[F_QE][k];
+        t.hidden += er - f[F_RAW][k];
+        t.missed += f[F_MISS][k];
+        if (f[F_XF][k] > xmax)
+            xmax = f[F_XF][k];
+        t.resabs += f[F_RABS][k];
+        if (!at_floor(er, f[F_RABS][k]))
             t.improvable += er;
         if (er > t.maxerr) {
             t.maxerr = er;
-            t.maxerr_width = 2 * fld(r, F_H);
-            t.maxerr_at_end = isnan(fld(r, F_NLE)) || isnan(fld(r, F_NRE));
+            t.maxerr_width = 2 * f[F_H][k];
+            t.maxerr_at_end = isnan(f[F_NLE][k]) || isnan(f[F_NRE][k]);
         }
     }
     t.area += ac;
@@ -69,17 +68,17 @@ int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n)
     if (n <= w->order_cap)
         return 0;
     size_t cap = n > 2 * w->order_cap ? n : 2 * w->order_cap;
-    if (cap > SIZE_MAX / (2 * sizeof(size_t) + sizeof(double) + 2))
+    if (cap > SIZE_MAX / (sizeof(size_t) + sizeof(double) + 3))
         return -1;
-    char *m = sq_alloc(cap * (2 * sizeof(size_t) + sizeof(double) + 2));
+    char *m = sq_alloc(cap * (sizeof(size_t) + sizeof(double) + 3));
     if (m == NULL)
         return -1;
     sq_free(w->order);
     w->order = (size_t *)m;
-    w->pos = w->order + cap;
-    w->slack = (double *)(w->pos + cap);
+    w->slack = (double *)(w->order + cap);
     w->fate = (uint8_t *)(w->slack + cap);
     w->touched = w->fate + cap;
+    w->isfresh = w->touched + cap;
     w->order_cap = cap;
     return 0;
 }
@@ -100,19 +99,17 @@ static int bucket_of(double e)
  * last bucket needed is taken, so the choice depends on the errors alone.
  * Returns how many were marked, or -1 if memory ran out.
  */
-static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
-                         double total, double target, double min_width)
+static long select_split(struct sq_adapt_ws *w, const view *v, double total,
+                         double target, double min_width)
 {
     double need = total - target;
     if (!(need > 0))
         return 0;
     size_t m = 0;
-    if (sq_adapt_grow_order(w, n) != 0)
-        return -1;
-    for (size_t k = 0; k < n; k++) {
-        iref r = nth(w, ps, k);
-        if (w->fate[k] != KEEP || !(2 * fld(r, F_H) > min_width)
-            || !(fld(r, F_ERR) > 0) || at_floor(fld(r, F_ERR), fld(r, F_RABS)))
+    const double *err = v->f[F_ERR], *h = v->f[F_H], *rabs = v->f[F_RABS];
+    for (size_t k = 0; k < v->n; k++) {
+        if (w->fate[k] != KEEP || !(2 * h[k] > min_width) || !(err[k] > 0)
+            || at_floor(err[k], rabs[k]))
             continue;
         w->order[m++] = k;
     }
@@ -123,9 +120,9 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
         /* Insertion sort by error, largest first; index breaks ties. */
         for (size_t a = 1; a < m; a++) {
             size_t key = w->order[a];
-            double ek = fld(nth(w, ps, key), F_ERR);
+            double ek = err[key];
             size_t b = a;
-            while (b > 0 && fld(nth(w, ps, w->order[b - 1]), F_ERR) < ek) {
+            while (b > 0 && err[w->order[b - 1]] < ek) {
                 w->order[b] = w->order[b - 1];
                 b--;
             }
@@ -134,14 +131,14 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
         double removed = 0;
         for (size_t a = 0; a < m && removed < need; a++) {
             w->fate[w->order[a]] = SPLIT;
-            removed += fld(nth(w, ps, w->order[a]), F_ERR);
+            removed += err[w->order[a]];
             marked++;
         }
         return marked;
     }
     int lo = INT32_MAX, hi = INT32_MIN;
     for (size_t a = 0; a < m; a++) {
-        int b = bucket_of(fld(nth(w, ps, w->order[a]), F_ERR));
+        int b = bucket_of(err[w->order[a]]);
         lo = b < lo ? b : lo;
         hi = b > hi ? b : hi;
     }
@@ -150,7 +147,7 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
         return -1;
     memset(w->hist, 0, nb * sizeof *w->hist);
     for (size_t a = 0; a < m; a++) {
-        double er = fld(nth(w, ps, w->order[a]), F_ERR);
+        double er = err[w->order[a]];
         w->hist[bucket_of(er) - lo] += er;
     }
     double removed = 0;
@@ -163,7 +160,7 @@ static long select_split(struct sq_adapt_ws *w, const gstate *ps, size_t n,
     }
     for (size_t a = 0; a < m; a++) {
         size_t k = w->order[a];
-        if (bucket_of(fld(nth(w, ps, k), F_ERR)) >= cut) {
+        if (bucket_of(err[k]) >= cut) {
             w->fate[k] = SPLIT;
             marked++;
         }
@@ -218,15 +215,14 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
 
 /* Intervals that could not be evaluated are dropped; their parents' values
  * and errors (or infinity, for a first visit) bound what they miss. */
-static double drop_unevaluated(struct sq_adapt_ws *w, const gstate *ps, size_t n)
+static double drop_unevaluated(struct sq_adapt_ws *w, const view *v)
 {
     double extra_err = 0;
-    for (size_t k = 0; k < n; k++) {
-        iref r = nth(w, ps, k);
-        if (isnan(fld(r, F_VAL))) {
+    for (size_t k = 0; k < v->n; k++) {
+        if (isnan(v->f[F_VAL][k])) {
             w->fate[k] = DROP;
-            double pv = fld(r, F_PVAL);
-            extra_err += isnan(pv) ? INFINITY : fabs(pv) + fld(r, F_PERR);
+            double pv = v->f[F_PVAL][k];
+            extra_err += isnan(pv) ? INFINITY : fabs(pv) + v->f[F_PERR][k];
         }
     }
     return extra_err;
@@ -238,19 +234,20 @@ static double drop_unevaluated(struct sq_adapt_ws *w, const gstate *ps, size_t n
  * narrow peak (and is near zero) would otherwise ask the impossible of
  * every piece. An interval at its rounding floor cannot improve.
  */
-static void decide_local(struct sq_adapt_ws *w, gstate *ps, size_t n, double tol)
+static void decide_local(struct sq_adapt_ws *w, gstate *ps, const view *v,
+                         double tol)
 {
     ps->tol_local = tol;
     int unsplittable = 0;
-    for (size_t k = 0; k < n; k++) {
+    double *const *f = v->f;
+    for (size_t k = 0; k < v->n; k++) {
         if (w->fate[k] == DROP)
             continue;
-        iref r = nth(w, ps, k);
-        double share = ps->tol_local * (fld(r, F_H) / ps->half_width);
-        if (fld(r, F_ERR) + fld(r, F_XF) <= share) {
+        double share = ps->tol_local * (f[F_H][k] / ps->half_width);
+        if (f[F_ERR][k] + f[F_XF][k] <= share) {
             w->fate[k] = RETIRE;
-        } else if (splittable(fld(r, F_C), fld(r, F_H))
-                   && !at_floor(fld(r, F_ERR), fld(r, F_RABS))) {
+        } else if (splittable(f[F_C][k], f[F_H][k])
+                   && !at_floor(f[F_ERR][k], f[F_RABS][k])) {
             w->fate[k] = SPLIT;
         } else {
             w->fate[k] = RETIRE;
@@ -270,15 +267,16 @@ static void decide_local(struct sq_adapt_ws *w, gstate *ps, size_t n, double tol
  * needs breakpoints. Returns 1 if ps is finished, 0 if every interval it
  * keeps is to be split once more.
  */
-static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t, size_t n)
+static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+                  const view *v)
 {
+    size_t n = v->n;
     int trusted = 1;
     if (ps->rounds == 1) {
-        for (size_t k = 0; k < n; k++) {
-            iref r = nth(w, ps, k);
-            if (fld(r, F_ERR) == fld(r, F_RASC) && fld(r, F_ERR) != 0)
+        const double *err = v->f[F_ERR], *rasc = v->f[F_RASC];
+        for (size_t k = 0; k < n; k++)
+            if (err[k] == rasc[k] && err[k] != 0)
                 trusted = 0;
-        }
     }
     if (ps->rounds <= SQ_GK_ZERO_LOOK && t->resabs == 0)
         trusted = 0;
@@ -339,7 +337,7 @@ static int extrapolate_now(struct sq_adapt_ws *w, gstate *ps, const totals *t,
  * memory ran out.
  */
 static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *t,
-                               size_t n, double tol, double extra_err,
+                               const view *v, double tol, double extra_err,
                                int *large_only)
 {
     extrapolation *x = &ps->ext;
@@ -368,11 +366,9 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
         return 0;
     }
     double erlarg = 0;
-    for (size_t k = 0; k < n; k++) {
-        iref r = nth(w, ps, k);
-        if (w->fate[k] != DROP && 2 * fld(r, F_H) > x->small)
-            erlarg += fld(r, F_ERR);
-    }
+    for (size_t k = 0; k < v->n; k++)
+        if (w->fate[k] != DROP && 2 * v->f[F_H][k] > x->small)
+            erlarg += v->f[F_ERR][k];
     /* As in qags, extrapolate once the largest error sits in the smallest
      * intervals; but only when that one interval carries a good part of the
      * total, as next to a singularity. Where the error is spread over
@@ -397,7 +393,7 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
         return 0;
     if (x->ierro == 3 || erlarg <= x->ertest)
         return extrapolate_now(w, ps, t, erlarg, extra_err);
-    long m = select_split(w, ps, n, erlarg, x->ertest, x->small);
+    long m = select_split(w, v, erlarg, x->ertest, x->small);
     if (m < 0)
         return -1;
     if (m > 0) {
@@ -416,15 +412,15 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
  * are halved too: each half has a quarter of the curvature. Returns -1 if
  * memory ran out.
  */
-static int plain_splits(struct sq_adapt_ws *w, const gstate *ps, const totals *t,
-                        size_t n, double tol)
+static int plain_splits(struct sq_adapt_ws *w, const view *v, const totals *t,
+                        double tol)
 {
     double room = tol - fmin(t->xnode, 0.5 * tol);
-    if (select_split(w, ps, n, t->errsum - t->xnode, room, 0.0) < 0)
+    if (select_split(w, v, t->errsum - t->xnode, room, 0.0) < 0)
         return -1;
     if (t->xnode > 0.5 * tol)
-        for (size_t k = 0; k < n; k++)
-            if (w->fate[k] == KEEP && 4 * fld(nth(w, ps, k), F_XF) > 0.5 * tol)
+        for (size_t k = 0; k < v->n; k++)
+            if (w->fate[k] == KEEP && 4 * v->f[F_XF][k] > 0.5 * tol)
                 w->fate[k] = SPLIT;
     return 0;
 }
@@ -437,16 +433,16 @@ static int plain_splits(struct sq_adapt_ws *w, const gstate *ps, const totals *t
  * (divergence) or a within a hair of 1 (too slow to converge) get this far.
  */
 static void check_splits(struct sq_adapt_ws *w, gstate *ps, const totals *t,
-                         size_t n, double extra_err)
+                         const view *v, double extra_err)
 {
     size_t splits = 0;
     int deep = 0;
-    for (size_t k = 0; k < n; k++) {
+    const double *c = v->f[F_C], *h = v->f[F_H];
+    for (size_t k = 0; k < v->n; k++) {
         if (w->fate[k] != SPLIT)
             continue;
-        iref r = nth(w, ps, k);
-        deep |= fld(r, F_H) < 0x1p-100 * ps->half_width;
-        if (splittable(fld(r, F_C), fld(r, F_H)))
+        deep |= h[k] < 0x1p-100 * ps->half_width;
+        if (splittable(c[k], h[k]))
             splits++;
         else
             w->fate[k] = KEEP;
@@ -458,20 +454,63 @@ static void check_splits(struct sq_adapt_ws *w, gstate *ps, const totals *t,
 }
 
 /*
+ * The view of ps's intervals in position order (see view in adapt.h): its
+ * slice of the fresh run when all are fresh, else the merge of its live
+ * and fresh runs (each already in order) in w->merged. Returns -1 if
+ * memory ran out.
+ */
+static int view_of(struct sq_adapt_ws *w, const gstate *ps, view *v)
+{
+    size_t n = ps->live_n + ps->fresh_n;
+    v->n = n;
+    v->fresh = NULL;
+    if (ps->live_n == 0) {
+        for (int f = 0; f < NFIELD; f++)
+            v->f[f] = w->fresh->f[f] + ps->fresh_start;
+        return 0;
+    }
+    if (sq_cols_reserve(&w->merged, NFIELD, n + SQ_COL_SLACK, 0, 64) != 0)
+        return -1;
+    const ivs *lv = w->live, *fr = w->fresh;
+    size_t l = 0, q = 0;
+    for (size_t k = 0; k < n; k++) {
+        int take_live = q == ps->fresh_n
+                        || (l < ps->live_n
+                            && lv->f[F_C][ps->live_start + l]
+                                   < fr->f[F_C][ps->fresh_start + q]);
+        if (take_live) {
+            size_t i = ps->live_start + l++;
+            for (int f = 0; f < NLIVE; f++)
+                w->merged.f[f][k] = lv->f[f][i];
+        } else {
+            size_t i = ps->fresh_start + q++;
+            for (int f = 0; f < NFIELD; f++)
+                w->merged.f[f][k] = fr->f[f][i];
+        }
+        w->isfresh[k] = !take_live;
+    }
+    for (int f = 0; f < NFIELD; f++)
+        v->f[f] = w->merged.f[f];
+    v->fresh = w->isfresh;
+    return 0;
+}
+
+/*
  * Decide problem p after a round: finish it, or mark each of its intervals
- * KEEP, SPLIT, RETIRE or DROP in w->fate. Returns -1 if memory ran out.
+ * KEEP, SPLIT, RETIRE or DROP in w->fate (indexed by position, as w->cur).
+ * Returns -1 if memory ran out.
  */
 int sq_adapt_decide(engine *e, gstate *ps)
 {
     struct sq_adapt_ws *w = e->w;
+    view *v = &w->cur;
     size_t n = ps->live_n + ps->fresh_n;
-    if (sq_adapt_grow_order(w, n) != 0)
+    if (sq_adapt_grow_order(w, n) != 0 || view_of(w, ps, v) != 0)
         return -1;
     memset(w->fate, KEEP, n);
-    double extra_err = drop_unevaluated(w, ps, n);
-    sq_adapt_position_order(w, ps, w->pos);
-    sq_adapt_edges(e, w, ps, w->pos, n);
-    totals t = sum_up(w, ps, w->pos, n);
+    double extra_err = drop_unevaluated(w, v);
+    sq_adapt_edges(e, w, ps, v);
+    totals t = sum_up(ps, v);
     if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
         sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
                                                             : SQ_NONFINITE,
@@ -484,75 +523,75 @@ int sq_adapt_decide(engine *e, gstate *ps)
         ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
     }
     if (ps->local) {
-        decide_local(w, ps, n, tol);
+        decide_local(w, ps, v, tol);
         return 0;
     }
     count_roundoff(w, ps);
     if (t.errsum <= tol) {
-        if (!accept(w, ps, &t, n))
-            check_splits(w, ps, &t, n, extra_err);
+        if (!accept(w, ps, &t, v))
+            check_splits(w, ps, &t, v, extra_err);
         return 0;
     }
     if (roundoff_exit(ps, &t, tol, extra_err))
         return 0;
     int large_only = 0;
     if (ps->ext.on) {
-        int r = extrapolation_round(w, ps, &t, n, tol, extra_err, &large_only);
+        int r = extrapolation_round(w, ps, &t, v, tol, extra_err, &large_only);
         if (r != 0)
             return r < 0 ? -1 : 0;
     }
-    if (!large_only && plain_splits(w, ps, &t, n, tol) != 0)
+    if (!large_only && plain_splits(w, v, &t, tol) != 0)
         return -1;
     /* Intervals too small to matter again are retired for good. */
     double negligible = tol * 0x1p-10 / (double)n;
     for (size_t k = 0; k < n; k++)
-        if (w->fate[k] == KEEP && fld(nth(w, ps, k), F_ERR) <= negligible)
+        if (w->fate[k] == KEEP && v->f[F_ERR][k] <= negligible)
             w->fate[k] = RETIRE;
-    check_splits(w, ps, &t, n, extra_err);
+    check_splits(w, ps, &t, v, extra_err);
     return 0;
 }
 
 void sq_adapt_apply(engine *e, gstate *ps)
 {
     struct sq_adapt_ws *w = e->w;
-    size_t n = ps->live_n + ps->fresh_n;
+    const view *v = &w->cur;
+    double *const *f = v->f;
     ivs *nl = w->next_live, *nf = w->next_fresh;
+    uint64_t pid = (uint64_t)(ps - w->prob);
     size_t l0 = nl->n, f0 = nf->n;
-    for (size_t q = 0; q < n; q++) {
-        size_t k = w->pos[q];
-        iref r = nth(w, ps, k);
+    for (size_t k = 0; k < v->n; k++) {
         switch (w->fate[k]) {
         case KEEP:
-            for (int f = 0; f < NLIVE; f++)
-                nl->f[f][nl->n] = fld(r, f);
-            nl->pid[nl->n++] = r.s->pid[r.i];
+            for (int q = 0; q < NLIVE; q++)
+                nl->f[q][nl->n] = f[q][k];
+            nl->pid[nl->n++] = pid;
             break;
         case RETIRE:
-            sq_sum_add(&ps->rsum, &ps->rsumc, fld(r, F_VAL));
-            sq_sum_add(&ps->rerr, &ps->rerrc, fld(r, F_ERR));
-            ps->rrabs += fld(r, F_RABS);
-            if (fld(r, F_XF) > ps->rxmax)
-                ps->rxmax = fld(r, F_XF);
+            sq_sum_add(&ps->rsum, &ps->rsumc, f[F_VAL][k]);
+            sq_sum_add(&ps->rerr, &ps->rerrc, f[F_ERR][k]);
+            ps->rrabs += f[F_RABS][k];
+            if (f[F_XF][k] > ps->rxmax)
+                ps->rxmax = f[F_XF][k];
             break;
         case SPLIT: {
-            double c = fld(r, F_C), h = 0.5 * fld(r, F_H);
+            double c = f[F_C][k], h = 0.5 * f[F_H][k];
             double cs[2] = {c - h, c + h};
             for (int side = 0; side < 2; side++) {
                 size_t i = nf->n++;
                 nf->f[F_C][i] = cs[side];
                 nf->f[F_H][i] = h;
-                nf->f[F_PVAL][i] = fld(r, F_VAL);
-                nf->f[F_PERR][i] = fld(r, F_ERR);
+                nf->f[F_PVAL][i] = f[F_VAL][k];
+                nf->f[F_PERR][i] = f[F_ERR][k];
                 /* The outer ends keep what lies across them; the middle is
                  * filled in once both halves are evaluated. */
-                nf->f[F_NL][i] = side == 0 ? fld(r, F_NL) : 0.0;
-                nf->f[F_NLE][i] = side == 0 ? fld(r, F_NLE) : INFINITY;
-                nf->f[F_NR][i] = side == 1 ? fld(r, F_NR) : 0.0;
-                nf->f[F_NRE][i] = side == 1 ? fld(r, F_NRE) : INFINITY;
+                nf->f[F_NL][i] = side == 0 ? f[F_NL][k] : 0.0;
+                nf->f[F_NLE][i] = side == 0 ? f[F_NLE][k] : INFINITY;
+                nf->f[F_NR][i] = side == 1 ? f[F_NR][k] : 0.0;
+                nf->f[F_NRE][i] = side == 1 ? f[F_NRE][k] : INFINITY;
                 /* What the parent saw on this side (witness_check). */
-                nf->f[F_WY][i] = fld(r, side ? F_HRY : F_HLY);
-                nf->f[F_WX][i] = c + 2 * h * fld(r, side ? F_HRX : F_HLX);
-                nf->pid[i] = r.s->pid[r.i];
+                nf->f[F_WY][i] = f[side ? F_HRY : F_HLY][k];
+                nf->f[F_WX][i] = c + 2 * h * f[side ? F_HRX : F_HLX][k];
+                nf->pid[i] = pid;
             }
             break;
         }

@@ -39,113 +39,92 @@
  * interpolant says little about the end: the whole blind margin is
  * allowed for instead, so that an integrable singularity at the end is
  * left to bisection and extrapolation. */
-static double probe_noise(iref x, int side, double d, double margin)
+static double probe_noise(const view *v, size_t k, int side, double d,
+                          double margin)
 {
-    double h = fld(x, F_H);
-    double slope = fmax(fld(x, F_RASC) / (h * h), fld(x, side ? F_DR : F_DL));
-    double reach = fld(x, F_RAW) > fld(x, F_QE) ? margin : d;
-    return slope * (reach + ulp_of(fabs(fld(x, F_C)) + h))
-           + 4 * DBL_EPSILON * fld(x, F_RABS) / h;
+    double h = v->f[F_H][k];
+    double slope = fmax(v->f[F_RASC][k] / (h * h), v->f[side ? F_DR : F_DL][k]);
+    double reach = v->f[F_RAW][k] > v->f[F_QE][k] ? margin : d;
+    return slope * (reach + ulp_of(fabs(v->f[F_C][k]) + h))
+           + 4 * DBL_EPSILON * v->f[F_RABS][k] / h;
 }
 
-void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, gstate *ps,
-                    const size_t *pos, size_t n)
+void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
+                    const view *v)
 {
+    size_t n = v->n;
+    double *const *f = v->f;
     /* The rule's own error of the fresh intervals, before any bound. */
-    for (size_t k = 0; k < ps->fresh_n; k++) {
-        size_t i = ps->fresh_start + k;
-        w->fresh->f[F_RAW][i] = w->fresh->f[F_ERR][i];
-    }
+    for (size_t k = 0; k < n; k++)
+        if (is_fresh(v, k))
+            f[F_RAW][k] = f[F_ERR][k];
     /* Between two intervals kept from the last round nothing changed: only
      * ends touching a fresh interval are looked at again, and only the
      * intervals at such ends get a new bound. */
-    size_t live = ps->live_n;
     uint8_t *touched = w->touched;
-    memset(touched, 0, n);
-    for (size_t r = 0; r < n; r++)
-        if (pos[r] >= live) {
-            touched[r] = 1;
-            if (r > 0)
-                touched[r - 1] = 1;
-            if (r + 1 < n)
-                touched[r + 1] = 1;
-        }
+    if (v->fresh == NULL) {
+        memset(touched, 1, n);
+    } else {
+        memset(touched, 0, n);
+        for (size_t r = 0; r < n; r++)
+            if (v->fresh[r]) {
+                touched[r] = 1;
+                if (r > 0)
+                    touched[r - 1] = 1;
+                if (r + 1 < n)
+                    touched[r + 1] = 1;
+            }
+    }
     double *sl = w->slack;
     for (size_t r = 0; r < n; r++)
-        if (touched[r]) {
-            iref x = nth(w, ps, pos[r]);
-            sl[r] = isnan(fld(x, F_VAL)) ? NAN : fld(x, F_SL);
-        }
+        if (touched[r])
+            sl[r] = isnan(f[F_VAL][r]) ? NAN : f[F_SL][r];
     for (size_t r = 0; r + 1 < n; r++) {
-        if (pos[r] < live && pos[r + 1] < live)
+        if (!is_fresh(v, r) && !is_fresh(v, r + 1))
             continue;
-        iref a = nth(w, ps, pos[r]), b = nth(w, ps, pos[r + 1]);
-        if (isnan(fld(a, F_VAL)) || isnan(fld(b, F_VAL)))
+        if (isnan(f[F_VAL][r]) || isnan(f[F_VAL][r + 1]))
             continue;
-        if (isnan(fld(a, F_NRE)) || isnan(fld(b, F_NLE)))
+        if (isnan(f[F_NRE][r]) || isnan(f[F_NLE][r + 1]))
             continue;            /* a breakpoint */
-        double ar = fld(a, F_C) + fld(a, F_H), bl = fld(b, F_C) - fld(b, F_H);
+        double ar = f[F_C][r] + f[F_H][r], bl = f[F_C][r + 1] - f[F_H][r + 1];
         double far = fabs(ar) > fabs(bl) ? fabs(ar) : fabs(bl);
         if (fabs(ar - bl) > 16 * ulp_of(far))
             continue;            /* a retired interval lies between */
-        a.s->f[F_NR][a.i] = fld(b, F_EL);
-        a.s->f[F_NRE][a.i] = sl[r + 1];
-        b.s->f[F_NL][b.i] = fld(a, F_ER);
-        b.s->f[F_NLE][b.i] = sl[r];
+        f[F_NR][r] = f[F_EL][r + 1];
+        f[F_NRE][r] = sl[r + 1];
+        f[F_NL][r + 1] = f[F_ER][r];
+        f[F_NLE][r + 1] = sl[r];
     }
     double blind = e->rule->blind;
     for (size_t r = 0; r < n; r++) {
-        if (!touched[r])
-            continue;
-        iref x = nth(w, ps, pos[r]);
-        if (isnan(fld(x, F_VAL)))
+        if (!touched[r] || isnan(f[F_VAL][r]))
             continue;
         double own = 4 * sl[r];
-        double ml = fabs(fld(x, F_NL) - fld(x, F_EL));
-        double mr = fabs(fld(x, F_NR) - fld(x, F_ER));
-        double el = own + 4 * fld(x, F_NLE), er = own + 4 * fld(x, F_NRE);
+        double ml = fabs(f[F_NL][r] - f[F_EL][r]);
+        double mr = fabs(f[F_NR][r] - f[F_ER][r]);
+        double el = own + 4 * f[F_NLE][r], er = own + 4 * f[F_NRE][r];
         /* At an end of the range, the probe stands in for a neighbour
          * while it lies between the end and the first node. */
-        double c = fld(x, F_C), h = fld(x, F_H);
+        double c = f[F_C][r], h = f[F_H][r];
         if (r == 0 && c - h <= ps->probe_t[0]) {
             double d = ps->probe_t[0] - (c - h);
-            if (d < blind * h && isnan(fld(x, F_NLE))) {
-                ml = fabs(ps->probe_y[0] - fld(x, F_EL));
-                el = own + 4 * probe_noise(x, 0, d, blind * h);
+            if (d < blind * h && isnan(f[F_NLE][r])) {
+                ml = fabs(ps->probe_y[0] - f[F_EL][r]);
+                el = own + 4 * probe_noise(v, r, 0, d, blind * h);
             }
         }
         if (r + 1 == n && c + h >= ps->probe_t[1]) {
             double d = (c + h) - ps->probe_t[1];
-            if (d < blind * h && isnan(fld(x, F_NRE))) {
-                mr = fabs(ps->probe_y[1] - fld(x, F_ER));
-                er = own + 4 * probe_noise(x, 1, d, blind * h);
+            if (d < blind * h && isnan(f[F_NRE][r])) {
+                mr = fabs(ps->probe_y[1] - f[F_ER][r]);
+                er = own + 4 * probe_noise(v, r, 1, d, blind * h);
             }
         }
         /* NaN (no check) or an unexplained part of zero gives nothing. */
         ml = ml > el ? ml - el : 0.0;
         mr = mr > er ? mr - er : 0.0;
-        double hidden = (ml + mr) * blind * fld(x, F_H);
-        x.s->f[F_ERR][x.i] = fld(x, F_RAW) + (isfinite(hidden) ? hidden : 0.0)
-                             + fld(x, F_MISS);
-    }
-}
-
-/* The problem's intervals in position order: the merge of live and fresh,
- * each already in order. Entries are indices as nth() takes them. */
-void sq_adapt_position_order(const struct sq_adapt_ws *w, const gstate *ps,
-                             size_t *pos)
-{
-    size_t l = 0, f = 0, k = 0;
-    while (l < ps->live_n || f < ps->fresh_n) {
-        int take_live;
-        if (l == ps->live_n)
-            take_live = 0;
-        else if (f == ps->fresh_n)
-            take_live = 1;
-        else
-            take_live = w->live->f[F_C][ps->live_start + l]
-                      < w->fresh->f[F_C][ps->fresh_start + f];
-        pos[k++] = take_live ? l++ : ps->live_n + f++;
+        double hidden = (ml + mr) * blind * h;
+        f[F_ERR][r] = f[F_RAW][r] + (isfinite(hidden) ? hidden : 0.0) + f[F_MISS][r];
     }
 }
 
