@@ -312,7 +312,8 @@ static void adversarial(size_t draws, gsl_integration_workspace *w)
 {
     printf("## Error honesty: adversarial classes\n\n"
            "%zu draws of each class (tests/adversary.c, seed 1), each at its own "
-           "absolute tolerance, epsrel 0; GSL %s qags (qagp given the breakpoint) "
+           "absolute tolerance, epsrel 0; GSL %s qags (qagp given the breakpoint, "
+           "qagi and qagiu on infinite ranges) "
            "against simdquad's default, one integral at a time. Each cell: false "
            "successes / successes.\n\n"
            "| class | integrand | GSL | simdquad |\n|---|---|---|---|\n",
@@ -325,11 +326,18 @@ static void adversarial(size_t draws, gsl_integration_workspace *w)
         for (size_t i = 0; i < draws; i++) {
             pt.d = adv_draw_of(pt.c, 1, i);
             double v, e, pts[3] = {pt.d.a, pt.d.point, pt.d.b};
-            int st = isnan(pt.d.point)
-                         ? gsl_integration_qags(&F, pt.d.a, pt.d.b, pt.d.epsabs, 0,
-                                                GSL_LIMIT, w, &v, &e)
-                         : gsl_integration_qagp(&F, pts, 3, pt.d.epsabs, 0, GSL_LIMIT,
-                                                w, &v, &e);
+            int st;
+            if (isinf(pt.d.a) && isinf(pt.d.b))
+                st = gsl_integration_qagi(&F, pt.d.epsabs, 0, GSL_LIMIT, w, &v, &e);
+            else if (isinf(pt.d.b))
+                st = gsl_integration_qagiu(&F, pt.d.a, pt.d.epsabs, 0, GSL_LIMIT, w,
+                                           &v, &e);
+            else if (isnan(pt.d.point))
+                st = gsl_integration_qags(&F, pt.d.a, pt.d.b, pt.d.epsabs, 0,
+                                          GSL_LIMIT, w, &v, &e);
+            else
+                st = gsl_integration_qagp(&F, pts, 3, pt.d.epsabs, 0, GSL_LIMIT, w,
+                                          &v, &e);
             if (st != 0)
                 continue;
             ok++;

@@ -77,6 +77,16 @@ typedef enum sq_status {
     SQ_NOMEM,             /**< memory could not be allocated */
     SQ_CALLBACK_ABORT,    /**< the integrand callback returned nonzero */
     SQ_CANCELLED,         /**< the progress callback asked to stop */
+    SQ_UNSEEN,            /**< nothing was seen: the integrand was 0 at
+                               every point evaluated, or so small there
+                               (below the tolerance in all) and so far from
+                               resolved that it looks like the tail of a
+                               peak between the points. The estimate is
+                               given with an infinite error: zero samples
+                               are no proof of a zero integral (a Gaussian
+                               far out on an infinite range). An expression
+                               that does not use x is exempt: its zeros are
+                               proof */
     SQ_STATUS_COUNT
 } sq_status;
 

@@ -819,6 +819,7 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
             double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
             if (ps->status == SQ_OK && t.errsum > tol)
                 ps->status = SQ_INACCURATE;
+
         }
         result_of(ps, &res[i]);
     }

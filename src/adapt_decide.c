@@ -229,20 +229,78 @@ static double drop_unevaluated(struct sq_adapt_ws *w, const view *v)
 }
 
 /*
+ * Has the problem seen nothing? Every node gave 0, or what the nodes saw
+ * in all (the integral of |f|) is below the tolerance and the rule has not
+ * resolved its shape (an error over a millionth of it): the far tail of a
+ * narrow peak between the nodes looks like that, with values like 1e-130
+ * that the tolerance would accept at once. A problem whose witnesses say
+ * its nodes missed something is not blind: it follows them (see
+ * unconfirmed); nor one whose integrand is known not to depend on x: its
+ * zeros are proof. A small integrand the rule resolves (1e-5 sin(x) at
+ * epsabs 1e-3) is not blind either.
+ */
+static int blind(const engine *e, const totals *t, double tol)
+{
+    if (e->run->ev->x_free || t->missed > 0)
+        return 0;
+    return t->resabs == 0
+           || (t->resabs <= tol && t->errsum - t->xnode > 1e-6 * t->resabs);
+}
+
+/*
+ * A witness no node has confirmed (F_MISS, see witness_check in adapt.c)
+ * says only that f reached its height somewhere in the interval: the
+ * feature may be far taller (the witness may have seen the far tail of a
+ * narrow peak, 1e-4 of its height). Its penalty bounds a feature of the
+ * witness's height, not that; so no interval with one is accepted or
+ * retired while it is wider than 2^-40 of the range: it is halved until
+ * its nodes see what the witness saw, which for continuous f takes a few
+ * rounds (the halves close in on the witness's abscissa). Returns 1 if
+ * interval k of v is such an interval.
+ */
+static int unconfirmed(const gstate *ps, const view *v, size_t k)
+{
+    return v->f[F_MISS][k] > 0 && v->f[F_H][k] > 0x1p-40 * ps->half_width
+           && splittable(v->f[F_C][k], v->f[F_H][k]);
+}
+
+/* A problem that has seen nothing (blind) stops with its estimate and an
+ * infinite error. */
+static void unseen_exit(gstate *ps, const totals *t)
+{
+    ps->value = t->area;
+    ps->error = INFINITY;
+    if (ps->status == SQ_OK)
+        ps->status = SQ_UNSEEN;
+    ps->active = 0;
+}
+
+/*
  * Local control: each interval against its share of the whole's tolerance,
  * which follows the current estimate: a first estimate that missed a
  * narrow peak (and is near zero) would otherwise ask the impossible of
- * every piece. An interval at its rounding floor cannot improve.
+ * every piece. An interval at its rounding floor cannot improve. A
+ * problem that has seen nothing (blind) splits everything, as accept does
+ * under global control, and stops SQ_UNSEEN if it still has after the
+ * zero look.
  */
 static void decide_local(struct sq_adapt_ws *w, gstate *ps, const view *v,
-                         double tol)
+                         double tol, int blinded, const totals *t)
 {
     ps->tol_local = tol;
     int unsplittable = 0;
     double *const *f = v->f;
+    if (blinded && ps->rounds > SQ_GK_ZERO_LOOK) {
+        unseen_exit(ps, t);
+        return;
+    }
     for (size_t k = 0; k < v->n; k++) {
         if (w->fate[k] == DROP)
             continue;
+        if ((blinded && splittable(f[F_C][k], f[F_H][k])) || unconfirmed(ps, v, k)) {
+            w->fate[k] = SPLIT;
+            continue;
+        }
         double share = ps->tol_local * (f[F_H][k] / ps->half_width);
         if (f[F_ERR][k] + f[F_XF][k] <= share) {
             w->fate[k] = RETIRE;
@@ -264,11 +322,12 @@ static void decide_local(struct sq_adapt_ws *w, gstate *ps, const view *v,
  * a second look: everything is halved for up to ten rounds (1023 intervals,
  * 21483 nodes with GK21) before f == 0 is believed, so that a peak at
  * 1/20000 of the range is found (exp(-x^2) on [-1e4, 1e4]); a narrower one
- * needs breakpoints. Returns 1 if ps is finished, 0 if every interval it
- * keeps is to be split once more.
+ * needs breakpoints. The same holds when all the nodes saw is the far tail
+ * of something (see blind). Returns 1 if ps is finished, 0 if every
+ * interval it keeps is to be split once more.
  */
 static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t,
-                  const view *v)
+                  const view *v, int blinded)
 {
     size_t n = v->n;
     int trusted = 1;
@@ -278,11 +337,23 @@ static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t,
             if (err[k] == rasc[k] && err[k] != 0)
                 trusted = 0;
     }
-    if (ps->rounds <= SQ_GK_ZERO_LOOK && t->resabs == 0)
+    if (ps->rounds <= SQ_GK_ZERO_LOOK && blinded)
         trusted = 0;
+    if (trusted && t->missed > 0) {
+        /* Only the intervals whose witness is unconfirmed are halved. */
+        size_t halved = 0;
+        for (size_t k = 0; k < n; k++)
+            if (w->fate[k] == KEEP && unconfirmed(ps, v, k)) {
+                w->fate[k] = SPLIT;
+                halved++;
+            }
+        if (halved > 0)
+            return 0;
+    }
     if (trusted) {
         ps->value = t->area;
-        ps->error = t->errsum;
+        ps->error = blinded ? INFINITY : t->errsum;
+        ps->status = blinded && ps->status == SQ_OK ? SQ_UNSEEN : ps->status;
         ps->active = 0;
         return 1;
     }
@@ -293,17 +364,25 @@ static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t,
 }
 
 /*
- * Roundoff: a first estimate already at the rounding floor; QUADPACK's
- * counts of bisections that stopped paying; no error left but rounding, or
- * a tolerance below the rounding floor of the whole integral (which no
- * estimate, extrapolated or not, gets under) with the rest of the error
- * already down to that floor. Returns 1 if ps stops.
+ * Roundoff: a first estimate already at the rounding floor, with a
+ * tolerance below it; QUADPACK's counts of bisections that stopped paying;
+ * no error left but rounding (unless the rounding of the nodes alone keeps
+ * the sum above the tolerance: halving lowers that); or a tolerance below
+ * the rounding floor of the whole integral (which no estimate,
+ * extrapolated or not, gets under) with the rest of the error already down
+ * to that floor. Returns 1 if ps stops.
  */
 static int roundoff_exit(gstate *ps, const totals *t, double tol, double extra_err)
 {
     double floor_sum = 50 * DBL_EPSILON * t->resabs;
-    if ((ps->rounds == 1 && t->errsum <= 100 * DBL_EPSILON * t->resabs)
-        || ps->iroff1 + ps->iroff2 >= 10 || ps->iroff3 >= 20 || t->improvable == 0
+    /* A first estimate near its floor stops only when the tolerance is
+     * below the floor itself: above it, bisection lowers the rest (node
+     * rounding, bounds at the ends) and meets it (exp(-x^2) on [0, 2] at
+     * epsabs 1e-14, floor 9.8e-15). */
+    if ((ps->rounds == 1 && t->errsum <= 100 * DBL_EPSILON * t->resabs
+         && tol < floor_sum)
+        || ps->iroff1 + ps->iroff2 >= 10 || ps->iroff3 >= 20
+        || (t->improvable == 0 && !(t->xnode > 0 && t->errsum - t->xnode <= tol))
         || (tol < floor_sum && t->improvable <= floor_sum)) {
         sq_adapt_finish(ps, SQ_ROUNDOFF, t, extra_err);
         return 1;
@@ -418,9 +497,14 @@ static int plain_splits(struct sq_adapt_ws *w, const view *v, const totals *t,
     double room = tol - fmin(t->xnode, 0.5 * tol);
     if (select_split(w, v, t->errsum - t->xnode, room, 0.0) < 0)
         return -1;
-    if (t->xnode > 0.5 * tol)
+    /* Where only the rounding of the nodes stands between the sum and the
+     * tolerance (the rest at its floor), the intervals that make it are
+     * halved: that quarters their curvature term. */
+    double xroom = t->errsum - t->xnode <= tol ? tol - (t->errsum - t->xnode)
+                                                : 0.5 * tol;
+    if (t->xnode > 0.5 * tol || t->xnode > xroom)
         for (size_t k = 0; k < v->n; k++)
-            if (w->fate[k] == KEEP && 4 * v->f[F_XF][k] > 0.5 * tol)
+            if (w->fate[k] == KEEP && 4 * v->f[F_XF][k] > fmin(0.5 * tol, xroom))
                 w->fate[k] = SPLIT;
     return 0;
 }
@@ -522,13 +606,14 @@ int sq_adapt_decide(engine *e, gstate *ps)
         ps->defabs = t.resabs;
         ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
     }
+    int blinded = blind(e, &t, tol);
     if (ps->local) {
-        decide_local(w, ps, v, tol);
+        decide_local(w, ps, v, tol, blinded, &t);
         return 0;
     }
     count_roundoff(w, ps);
     if (t.errsum <= tol) {
-        if (!accept(w, ps, &t, v))
+        if (!accept(w, ps, &t, v, blinded))
             check_splits(w, ps, &t, v, extra_err);
         return 0;
     }

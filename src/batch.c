@@ -202,7 +202,7 @@ static void result_reset(sq_result *res, sq_status status, const char *detail)
 sq_status sq_status_worse(sq_status a, sq_status b)
 {
     static const int rank[SQ_STATUS_COUNT] = {
-        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1,
+        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1, [SQ_UNSEEN] = 1,
         [SQ_MAX_INTERVALS] = 2, [SQ_MAX_EVALS] = 3, [SQ_DIVERGENT] = 4,
         [SQ_NONFINITE] = 5, [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7,
         [SQ_NOMEM] = 8, [SQ_BAD_INPUT] = 9,
@@ -437,6 +437,7 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
         ev.vm = sq_expr_vm(f->expr);
         ev.vm_run = ev.ops->vm[m];
         ev.nparams = sq_expr_nparams(f->expr);
+        ev.x_free = !sq_expr_uses_x(f->expr);
         ev.params = b->params != NULL ? b->params : f->params;
         ev.pstride = b->params != NULL ? b->nparams : 0;
         break;

@@ -74,6 +74,8 @@ typedef struct sq_evaluator {
     sq_param_fn param;         /* a user parametric callback */
     sq_oracle *oracle;         /* an expensive integrand's workers */
     int speculate;             /* engines announce the rounds ahead */
+    int x_free;                /* known not to depend on x (an expression
+                                * without x): zero samples prove zero */
     int workers;
     void *ctx;
 } sq_evaluator;

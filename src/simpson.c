@@ -138,6 +138,8 @@ typedef struct pstate {
     sq_status status;
     double where;
     int roundoff;
+    double absmax;                 /* the largest |f| it saw */
+    double width;                  /* |b - a| */
     int active;
     double epsabs, epsrel;
     size_t uid;                    /* the user's index of the problem */
@@ -148,6 +150,7 @@ typedef struct chunk {
     double sv[8], se[8];           /* canonical partial sums */
     size_t children;
     int roundoff, nonfinite;
+    double absmax;                 /* the largest |f| its items saw */
     int failed;                    /* the callback failed on its points */
     double where;
 } chunk;
@@ -260,6 +263,14 @@ static void run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
         for (size_t j = 0; j < n; j++)
             if (failed[j])
                 chunk_of(e, &cj, lo + j)->failed = 1;
+    }
+
+    /* Zero samples prove nothing (see finish): the largest |f| seen. */
+    for (size_t j = 0, cj = *ci; j < n; j++) {
+        double m = fmax(fmax(fabs(t->y[j]), fabs(t->y[ld + j])),
+                        fmax(fabs(t->y[2 * ld + j]), fabs(t->y[3 * ld + j])));
+        chunk *cm = chunk_of(e, &cj, lo + j);
+        cm->absmax = fmax(cm->absmax, m);
     }
 
     sq_simpson_items in = items_view(cur, lo);
@@ -467,6 +478,7 @@ static int round_once(engine *e)
         ps->evals += 4 * (ch->hi - ch->lo);
         ps->intervals += 2 * (ch->hi - ch->lo);
         ps->roundoff |= ch->roundoff;
+        ps->absmax = fmax(ps->absmax, ch->absmax);
         if (ch->nonfinite && ps->status == SQ_OK) {
             ps->status = SQ_NONFINITE;
             ps->where = ch->where;
@@ -710,6 +722,7 @@ static int visit_roots(engine *e, const sq_problem *pr)
             ps->rounds = 1;
             ps->uid = q->uid;
             ps->evals = 5;       /* the callback ran, failing or not */
+            ps->width = fabs(q->b - q->a);
             ps->intervals = 1;
             if (failed[j]) {
                 ps->sum = NAN;
@@ -718,8 +731,10 @@ static int visit_roots(engine *e, const sq_problem *pr)
                 continue;
             }
             double f[5];
-            for (int k = 0; k < 5; k++)
+            for (int k = 0; k < 5; k++) {
                 f[k] = y[k * ld + j];
+                ps->absmax = fmax(ps->absmax, fabs(f[k]));
+            }
             double where = root_where(x, y, ld, j);
             if (!isnan(where)) {
                 ps->sum = NAN;
@@ -842,7 +857,12 @@ static int ws_prepare(struct sq_simpson_ws **wp, size_t nprob, int nthreads)
 
 /* ---- entry point ------------------------------------------------------------- */
 
-static void finish(const pstate *ps, sq_result *res)
+/* A problem's result. One that saw nothing ends SQ_UNSEEN with an
+ * infinite error, unless its integrand is known not to depend on x
+ * (x_free): f was 0 at every point, or all it saw is below the tolerance
+ * (the largest |f| times the width) and not resolved (an error estimate
+ * over a millionth of that): the tail of a peak between the points. */
+static void finish(const pstate *ps, int x_free, sq_result *res)
 {
     res->value = ps->sum + ps->sumc;
     res->error = ps->err + ps->errc;
@@ -858,6 +878,12 @@ static void finish(const pstate *ps, sq_result *res)
     double tol = sq_tolerance(ps->epsabs, ps->epsrel, res->value);
     if (res->status == SQ_OK && res->error > tol)
         res->status = SQ_INACCURATE;
+    double seen = ps->absmax * ps->width;
+    if (res->status == SQ_OK && !x_free
+        && (seen == 0 || (seen <= tol && res->error > 1e-6 * seen))) {
+        res->status = SQ_UNSEEN;
+        res->error = INFINITY;
+    }
     res->where = ps->where;
     /* Finite values whose sums overflowed (1e308 times a weight over 1):
      * no estimate to stand behind. */
@@ -957,5 +983,5 @@ void sq_simpson_local(struct sq_simpson_ws **wp, const sq_run *run,
         }
     }
     for (size_t q = 0; q < nprob; q++)
-        finish(&e.w->prob[q], &res[q]);
+        finish(&e.w->prob[q], run->ev->x_free, &res[q]);
 }

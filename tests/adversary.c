@@ -22,13 +22,15 @@ static double uni(unsigned long long seed, size_t i, int k)
 
 const char *adv_name(adv_class c)
 {
-    return c == ADV_LOST_PEAK ? "narrow peak" : "fast decay at a breakpoint";
+    return c == ADV_LOST_PEAK    ? "narrow peak"
+           : c == ADV_FAR_PEAK   ? "far peak on a wide range"
+                                 : "fast decay at a breakpoint";
 }
 
 const char *adv_formula(adv_class c)
 {
-    return c == ADV_LOST_PEAK ? "exp(-((x-p0)*p1)^2)"
-                              : "where(x<p0, 1, exp(-p1*(x-p0)))";
+    return c == ADV_BREAK_DECAY ? "where(x<p0, 1, exp(-p1*(x-p0)))"
+                                : "exp(-((x-p0)*p1)^2)";
 }
 
 adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
@@ -57,6 +59,26 @@ adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
         d.p[1] = 1 / w;
         d.point = NAN;
         d.epsabs = 1e-3 * w;       /* a thousandth of the peak's mass */
+    } else if (c == ADV_FAR_PEAK) {
+        /* Zeros at every node unless the rule comes close: the verdict
+         * must then not be `ok`. */
+        double w = pow(10.0, -2 + 3 * uni(seed, i, 1));
+        double m = pow(10.0, 1 + 5 * uni(seed, i, 2));
+        int kind = (int)(3 * uni(seed, i, 0));
+        if (kind == 0) {
+            double half = m * (1 + 9 * uni(seed, i, 3));
+            d.a = -half;
+            d.b = half;
+        } else {
+            d.a = kind == 1 ? -INFINITY : 0;
+            d.b = INFINITY;
+        }
+        if (kind != 2 && uni(seed, i, 4) < 0.5)
+            m = -m;
+        d.p[0] = m;
+        d.p[1] = 1 / w;
+        d.point = NAN;
+        d.epsabs = 1e-3 * w;
     } else {
         d.a = 0;
         d.b = 1;
@@ -73,7 +95,7 @@ adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
 
 double adv_value(adv_class c, const adv_draw *d, double x)
 {
-    if (c == ADV_LOST_PEAK) {
+    if (c != ADV_BREAK_DECAY) {
         double u = (x - d->p[0]) * d->p[1];
         return exp(-u * u);
     }
@@ -82,7 +104,7 @@ double adv_value(adv_class c, const adv_draw *d, double x)
 
 long double adv_exact(adv_class c, const adv_draw *d)
 {
-    if (c == ADV_LOST_PEAK) {
+    if (c != ADV_BREAK_DECAY) {
         long double k = d->p[1], m = d->p[0];
         long double rp = 1.772453850905516027298167483341145182798L; /* sqrt(pi) */
         return rp / (2 * k) * (erfl(((long double)d->b - m) * k)

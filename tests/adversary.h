@@ -20,6 +20,9 @@ typedef enum adv_class {
                       * (GK21's), which sees it */
     ADV_BREAK_DECAY, /* 1 below p, exp(-k (x - p)) above, k 1e3 .. 1e7, with
                       * the breakpoint p given */
+    ADV_FAR_PEAK,    /* exp(-((x - m) / w)^2), w 0.01 .. 10, |m| 10 .. 1e6, on
+                      * [-L, L] (L up to 10 |m|), (-inf, inf) or [0, inf):
+                      * nodes may see nothing but zeros */
     ADV_CLASS_COUNT
 } adv_class;
 

@@ -384,9 +384,12 @@ Test(badinput, tiny_and_huge_intervals_terminate)
         /* A subnormal width. */
         st = sq_integrate(&f, 0, 1e-315, &o, &res);
         cr_assert(st == SQ_OK || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
-        /* Far out where the spacing of doubles is coarse. */
+        /* Far out where the spacing of doubles is coarse: 1/(1 + x^2)
+         * underflows to 0 at every node, though the integral (1e-313) does
+         * not, so nothing is seen. */
         st = sq_integrate(&one, 1e300, 1.0000000000001e300, &o, &res);
-        cr_assert(st == SQ_OK || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
+        cr_assert(st == SQ_UNSEEN || st == SQ_ROUNDOFF, "%s", sq_status_name(st));
+        cr_assert(st != SQ_UNSEEN || isinf(res.error));
     }
     /* The whole double range: its width overflows, its integral does not. */
     sq_options o = opts(SQ_RULE_GK21, 0, 1e-8);
