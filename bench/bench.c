@@ -636,6 +636,7 @@ typedef struct engine_job {
     sq_result last;
     size_t evals;
     int batch;                /* the table as one batch */
+    size_t max_intervals;     /* 0: the default */
 } engine_job;
 
 typedef struct trace_log {
@@ -661,6 +662,8 @@ static void run_engine_job(void *ctx)
     o.epsabs = j->epsabs;
     o.epsrel = 0;
     o.threads = j->threads;
+    if (j->max_intervals > 0)
+        o.max_intervals = j->max_intervals;
     j->evals = 0;
     if (j->table_n == 0) {
         sq_integrate_ws(j->ws, &f, j->a, j->b, &o, &j->last);
@@ -724,7 +727,8 @@ static void bench_engine(int threads)
         {.name = "exp(-x^2) on [-6, 6], epsabs 1e-15", .rule = simpson,
          .kernel = "gauss", .a = -6, .b = 6, .epsabs = 1e-15},
         {.name = "cos on [0, 3000], epsabs 1e-12", .rule = simpson,
-         .kernel = "cos", .a = 0, .b = 3000, .epsabs = 1e-12},
+         .kernel = "cos", .a = 0, .b = 3000, .epsabs = 1e-12,
+         .max_intervals = 1000000},
         {.name = "exp(-x^2) over [0, 0.005k], k = 1..1200, epsabs 1e-14, a loop",
          .rule = simpson, .kernel = "gauss", .table_step = 0.005,
          .table_n = 1200, .epsabs = 1e-14},
@@ -736,7 +740,7 @@ static void bench_engine(int threads)
         {.name = "cos on [0, 1e5], epsabs 1e-9", .rule = gk21, .kernel = "cos",
          .a = 0, .b = 1e5, .epsabs = 1e-9},
         {.name = "cos on [0, 1e6], epsabs 1e-8", .rule = gk21, .kernel = "cos",
-         .a = 0, .b = 1e6, .epsabs = 1e-8},
+         .a = 0, .b = 1e6, .epsabs = 1e-8, .max_intervals = 1000000},
         {.name = "exp(-x^2) over [0, 0.005k], k = 1..1200, epsabs 1e-14, a loop",
          .rule = gk21, .kernel = "gauss", .table_step = 0.005, .table_n = 1200,
          .epsabs = 1e-14},
@@ -784,6 +788,8 @@ static void bench_engine(int threads)
         o.rule = j->rule;
         o.epsabs = j->epsabs;
         o.epsrel = 0;
+        if (j->max_intervals > 0)
+            o.max_intervals = j->max_intervals;
         o.trace = log_round;
         o.trace_ctx = &traces[i];
         sq_result res;

@@ -510,8 +510,14 @@ typedef enum sq_errest {
 
 /** Default per-integral evaluation budget. */
 #define SQ_DEFAULT_MAX_EVALS ((size_t)50000000)
-/** Default per-integral budget of live intervals. */
-#define SQ_DEFAULT_MAX_INTERVALS ((size_t)4000000)
+/**
+ * Default per-integral budget of live intervals. At its widest round the
+ * Gauss-Kronrod engine holds about 1 KB per live interval (the round's
+ * intervals, their children and the decisions' scratch), so the default
+ * keeps a hopeless integral (sin(x)/x on [0, inf)) near 250 MB; raise it
+ * for long oscillatory ranges.
+ */
+#define SQ_DEFAULT_MAX_INTERVALS ((size_t)250000)
 
 /** What a round did, for sq_options.trace. */
 typedef struct sq_round_info {

@@ -475,6 +475,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         w->fresh->f[F_H][j] = 0.5 * hi - 0.5 * lo;
         w->fresh->f[F_PVAL][j] = NAN;
         w->fresh->f[F_PERR][j] = NAN;
+        w->fresh->f[F_PUNR][j] = 0;
         /* Ends of the range and breakpoints: no jump check. */
         w->fresh->f[F_NL][j] = 0;
         w->fresh->f[F_NR][j] = 0;
@@ -590,24 +591,6 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
 
 /* ---- rounds -------------------------------------------------------------------- */
 
-/* Budgets, checked between rounds: a problem whose next round would spend
- * too much stops with its best estimate. */
-static void check_budgets(engine *e, gstate *ps)
-{
-    if (!ps->active)
-        return;
-    size_t next_evals = ps->fresh_n * e->rows;
-    sq_status why = SQ_OK;
-    if (ps->evals + next_evals > e->run->max_evals)
-        why = SQ_MAX_EVALS;
-    else if (ps->live_n + ps->fresh_n > e->run->max_intervals)
-        why = SQ_MAX_INTERVALS;
-    if (why != SQ_OK) {
-        totals t = sq_adapt_pending(e->w, ps);
-        sq_adapt_finish(ps, why, &t, 0);
-    }
-}
-
 /*
  * In a batch, a group of problems is done only when its slowest problem
  * is: one hopeless problem would hold up every group it is in, and with 1%
@@ -648,12 +631,9 @@ static int round_once(engine *e)
         return -1;
     if (evaluate_fresh(e) != 0)
         return -1;
-    size_t total = w->live->n + w->fresh->n;
-    if (sq_cols_reserve(w->next_live, NFIELD, total + SLACK, 0, 16) != 0
-        || sq_cols_reserve(w->next_fresh, NFIELD, 2 * total + SLACK, 0, 16) != 0)
-        return -1;
     w->next_live->n = w->next_fresh->n = 0;
     size_t finished = 0;
+    int nomem = 0;
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &w->prob[p];
         if (!ps->active)
@@ -670,7 +650,26 @@ static int round_once(engine *e)
             e->done_evals += ps->evals;
             continue;
         }
-        sq_adapt_apply(e, ps);
+        if (sq_adapt_apply(e, ps) != 0) {
+            /* The next runs could not grow: this problem and the rest stop
+             * here with what the current runs hold (the ones before have
+             * moved to the next runs and stop after the swap). */
+            nomem = 1;
+            for (size_t q = p; q < e->nprob; q++) {
+                gstate *qs = &w->prob[q];
+                if (!qs->active)
+                    continue;
+                if (q > p) {
+                    qs->evals += qs->fresh_n * e->rows;
+                    qs->visits += qs->fresh_n;
+                    qs->rounds++;
+                }
+                totals t = sq_adapt_pending(w, qs);
+                sq_adapt_finish(qs, SQ_NOMEM, &t, 0);
+                qs->live_n = qs->fresh_n = 0;
+            }
+            break;
+        }
         ps->live_n = ps->next_live_n;
         ps->fresh_n = ps->next_fresh_n;
         ps->bad_round = 0;
@@ -682,11 +681,6 @@ static int round_once(engine *e)
     w->fresh = w->next_fresh;
     w->next_fresh = t;
     defer_outliers(e);
-    for (size_t p = 0; p < e->nprob; p++) {
-        int was = w->prob[p].active;
-        check_budgets(e, &w->prob[p]);
-        finished += was && !w->prob[p].active;
-    }
     if (e->run->count_done)
         sq_monitor_add_done(e->run->mon, finished);
     if (e->run->trace != NULL && e->run->master) {
@@ -710,7 +704,7 @@ static int round_once(engine *e)
         to += ps->fresh_n;
     }
     w->fresh->n = to;
-    return 0;
+    return nomem ? -1 : 0;
 }
 
 /* ---- entry point --------------------------------------------------------------- */

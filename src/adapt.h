@@ -39,14 +39,15 @@ enum {
     F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL,
     F_HLY, F_HLX, F_HRY, F_HRX, F_MISS,
     NLIVE,               /* the fields below matter only to fresh intervals */
-    F_PVAL = NLIVE, F_PERR, F_WY, F_WX, F_QL, F_QR, NFIELD
+    F_PVAL = NLIVE, F_PERR, F_PUNR, F_WY, F_WX, F_QL, F_QR, NFIELD
 };
 
 /*
  * Intervals of the problems, each problem's run in position order. Fields:
  * centre and half-width (in t); value; error (the rule's, F_RAW, plus the
  * bound on jumps hidden at the ends); QUADPACK's resabs and resasc; the
- * parent's value and error (for fresh intervals); the interpolant
+ * parent's value and error (for fresh intervals), and its integral of |f|
+ * if the rule had not resolved it (F_PUNR, else 0; see totals); the interpolant
  * extrapolated to the left and right ends; and, across each end, the
  * neighbour's extrapolation to it (F_NL, F_NR) with the neighbour's error
  * per unit width (F_NLE, F_NRE; NaN at ends of the range and breakpoints,
@@ -223,7 +224,18 @@ typedef struct totals {
     double maxerr, maxerr_width;
     int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
+    double unresolved;   /* integral of |f| over the intervals whose error
+                          * is at the rule's cap (resasc): their values may
+                          * be aliased, and a problem stopped by a budget
+                          * adds it to its error */
 } totals;
+
+/* Is an interval's error at the rule's cap, resasc: has the rule not
+ * resolved it at all? */
+static inline int unresolved_at(double err, double rasc)
+{
+    return err > 0 && err >= rasc;
+}
 
 /* Is the interval's error its roundoff floor, 50 eps times the integral of
  * |f| over it (QUADPACK's)? Bisection cannot lower that: the halves' floors
@@ -240,8 +252,9 @@ static inline int at_floor(double err, double rabs)
 int sq_adapt_decide(engine *e, gstate *ps);
 /* Apply the fates (to the view sq_adapt_decide left in w->cur): kept
  * intervals to next_live, children of split ones to next_fresh, retired
- * ones into the retired sums. */
-void sq_adapt_apply(engine *e, gstate *ps);
+ * ones into the retired sums. The next runs grow to what they receive
+ * (kept intervals carry only the NLIVE fields). -1 if memory ran out. */
+int sq_adapt_apply(engine *e, gstate *ps);
 /* Best estimate of a problem stopped between rounds. */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
 /* Room for n entries in the decision scratch arrays. */

@@ -49,6 +49,8 @@ static totals sum_up(const gstate *ps, const view *v)
         t.resabs += f[F_RABS][k];
         if (!at_floor(er, f[F_RABS][k]))
             t.improvable += er;
+        if (unresolved_at(f[F_RAW][k], f[F_RASC][k]))
+            t.unresolved += f[F_RABS][k];
         if (er > t.maxerr) {
             t.maxerr = er;
             t.maxerr_width = 2 * f[F_H][k];
@@ -579,28 +581,35 @@ static int view_of(struct sq_adapt_ws *w, const gstate *ps, view *v)
     return 0;
 }
 
+
 /*
- * Decide problem p after a round: finish it, or mark each of its intervals
- * KEEP, SPLIT, RETIRE or DROP in w->fate (indexed by position, as w->cur).
- * Returns -1 if memory ran out.
+ * Budgets: a problem whose next round would spend more evaluations than
+ * it has left, or hold more live intervals than allowed, stops now with
+ * this round's estimates, before the next runs grow for it.
  */
-int sq_adapt_decide(engine *e, gstate *ps)
+static void budget_exit(const engine *e, gstate *ps, const view *v,
+                        const totals *t, double extra_err)
+{
+    const uint8_t *fate = e->w->fate;
+    size_t keep = 0, split = 0;
+    for (size_t k = 0; k < v->n; k++) {
+        keep += fate[k] == KEEP;
+        split += fate[k] == SPLIT;
+    }
+    if (keep + 2 * split > e->run->max_intervals)
+        sq_adapt_finish(ps, SQ_MAX_INTERVALS, t, extra_err);
+    else if (ps->evals + 2 * split * e->rows > e->run->max_evals)
+        sq_adapt_finish(ps, SQ_MAX_EVALS, t, extra_err);
+}
+
+/* The fates of ps's intervals once its totals t are known (see
+ * sq_adapt_decide). Returns -1 if memory ran out. */
+static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
+                      double extra_err)
 {
     struct sq_adapt_ws *w = e->w;
-    view *v = &w->cur;
-    size_t n = ps->live_n + ps->fresh_n;
-    if (sq_adapt_grow_order(w, n) != 0 || view_of(w, ps, v) != 0)
-        return -1;
-    memset(w->fate, KEEP, n);
-    double extra_err = drop_unevaluated(w, v);
-    sq_adapt_edges(e, w, ps, v);
-    totals t = sum_up(ps, v);
-    if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
-        sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
-                                                            : SQ_NONFINITE,
-                        &t, extra_err);
-        return 0;
-    }
+    size_t n = v->n;
+    totals t = *tp;
     double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
     if (ps->rounds == 1) {
         ps->defabs = t.resabs;
@@ -636,12 +645,49 @@ int sq_adapt_decide(engine *e, gstate *ps)
     return 0;
 }
 
-void sq_adapt_apply(engine *e, gstate *ps)
+/*
+ * Decide problem p after a round: finish it, or mark each of its intervals
+ * KEEP, SPLIT, RETIRE or DROP in w->fate (indexed by position, as w->cur).
+ * Returns -1 if memory ran out.
+ */
+int sq_adapt_decide(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    view *v = &w->cur;
+    size_t n = ps->live_n + ps->fresh_n;
+    if (sq_adapt_grow_order(w, n) != 0 || view_of(w, ps, v) != 0)
+        return -1;
+    memset(w->fate, KEEP, n);
+    double extra_err = drop_unevaluated(w, v);
+    sq_adapt_edges(e, w, ps, v);
+    totals t = sum_up(ps, v);
+    if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
+        sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
+                                                            : SQ_NONFINITE,
+                        &t, extra_err);
+        return 0;
+    }
+    int r = mark_fates(e, ps, v, &t, extra_err);
+    if (r == 0 && ps->active)
+        budget_exit(e, ps, v, &t, extra_err);
+    return r;
+}
+
+int sq_adapt_apply(engine *e, gstate *ps)
 {
     struct sq_adapt_ws *w = e->w;
     const view *v = &w->cur;
     double *const *f = v->f;
     ivs *nl = w->next_live, *nf = w->next_fresh;
+    size_t keep = 0, split = 0;
+    for (size_t k = 0; k < v->n; k++) {
+        keep += w->fate[k] == KEEP;
+        split += w->fate[k] == SPLIT;
+    }
+    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
+        || sq_cols_reserve(nf, NFIELD, nf->n + 2 * split + SQ_COL_SLACK, nf->n, 16)
+               != 0)
+        return -1;
     uint64_t pid = (uint64_t)(ps - w->prob);
     size_t l0 = nl->n, f0 = nf->n;
     for (size_t k = 0; k < v->n; k++) {
@@ -667,6 +713,8 @@ void sq_adapt_apply(engine *e, gstate *ps)
                 nf->f[F_H][i] = h;
                 nf->f[F_PVAL][i] = f[F_VAL][k];
                 nf->f[F_PERR][i] = f[F_ERR][k];
+                nf->f[F_PUNR][i] = unresolved_at(f[F_RAW][k], f[F_RASC][k])
+                                       ? f[F_RABS][k] : 0.0;
                 /* The outer ends keep what lies across them; the middle is
                  * filled in once both halves are evaluated. */
                 nf->f[F_NL][i] = side == 0 ? f[F_NL][k] : 0.0;
@@ -688,6 +736,7 @@ void sq_adapt_apply(engine *e, gstate *ps)
     ps->next_fresh_n = nf->n - f0;
     ps->live_start = l0;
     ps->fresh_start = f0;
+    return 0;
 }
 
 /* Best estimate of a problem stopped between rounds: its intervals, and the
@@ -702,11 +751,14 @@ totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
         sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
         sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
         xmax = fmax(xmax, w->live->f[F_XF][i]);
+        if (unresolved_at(w->live->f[F_RAW][i], w->live->f[F_RASC][i]))
+            t.unresolved += w->live->f[F_RABS][i];
     }
     for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
         size_t i = ps->fresh_start + k;
         sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
         sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
+        t.unresolved += w->fresh->f[F_PUNR][i];
     }
     t.area += ac;
     t.errsum += ec;

@@ -33,10 +33,12 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
 {
     double value = t->area, error = t->errsum + extra_err;
     const extrapolation *x = &ps->ext;
-    /* Why the call stopped, when it was not the integral's doing, is what
-     * the caller must hear: no judgement of the sums overrides it. */
+    /* Why the call stopped, when it was not the integral's doing (or a
+     * budget, which the caller can raise), is what the caller must hear:
+     * no judgement of the sums overrides it. */
     int imposed = status == SQ_NONFINITE || status == SQ_CALLBACK_ABORT
-                  || status == SQ_NOMEM || status == SQ_CANCELLED;
+                  || status == SQ_NOMEM || status == SQ_CANCELLED
+                  || status == SQ_MAX_EVALS || status == SQ_MAX_INTERVALS;
     if (status != SQ_OK && status != SQ_NONFINITE
         && status != SQ_CALLBACK_ABORT && x->abserr < DBL_MAX) {
         double xe = x->abserr;   /* already includes erlarg */
@@ -60,6 +62,18 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
         error = t->errsum + extra_err;
         if (x->abserr < DBL_MAX)
             error = fmax(error, fabs(x->result - t->area) + x->abserr);
+    }
+    /* A budget, a cancellation or memory stopped the problem before it was
+     * done: intervals the rule has not resolved may hold anything up to
+     * their integral of |f| (sin(x)/x on [0, inf), whose last intervals
+     * alias the oscillation, used to end 1.01 +- 0.31 with truth pi/2),
+     * and an extrapolated value is only as good as the sums under it. */
+    if (status == SQ_MAX_EVALS || status == SQ_MAX_INTERVALS
+        || status == SQ_CANCELLED || status == SQ_NOMEM) {
+        double cover = t->errsum + extra_err + t->unresolved;
+        if (value != t->area)
+            cover += fabs(value - t->area);
+        error = fmax(error, cover);
     }
     ps->value = value;
     ps->error = error;

@@ -275,6 +275,39 @@ Test(badinput, interval_budget)
     }
 }
 
+/*
+ * A failing integral's error covers the truth, and its memory stays
+ * bounded by default: sin(x)/x on [0, inf) is not absolutely integrable,
+ * its last intervals alias the oscillation, and it used to end max_evals
+ * 1.01 +- 0.31 (truth pi/2) after growing to half a gigabyte. Also at
+ * small budgets, where the extrapolated value is all there is.
+ */
+Test(badinput, a_budget_status_covers_the_truth_in_bounded_memory, .timeout = 60)
+{
+    sq_expr *e = sq_expr_compile("sin(x)/x", NULL);
+    cr_assert_not_null(e);
+    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_workspace *ws = sq_workspace_new();
+    const size_t budgets[] = {1000, 100000, 3000000, 0};
+    for (size_t i = 0; i < 4; i++) {
+        sq_options o;
+        sq_options_init(&o);
+        o.threads = 1;
+        if (budgets[i] > 0)
+            o.max_evals = budgets[i];
+        sq_result r;
+        sq_status st = sq_integrate_ws(ws, &f, 0, INFINITY, &o, &r);
+        cr_assert(st == SQ_MAX_EVALS || st == SQ_MAX_INTERVALS, "budget %zu: %s",
+                  budgets[i], sq_status_name(st));
+        cr_assert_leq(fabs(r.value - M_PI / 2), r.error, "budget %zu: %.17g +- %g",
+                      budgets[i], r.value, r.error);
+    }
+    cr_assert_lt(sq_workspace_bytes(ws), (size_t)400 << 20, "%zu MB",
+                 sq_workspace_bytes(ws) >> 20);
+    sq_workspace_free(ws);
+    sq_expr_free(e);
+}
+
 Test(badinput, nonfinite_value_reports_the_point)
 {
     for (size_t r = 0; r < 2; r++) {

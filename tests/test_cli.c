@@ -203,6 +203,11 @@ Test(cli, options_reach_the_library)
     o = run(budget);
     cr_assert_eq(o->code, 1);
     cr_assert(strncmp(o->out, "max_evals: ", 11) == 0, "%s", o->out);
+    const char *intervals[] = {"integrate", "cos(x)", "0", "300", "--epsabs", "1e-12",
+                               "--epsrel", "0", "--max-intervals", "16", NULL};
+    o = run(intervals);
+    cr_assert_eq(o->code, 1);
+    cr_assert(strncmp(o->out, "max_intervals: ", 15) == 0, "%s", o->out);
 }
 
 Test(cli, a_failed_integral_exits_1_with_its_status)
@@ -447,7 +452,7 @@ Test(cli, bench_and_help_and_version)
     cr_assert_eq(o->code, 0);
     static const char *const words[] = {"integrate EXPR A B", "--epsabs", "--epsrel",
         "--rule simpson|gk15|gk21", "--control local|global", "--threads",
-        "--max-evals", "--isa", "--json", "--workers N", "--cost SECONDS",
+        "--max-evals", "--max-intervals", "--isa", "--json", "--workers N", "--cost SECONDS",
         "--no-speculate", "--deterministic", "--math sleef-u10|sleef-u35|libmvec|",
         "batch EXPR --params FILE", "--out",
         "bench [--kernel NAME | --expr EXPR]", "demo", "Exit status"};

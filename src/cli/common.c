@@ -86,6 +86,13 @@ static int apply_option(const char *cmd, const char *name, const char *value,
         opt->max_evals = m;
         return 0;
     }
+    if (strcmp(name, "max-intervals") == 0) {
+        size_t m;
+        if (parse_count(cmd, name, value, 9e15, &m) != 0)
+            return -1;
+        opt->max_intervals = m;
+        return 0;
+    }
     if (strcmp(name, "rule") == 0) {
         if (strcmp(value, "simpson") == 0)
             opt->rule = SQ_RULE_SIMPSON;

@@ -24,7 +24,7 @@ static const command commands[] = {
     {"integrate", cmd_integrate,
      "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
      "            [--control local|global] [--threads N] [--max-evals N]\n"
-     "            [--isa scalar|sse2|avx2|avx512]\n"
+     "            [--max-intervals N] [--isa scalar|sse2|avx2|avx512]\n"
      "            [--math sleef-u10|sleef-u35|libmvec|deterministic]\n"
      "            [--deterministic] [--workers N] [--cost SECONDS] [--no-speculate] [--json]\n"
      "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"

@@ -13,9 +13,9 @@
 #include "cli.h"
 
 static const char *const run_options =
-    "epsabs epsrel rule control threads max-evals isa math json deterministic";
+    "epsabs epsrel rule control threads max-evals max-intervals isa math json deterministic";
 static const char *const integrate_options =
-    "epsabs epsrel rule control threads max-evals isa math json "
+    "epsabs epsrel rule control threads max-evals max-intervals isa math json "
     "deterministic workers cost no-speculate";
 
 /* ---- integrate ------------------------------------------------------------------ */
