@@ -257,9 +257,11 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     gk->estimate(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->y,
                  mapped ? t->jac : NULL, e->errest, &out);
     witness_check(e, lo, n);
-    /* Non-finite values, or an estimate that overflowed: the interval gets
-     * a NaN value, and its error field the leftmost abscissa where f was
-     * not finite (or its centre). A failed callback: NaN value, error -1. */
+    /* Non-finite values: the interval gets a NaN value, and its error
+     * field the leftmost abscissa where f was not finite. Finite values
+     * whose estimate overflowed: NaN value, error SQ_GK_OVERFLOW (it is
+     * halved) or, if the values alone are too large for any width, its
+     * centre. A failed callback: NaN value, error -1. */
     for (size_t j = 0; j < n; j++) {
         double *v = fr->f[F_VAL] + lo + j, *er = fr->f[F_ERR] + lo + j;
         if (rep->failed && failed[j] == 2) {
@@ -276,7 +278,15 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
                 where = xk;
         }
         *v = NAN;
-        *er = isnan(where) ? t->x[j] : where;
+        /* Halving helps only where the half-width made the sum overflow,
+         * not the values themselves (each weight is below 1): their sum,
+         * scaled down to stay finite, below DBL_MAX / 2. */
+        double sum = 0;
+        for (size_t k = 0; k < rows; k++)
+            sum += 0x1p-5 * fabs(t->y[k * ld + j] * (mapped ? t->jac[k * ld + j] : 1.0));
+        *er = !isnan(where)              ? where
+              : sum < 0x1p-6 * DBL_MAX ? SQ_GK_OVERFLOW
+                                         : t->x[j];
     }
 }
 
@@ -360,6 +370,8 @@ static int evaluate_fresh(engine *e)
                 ps->status = SQ_CALLBACK_ABORT;
             continue;
         }
+        if (w->fresh->f[F_ERR][j] == SQ_GK_OVERFLOW)
+            continue;            /* halved (halve_overflows) */
         if (ps->status == SQ_OK && !ps->bad_round) {
             ps->bad_round = 1;
             ps->where = w->fresh->f[F_ERR][j];
@@ -417,6 +429,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     /* A finite range whose width overflows (such as [-DBL_MAX, DBL_MAX]) is
      * compressed with the doubly infinite map, restricted to [t(a), t(b)]. */
     int huge = isinf(b - a);
+    ps->huge = huge && isfinite(a) && isfinite(b);
     if (isinf(a) && isinf(b)) {
         ps->map = SQ_MAP_BOTH;
         t0 = -1;

@@ -29,6 +29,10 @@ enum {
                            * nodes may all lie before it is not believed */
 };
 
+/* The error field of an interval whose sums overflowed although every
+ * value was finite (its value is NaN): it is halved (halve_overflows). */
+#define SQ_GK_OVERFLOW (-2.0)
+
 /* Where the end probes go, as a fraction of the half-width of the range. */
 #define SQ_GK_PROBE 0x1p-23
 
@@ -127,6 +131,10 @@ typedef struct gstate {
     double defabs;
     double value, error;           /* set when the problem finishes */
     int bad_round;                 /* a fresh interval had a non-finite value */
+    int huge;                      /* a finite range whose width overflows */
+    double last_resabs;            /* the integral of |f| a round ago */
+    int doublings;                 /* rounds in a row it doubled (see
+                                    * grows_at_an_end) */
     /* Probes just inside the finite ends of the range (in t; -Inf and +Inf
      * for none) and f there times the Jacobian (NaN until evaluated, or if
      * not finite): see probe_ends. */
