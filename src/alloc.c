@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The library's only allocation functions. Every allocation of src/ goes
- * through them, so that tests can make the k-th one fail: a test program
- * that defines sq_test_alloc_hook (a weak reference here, so the library
- * itself holds no such state) decides for each request whether it fails.
+ * through them, so that tests can make the k-th one fail. Only the test
+ * build of the library (simdquad_faults, compiled with SQ_FAULT_INJECTION,
+ * never installed) consults sq_test_alloc_hook, a weak reference that the
+ * fault-injection suite defines; the libraries users link have no hook.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -12,13 +13,21 @@
 
 enum { ALIGNMENT = 64 };
 
-/* Test programs may define it; in every other program it is NULL. */
+#ifdef SQ_FAULT_INJECTION
+/* The fault-injection suite defines it; elsewhere it is NULL. */
 int sq_test_alloc_hook(size_t bytes) __attribute__((weak));
 
 static int refused(size_t bytes)
 {
     return sq_test_alloc_hook != NULL && sq_test_alloc_hook(bytes) != 0;
 }
+#else
+static int refused(size_t bytes)
+{
+    (void)bytes;
+    return 0;
+}
+#endif
 
 void *sq_alloc(size_t bytes)
 {

@@ -100,3 +100,25 @@ Test(api, null_options_mean_defaults)
     cr_assert_eq(a.evals, b.evals);
     cr_assert(fabs(a.value - (exp(1.0) - 1)) <= 1e-10 * a.value);
 }
+
+/* The libraries users link have no fault-injection hook: a program that
+ * happens to define the test build's hook, refusing every allocation,
+ * changes nothing. */
+int sq_test_alloc_hook(size_t bytes);
+
+int sq_test_alloc_hook(size_t bytes)
+{
+    (void)bytes;
+    return 1;
+}
+
+Test(api, the_installed_library_has_no_allocation_hook)
+{
+    sq_integrand f = sq_fn_kernel("gauss");
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, -1, 1, NULL, &r), SQ_OK, "%s",
+                 sq_status_name(r.status));
+    sq_workspace *ws = sq_workspace_new();
+    cr_assert_not_null(ws);
+    sq_workspace_free(ws);
+}

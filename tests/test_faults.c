@@ -7,8 +7,9 @@
  * (the sanitizer and valgrind jobs run this suite), and the next call
  * must work and give the same bits as before.
  *
- * The library consults sq_test_alloc_hook, a weak symbol that only test
- * programs like this one define.
+ * The test build of the library (simdquad_faults) consults
+ * sq_test_alloc_hook, a weak symbol this suite defines; the libraries
+ * users link have no hook (test_api checks that).
  */
 #include <criterion/criterion.h>
 #include <math.h>
