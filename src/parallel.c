@@ -3,7 +3,11 @@
  * The only file that speaks OpenMP. Every threaded loop of the library goes
  * through sq_parallel_for, so scheduling policy lives in one place.
  */
+#include <ctype.h>
 #include <omp.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <threads.h>
 
 #include "internal.h"
@@ -42,6 +46,81 @@ int sq_default_threads(void)
     return sq_threads_for(0);
 }
 
+/* The stack libgomp gives its threads: OMP_STACKSIZE (or GOMP_STACKSIZE),
+ * a size with an optional B, K, M or G (K by default); 0 for the system's
+ * default. */
+static size_t omp_stack_bytes(void)
+{
+    const char *s = getenv("OMP_STACKSIZE");
+    if (s == NULL)
+        s = getenv("GOMP_STACKSIZE");
+    if (s == NULL)
+        return 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (end == s)
+        return 0;
+    while (isspace((unsigned char)*end))
+        end++;
+    unsigned long long unit = 1024;
+    switch (tolower((unsigned char)*end)) {
+    case 'b': unit = 1; break;
+    case 'k': unit = 1ull << 10; break;
+    case 'm': unit = 1ull << 20; break;
+    case 'g': unit = 1ull << 30; break;
+    case '\0': break;
+    default: return 0;
+    }
+    return v > SIZE_MAX / unit ? SIZE_MAX : (size_t)(v * unit);
+}
+
+static void *no_work(void *arg)
+{
+    return arg;
+}
+
+/*
+ * How many threads a team can have. libgomp ends the process when it
+ * cannot create a thread ("Thread creation failed"), and the library must
+ * never end the process; so before the first team of a size on a calling
+ * thread, as many threads as the team needs are created (with libgomp's
+ * stack size) and joined. If the system refuses some, the team is as
+ * large as the system allowed, or the loop runs on the calling thread.
+ * libgomp keeps a team's threads for the later teams of the same calling
+ * thread, so each calling thread probes a size once: the largest size
+ * that worked is remembered per calling thread (thread-local, so calls
+ * from different threads never share it).
+ */
+static int team_fits(int threads)
+{
+    static _Thread_local int verified = 1;
+    if (threads <= verified)
+        return threads;
+    pthread_t *t = malloc((size_t)(threads - 1) * sizeof *t);
+    if (t == NULL)
+        return 1;
+    pthread_attr_t attr;
+    int have_attr = pthread_attr_init(&attr) == 0;
+    size_t stack = omp_stack_bytes();
+    if (have_attr && stack > 0 && pthread_attr_setstacksize(&attr, stack) != 0) {
+        pthread_attr_destroy(&attr);
+        free(t);
+        return 1;               /* a stack libgomp could not have either */
+    }
+    int made = 0;
+    while (made < threads - 1
+           && pthread_create(&t[made], have_attr ? &attr : NULL, no_work, NULL) == 0)
+        made++;
+    for (int i = 0; i < made; i++)
+        pthread_join(t[i], NULL);
+    if (have_attr)
+        pthread_attr_destroy(&attr);
+    free(t);
+    if (made + 1 > verified)
+        verified = made + 1;
+    return made + 1;
+}
+
 void sq_parallel_for(size_t n, int threads,
                      void (*body)(size_t i, int slot, void *ctx), void *ctx)
 {
@@ -55,6 +134,12 @@ void sq_parallel_for(size_t n, int threads,
     }
     if ((size_t)threads > n)
         threads = (int)n;
+    threads = team_fits(threads);
+    if (threads <= 1) {
+        for (size_t i = 0; i < n; i++)
+            body(i, 0, ctx);
+        return;
+    }
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
     for (size_t i = 0; i < n; i++)
         body(i, omp_get_thread_num(), ctx);
@@ -74,6 +159,11 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
     }
     if ((size_t)threads > n)
         threads = (int)n;
+    threads = team_fits(threads);
+    if (threads <= 1) {
+        sq_parallel_for(n, 1, body, ctx);
+        return;
+    }
     double start = omp_get_wtime(), busy = 0;
 #pragma omp parallel num_threads(threads) reduction(+ : busy)
     {

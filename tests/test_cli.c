@@ -210,6 +210,17 @@ Test(cli, options_reach_the_library)
     cr_assert(strncmp(o->out, "max_intervals: ", 15) == 0, "%s", o->out);
 }
 
+/* libgomp ends the process when it cannot create a thread; the library
+ * checks first and runs on the calling thread (a stack no system gives). */
+Test(cli, a_thread_team_the_system_refuses_is_not_an_exit)
+{
+    const char *args[] = {"integrate", "cos(x)", "0", "1e5", "--epsabs", "1e-9",
+                          "--threads", "2", NULL};
+    outcome *o = run_full(args, NULL, "OMP_STACKSIZE=1000000G", 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strncmp(o->out, "ok: 0.0357487979", 16) == 0, "%s", o->out);
+}
+
 Test(cli, a_failed_integral_exits_1_with_its_status)
 {
     const char *args[] = {"integrate", "1/x", "0", "1", NULL};
