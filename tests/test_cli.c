@@ -221,6 +221,53 @@ Test(cli, a_thread_team_the_system_refuses_is_not_an_exit)
     cr_assert(strncmp(o->out, "ok: 0.0357487979", 16) == 0, "%s", o->out);
 }
 
+/* Breakpoints from the command line, and per row in a batch. */
+Test(cli, breakpoints_from_the_command_line_and_the_csv)
+{
+    const double exact = 2 * (sqrt(0.3) + sqrt(0.7));
+    const char *with[] = {"integrate", "1/sqrt(abs(x-0.3))", "0", "1", "--points",
+                          "0.3", "--json", NULL};
+    outcome *o = run(with);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(fabs(json_number(o->out, "value") - exact) <= 1e-10, "%s", o->out);
+    /* Several, as constant expressions with commas inside parentheses. */
+    const char *many[] = {"integrate", "1/sqrt(abs(x-0.3))", "0", "1", "--points",
+                          "atan2(1, 1)/pi, 0.3", NULL};
+    o = run(many);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    const char *bad[] = {"integrate", "x", "0", "1", "--points", "0.3,zz", NULL};
+    o = run(bad);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "--points") != NULL, "%s", o->err);
+    /* A points column: ;-separated, empty for none. */
+    const char *args[] = {"batch", "1/sqrt(abs(x-0.3))", "--params", "-", NULL};
+    o = run_full(args, "a,b,points\n0,1,0.3\n0,1,\n0,1,0.5;0.3\n", NULL, 0);
+    cr_assert_eq(o->code, 1, "%s", o->err);    /* the row without is roundoff */
+    char *line = strchr(o->out, '\n') + 1;
+    cr_assert(fabs(strtod(line, NULL) - exact) <= 1e-10, "%s", o->out);
+    cr_assert(strstr(line, ",ok\n") != NULL, "%s", o->out);
+    line = strchr(strchr(line, '\n') + 1, '\n') + 1;
+    cr_assert(fabs(strtod(line, NULL) - exact) <= 1e-10, "%s", o->out);
+    cr_assert(strstr(line, ",ok\n") != NULL, "%s", o->out);
+    o = run_full(args, "a,b,points\n0,1,0.3;zz\n", NULL, 0);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "line 2, points") != NULL, "%s", o->err);
+}
+
+/* --help and -h on every subcommand: its usage, exit 0. */
+Test(cli, every_subcommand_has_help)
+{
+    const char *names[] = {"integrate", "batch", "bench", "demo", "version", "help"};
+    for (int k = 0; k < 6; k++)
+        for (int h = 0; h < 2; h++) {
+            const char *args[] = {names[k], h ? "-h" : "--help", NULL};
+            outcome *o = run(args);
+            cr_assert_eq(o->code, 0, "%s %s: %s", names[k], args[1], o->err);
+            cr_assert(strncmp(o->out, "usage: simdquad ", 16) == 0, "%s", o->out);
+            cr_assert(strstr(o->out, names[k]) != NULL, "%s", o->out);
+        }
+}
+
 Test(cli, a_failed_integral_exits_1_with_its_status)
 {
     const char *args[] = {"integrate", "1/x", "0", "1", NULL};

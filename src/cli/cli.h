@@ -14,6 +14,9 @@ enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 
+/* Most breakpoints --points or a CSV cell takes. */
+enum { CLI_MAX_POINTS = 1024 };
+
 /* Options shared by integrate and batch, as parsed from the command line. */
 typedef struct cli_options {
     sq_options opt;
@@ -22,6 +25,7 @@ typedef struct cli_options {
     int workers_given;       /* --workers or --cost: the expensive mode */
     const char *params;      /* batch: the CSV of problems */
     const char *out;         /* batch: where results go ("-": stdout) */
+    double points[CLI_MAX_POINTS]; /* --points, constant expressions */
 } cli_options;
 
 /*
@@ -33,6 +37,15 @@ typedef struct cli_options {
  */
 int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
               cli_options *o, const char **pos, int npos);
+
+/* Breakpoints: constant expressions separated by `sep` (outside
+ * parentheses), at most CLI_MAX_POINTS, into pts; their count, or -1 after
+ * a message naming `where`. An empty text is no points. */
+int cli_points(const char *cmd, const char *where, const char *text, char sep,
+               double *pts);
+
+/* The usage text of a subcommand, for --help. */
+void cli_usage(const char *cmd);
 
 /* A constant expression (0, pi/2, -inf) as a number; -1 on error (printed). */
 int cli_constant(const char *cmd, const char *what, const char *text,

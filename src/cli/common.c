@@ -151,6 +151,14 @@ static int apply_option(const char *cmd, const char *name, const char *value,
         o->workers_given = 1;
         return 0;
     }
+    if (strcmp(name, "points") == 0) {
+        int n = cli_points(cmd, "--points", value, ',', o->points);
+        if (n < 0)
+            return -1;
+        opt->points = n > 0 ? o->points : NULL;
+        opt->npoints = (size_t)n;
+        return 0;
+    }
     if (strcmp(name, "params") == 0) {
         o->params = value;
         return 0;
@@ -174,6 +182,8 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
     o->workers_given = 0;
     o->params = NULL;
     o->out = "-";
+    o->opt.points = NULL;
+    o->opt.npoints = 0;
     int n = 0, options = 1;
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -237,6 +247,51 @@ sq_expr *cli_compile(const char *cmd, const char *text)
         fprintf(stderr, "simdquad %s: %s\n", cmd, buf);
     }
     return e;
+}
+
+int cli_points(const char *cmd, const char *where, const char *text, char sep,
+               double *pts)
+{
+    size_t len = strlen(text), n = 0;
+    char *buf = malloc(len + 1);
+    if (buf == NULL) {
+        fprintf(stderr, "simdquad %s: out of memory\n", cmd);
+        return -1;
+    }
+    memcpy(buf, text, len + 1);
+    int status = 0, depth = 0;
+    char *start = buf;
+    for (char *p = buf;; p++) {
+        depth += *p == '(';
+        depth -= *p == ')';
+        if (*p != 0 && (*p != sep || depth > 0))
+            continue;
+        int last = *p == 0;
+        *p = 0;
+        char *q = start;
+        while (*q == ' ' || *q == '\t')
+            q++;
+        if (*q != 0 || !last || n > 0) {
+            if (n == CLI_MAX_POINTS) {
+                fprintf(stderr, "simdquad %s: %s: more than %d points\n", cmd,
+                        where, CLI_MAX_POINTS);
+                status = -1;
+                break;
+            }
+            char label[128];
+            snprintf(label, sizeof label, "%s: %s", cmd, where);
+            if (cli_constant(label, "a point", start, &pts[n]) != 0) {
+                status = -1;
+                break;
+            }
+            n++;
+        }
+        if (last)
+            break;
+        start = p + 1;
+    }
+    free(buf);
+    return status == 0 ? (int)n : -1;
 }
 
 int cli_constant(const char *cmd, const char *what, const char *text,

@@ -24,11 +24,13 @@ static const command commands[] = {
     {"integrate", cmd_integrate,
      "integrate EXPR A B [--epsabs E] [--epsrel E] [--rule simpson|gk15|gk21]\n"
      "            [--control local|global] [--threads N] [--max-evals N]\n"
-     "            [--max-intervals N] [--isa scalar|sse2|avx2|avx512]\n"
+     "            [--max-intervals N] [--points P,P,...] [--isa scalar|sse2|avx2|avx512]\n"
      "            [--math sleef-u10|sleef-u35|libmvec|deterministic]\n"
      "            [--deterministic] [--workers N] [--cost SECONDS] [--no-speculate] [--json]\n"
      "      One integral of EXPR (in x) over [A, B]; A and B are constant\n"
-     "      expressions (0, pi/2, -inf). --json prints one object with value,\n"
+     "      expressions (0, pi/2, -inf). --points: breakpoints (kinks, jumps,\n"
+     "      singularities), constant expressions separated by commas.\n"
+     "      --json prints one object with value,\n"
      "      error, evals, rounds, intervals, status, seconds, isa, threads.\n"
      "      --math: the vector math library (default libmvec where built in,\n"
      "      else sleef-u35; or the environment's SIMDQUAD_MATH): sleef-u10\n"
@@ -42,7 +44,9 @@ static const command commands[] = {
     {"batch", cmd_batch,
      "batch EXPR --params FILE [--out FILE] [the options of integrate]\n"
      "      One integral per row of the CSV FILE, whose header names columns\n"
-     "      among a, b, p0 ... p15, epsabs, epsrel (- is standard input).\n"
+     "      among a, b, p0 ... p15, epsabs, epsrel, points (- is standard\n"
+     "      input); a points cell lists that row's breakpoints separated by\n"
+     "      semicolons (0.3;0.7), empty for none.\n"
      "      Writes value,error,evals,status per row, in order, to --out\n"
      "      (default -, standard output), or with --json one object per line;\n"
      "      a summary line goes to stderr."},
@@ -67,6 +71,15 @@ static int cmd_version(int argc, char **argv)
     (void)argv;
     printf("simdquad %s\n", sq_version());
     return cli_finish("version", EXIT_ALL_OK);
+}
+
+void cli_usage(const char *cmd)
+{
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
+        if (strcmp(cmd, commands[i].name) == 0)
+            printf("usage: simdquad %s\n\nsimdquad help describes the "
+                   "expressions, the options and the exit statuses.\n",
+                   commands[i].usage);
 }
 
 static int cmd_help(int argc, char **argv)
@@ -102,9 +115,17 @@ int main(int argc, char **argv)
         return cmd_help(0, NULL);
     if (strcmp(name, "--version") == 0)
         return cmd_version(0, NULL);
-    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++)
-        if (strcmp(name, commands[i].name) == 0)
-            return commands[i].run(argc - 2, argv + 2);
+    for (size_t i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        /* --help or -h anywhere before "--": the command's usage. */
+        for (int k = 2; k < argc && strcmp(argv[k], "--") != 0; k++)
+            if (strcmp(argv[k], "--help") == 0 || strcmp(argv[k], "-h") == 0) {
+                cli_usage(name);
+                return cli_finish(name, EXIT_ALL_OK);
+            }
+        return commands[i].run(argc - 2, argv + 2);
+    }
     fprintf(stderr, "simdquad: unknown command '%s' (simdquad help lists the "
                     "commands)\n", name);
     return EXIT_USAGE;

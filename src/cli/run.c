@@ -13,9 +13,10 @@
 #include "cli.h"
 
 static const char *const run_options =
-    "epsabs epsrel rule control threads max-evals max-intervals isa math json deterministic";
+    "epsabs epsrel rule control threads max-evals max-intervals points isa math json "
+    "deterministic";
 static const char *const integrate_options =
-    "epsabs epsrel rule control threads max-evals max-intervals isa math json "
+    "epsabs epsrel rule control threads max-evals max-intervals points isa math json "
     "deterministic workers cost no-speculate";
 
 /* ---- integrate ------------------------------------------------------------------ */
@@ -149,16 +150,52 @@ typedef struct table {
     size_t n, cap;
     double *col[NCOL];
     int has[NCOL];
+    /* The points column: row i's breakpoints are pts[off[i] .. off[i+1]). */
+    int has_points;
+    double *pts;
+    size_t npts, pts_cap, *off, widest;
 } table;
 
 static void table_free(table *t)
 {
     for (int c = 0; c < NCOL; c++)
         free(t->col[c]);
+    free(t->pts);
+    free(t->off);
 }
+
+/* Append a row's breakpoints (a ;-separated cell); -1 after a message. */
+static int add_points(const char *cmd, table *t, const char *cell, const char *where)
+{
+    double p[CLI_MAX_POINTS];
+    int n = cli_points(cmd, where, cell, ';', p);
+    if (n < 0)
+        return -1;
+    if (t->npts + (size_t)n > t->pts_cap) {
+        size_t nc = t->pts_cap ? 2 * t->pts_cap : 1024;
+        while (nc < t->npts + (size_t)n)
+            nc *= 2;
+        double *q = realloc(t->pts, nc * sizeof *q);
+        if (q == NULL) {
+            fprintf(stderr, "simdquad %s: out of memory at %s\n", cmd, where);
+            return -1;
+        }
+        t->pts = q;
+        t->pts_cap = nc;
+    }
+    memcpy(t->pts + t->npts, p, (size_t)n * sizeof *p);
+    t->npts += (size_t)n;
+    if ((size_t)n > t->widest)
+        t->widest = (size_t)n;
+    return 0;
+}
+
+enum { COL_POINTS = NCOL };
 
 static int column_of(const char *name)
 {
+    if (strcmp(name, "points") == 0)
+        return COL_POINTS;
     if (strcmp(name, "a") == 0)
         return COL_A;
     if (strcmp(name, "b") == 0)
@@ -217,8 +254,8 @@ static int read_table(const char *cmd, const char *path, table *t)
     char *line = NULL;
     size_t cap = 0, lineno = 0;
     ssize_t len;
-    int map[NCOL + 1], ncols = 0, status = 0;
-    char *fields[NCOL + 1];
+    int map[NCOL + 2], ncols = 0, status = 0;
+    char *fields[NCOL + 2];
     while ((len = getline(&line, &cap, f)) >= 0) {
         lineno++;
         if (memchr(line, 0, (size_t)len) != NULL) {
@@ -231,10 +268,10 @@ static int read_table(const char *cmd, const char *path, table *t)
             p++;
         if (*p == 0)
             continue;                          /* blank line */
-        size_t nf = split(line, fields, NCOL + 1);
+        size_t nf = split(line, fields, NCOL + 2);
         if (ncols == 0) {
             /* The header. */
-            if (nf > NCOL) {
+            if (nf > NCOL + 1) {
                 fprintf(stderr, "simdquad %s: %s:%zu: too many columns\n", cmd,
                         path, lineno);
                 status = -1;
@@ -242,14 +279,18 @@ static int read_table(const char *cmd, const char *path, table *t)
             }
             for (size_t i = 0; i < nf; i++) {
                 int c = column_of(fields[i]);
-                if (c < 0 || t->has[c]) {
+                int seen = c == COL_POINTS ? t->has_points : c >= 0 && t->has[c];
+                if (c < 0 || seen) {
                     fprintf(stderr, "simdquad %s: %s:%zu: %s column '%s' (a, b, "
-                                    "epsabs, epsrel, p0 ... p15)\n", cmd, path,
-                            lineno, c < 0 ? "unknown" : "repeated", fields[i]);
+                                    "epsabs, epsrel, p0 ... p15, points)\n", cmd,
+                            path, lineno, c < 0 ? "unknown" : "repeated", fields[i]);
                     status = -1;
                     break;
                 }
-                t->has[c] = 1;
+                if (c == COL_POINTS)
+                    t->has_points = 1;
+                else
+                    t->has[c] = 1;
                 map[i] = c;
             }
             if (status != 0)
@@ -285,9 +326,30 @@ static int read_table(const char *cmd, const char *path, table *t)
             }
             if (status != 0)
                 break;
+            if (t->has_points) {
+                size_t *q = realloc(t->off, (nc + 1) * sizeof *q);
+                if (q == NULL) {
+                    fprintf(stderr, "simdquad %s: out of memory at line %zu\n",
+                            cmd, lineno);
+                    status = -1;
+                    break;
+                }
+                t->off = q;
+                t->off[0] = 0;
+            }
             t->cap = nc;
         }
         for (int i = 0; i < ncols; i++) {
+            if (map[i] == COL_POINTS) {
+                char where[64];
+                snprintf(where, sizeof where, "line %zu, points", lineno);
+                if (add_points(cmd, t, fields[i], where) != 0) {
+                    status = -1;
+                    break;
+                }
+                t->off[t->n + 1] = t->npts;
+                continue;
+            }
             char *end;
             double v = strtod(fields[i], &end);
             if (end == fields[i] || *end != 0) {
@@ -410,8 +472,28 @@ int cmd_batch(int argc, char **argv)
                 er[i] = o.opt.epsrel;
         }
     }
+    /* Breakpoint rows, NaN-padded to the widest row. */
+    double *rows = NULL;
+    size_t width = t.has_points ? t.widest : 0;
+    if (width > 0) {
+        rows = malloc(t.n * width * sizeof *rows);
+        if (rows == NULL) {
+            fprintf(stderr, "simdquad batch: out of memory for %zu problems\n", t.n);
+            free(params);
+            free(res);
+            sq_expr_free(e);
+            table_free(&t);
+            return EXIT_USAGE;
+        }
+        for (size_t i = 0; i < t.n; i++)
+            for (size_t k = 0; k < width; k++) {
+                size_t at = t.off[i] + k;
+                rows[i * width + k] = at < t.off[i + 1] ? t.pts[at] : NAN;
+            }
+    }
     sq_batch bt = {.n = t.n, .a = t.col[COL_A], .b = t.col[COL_B],
-                   .epsabs = ea, .epsrel = er, .params = params, .nparams = np};
+                   .epsabs = ea, .epsrel = er, .params = params, .nparams = np,
+                   .points = rows, .npoints = width};
     sq_integrand f = sq_fn_expr(e, NULL);
     bar progress = {-1};
     if (isatty(2)) {
@@ -467,6 +549,7 @@ int cmd_batch(int argc, char **argv)
         free(ea);
     if (!t.has[COL_EPSREL])
         free(er);
+    free(rows);
     free(params);
     free(res);
     sq_expr_free(e);
