@@ -103,7 +103,9 @@ SQ_API const char *sq_status_name(sq_status status);
 /**
  * Instruction set used by the kernels. SQ_ISA_AUTO picks the newest one this
  * CPU and operating system support; the environment variable SIMDQUAD_ISA
- * (scalar, sse2, avx2, avx512) overrides the automatic choice process-wide.
+ * (scalar, sse2, avx2, avx512) overrides the automatic choice process-wide
+ * (when the CPU runs it). Any other value makes every call with SQ_ISA_AUTO
+ * SQ_BAD_INPUT, its detail naming the variable and the accepted names.
  */
 typedef enum sq_isa {
     SQ_ISA_AUTO = 0,
@@ -138,8 +140,9 @@ SQ_API sq_isa sq_isa_resolve(sq_isa requested);
 /**
  * The library of elementary functions (sin, exp, log, pow, ...) behind the
  * built-in kernels, the families and expressions. SQ_MATH_AUTO is the
- * environment variable SIMDQUAD_MATH (a name below) if it names a backend,
- * else the fastest that keeps every function within a few ulps:
+ * environment variable SIMDQUAD_MATH (a name below) if it names a backend
+ * (any other value makes every call with SQ_MATH_AUTO SQ_BAD_INPUT, its
+ * detail naming the variable and the accepted names), else the fastest that keeps every function within a few ulps:
  * SQ_MATH_LIBMVEC where it is built in, SQ_MATH_SLEEF_U35 elsewhere (at
  * AVX-512, libmvec runs sin, cos, exp and log 1.4 to 3.3 times as fast as
  * SLEEF's 1.0-ulp functions; `simdquad-bench math` measures it). Worst

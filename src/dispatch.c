@@ -46,6 +46,7 @@ static once_flag detect_once = ONCE_FLAG_INIT;
 static int supported[SQ_ISA_COUNT];
 static sq_isa preferred;
 static sq_math preferred_math;
+static int env_isa_bad, env_math_bad;  /* SIMDQUAD_ISA, SIMDQUAD_MATH misspelt */
 
 #ifdef SQ_X86
 static unsigned long long xgetbv0(void)
@@ -88,7 +89,8 @@ static void detect(void)
     const char *forced = getenv("SIMDQUAD_ISA");
     if (forced != NULL) {
         sq_isa f = sq_isa_from_name(forced);
-        if (f != SQ_ISA_COUNT && f != SQ_ISA_AUTO && supported[f])
+        env_isa_bad = f == SQ_ISA_COUNT || f == SQ_ISA_AUTO;
+        if (!env_isa_bad && supported[f])
             preferred = f;
     }
     /* The default backend is the fastest that keeps every function within
@@ -105,6 +107,7 @@ static void detect(void)
     const char *math = getenv("SIMDQUAD_MATH");
     if (math != NULL) {
         sq_math m = sq_math_from_name(math);
+        env_math_bad = m == SQ_MATH_COUNT || m == SQ_MATH_AUTO;
         if (m != SQ_MATH_COUNT && m != SQ_MATH_AUTO
             && isa_tables[preferred] != NULL
             && isa_tables[preferred]->kern[m] != NULL
@@ -197,6 +200,12 @@ sq_dispatch_error sq_dispatch(sq_isa isa, sq_math math, const sq_isa_ops **ops,
     call_once(&detect_once, detect);
     if ((unsigned)isa >= SQ_ISA_COUNT)
         return SQ_DISPATCH_ISA_UNKNOWN;
+    /* A misspelt variable is an error, not silently the default (a
+     * deterministic run that is not). */
+    if (isa == SQ_ISA_AUTO && env_isa_bad)
+        return SQ_DISPATCH_ENV_ISA;
+    if (math == SQ_MATH_AUTO && env_math_bad)
+        return SQ_DISPATCH_ENV_MATH;
     sq_isa r = isa == SQ_ISA_AUTO ? preferred : isa;
     if (!supported[r] || isa_tables[r] == NULL)
         return SQ_DISPATCH_ISA_UNSUPPORTED;

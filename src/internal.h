@@ -48,7 +48,9 @@ typedef enum sq_dispatch_error {
     SQ_DISPATCH_MATH_UNKNOWN,
     SQ_DISPATCH_MATH_UNSUPPORTED,  /* not built for that ISA */
     SQ_DISPATCH_MATH_MISSING,      /* libmvec not built in */
-    SQ_DISPATCH_MATH_NO_FMA        /* deterministic needs FMA */
+    SQ_DISPATCH_MATH_NO_FMA,       /* deterministic needs FMA */
+    SQ_DISPATCH_ENV_ISA,           /* SIMDQUAD_ISA names no ISA */
+    SQ_DISPATCH_ENV_MATH           /* SIMDQUAD_MATH names no backend */
 } sq_dispatch_error;
 
 sq_dispatch_error sq_dispatch(sq_isa isa, sq_math math, const sq_isa_ops **ops,

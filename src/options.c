@@ -73,6 +73,11 @@ static const char *check_options(const sq_options *o, int tolerances)
     case SQ_DISPATCH_MATH_NO_FMA:
         return "math: deterministic needs an ISA with FMA (scalar, avx2, "
                "avx512) on a CPU that has it";
+    case SQ_DISPATCH_ENV_ISA:
+        return "SIMDQUAD_ISA: not an ISA (scalar, sse2, avx2, avx512)";
+    case SQ_DISPATCH_ENV_MATH:
+        return "SIMDQUAD_MATH: not a backend (sleef-u10, sleef-u35, libmvec, "
+               "deterministic)";
     case SQ_DISPATCH_MATH_MISSING:
         return "math: libmvec is not built into this library (it needs "
                "glibc 2.35 or later)";

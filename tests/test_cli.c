@@ -191,13 +191,25 @@ Test(cli, options_reach_the_library)
         cr_assert(fabs(v - v_u10) <= e + e_u10, "%s: %.17g vs %.17g", name, v, v_u10);
     }
     /* SIMDQUAD_MATH picks the default backend; a name it does not know is
-     * ignored. */
+     * an error naming the accepted ones (a misspelt deterministic run would
+     * otherwise not be one), and so is one SIMDQUAD_ISA does not know. */
     const char *plain[] = {"integrate", "sin(x)", "0", "pi", "--json", NULL};
     o = run_full(plain, NULL, "SIMDQUAD_MATH=sleef-u35", 0);
     cr_assert_eq(o->code, 0, "%s", o->err);
     cr_assert(strstr(o->out, "\"math\": \"sleef-u35\"") != NULL, "%s", o->out);
-    o = run_full(plain, NULL, "SIMDQUAD_MATH=fast", 0);
-    cr_assert(strstr(o->out, deflt) != NULL, "%s", o->out);
+    o = run_full(plain, NULL, "SIMDQUAD_MATH=determinstic", 0);
+    cr_assert_eq(o->code, 2, "%s", o->out);
+    cr_assert(strstr(o->err, "SIMDQUAD_MATH") != NULL
+                  && strstr(o->err, "deterministic") != NULL, "%s", o->err);
+    o = run_full(plain, NULL, "SIMDQUAD_ISA=avx3", 0);
+    cr_assert_eq(o->code, 2, "%s", o->out);
+    cr_assert(strstr(o->err, "SIMDQUAD_ISA") != NULL && strstr(o->err, "avx2") != NULL,
+              "%s", o->err);
+    /* An explicit choice does not read the variable. */
+    const char *explicit_isa[] = {"integrate", "sin(x)", "0", "pi", "--isa", "scalar",
+                                  "--math", "sleef-u10", NULL};
+    o = run_full(explicit_isa, NULL, "SIMDQUAD_ISA=avx3", 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
     const char *budget[] = {"integrate", "sin(1/x)", "0", "1", "--max-evals", "100",
                             "--control", "local", NULL};
     o = run(budget);
