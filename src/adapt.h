@@ -134,7 +134,7 @@ typedef struct gstate {
     int huge;                      /* a finite range whose width overflows */
     double last_resabs;            /* the integral of |f| a round ago */
     int doublings;                 /* rounds in a row it doubled (see
-                                    * grows_at_an_end) */
+                                    * count_doublings) */
     /* Probes just inside the finite ends of the range (in t; -Inf and +Inf
      * for none) and f there times the Jacobian (NaN until evaluated, or if
      * not finite): see probe_ends. */

@@ -75,6 +75,18 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
             cover += fabs(value - t->area);
         error = fmax(error, cover);
     }
+    /* Growth at an end (see count_doublings in adapt_decide.c): not
+     * double precision's fault, and no limit to trust. On a finite range
+     * whose width overflows, sums that do not settle at its ends mean an
+     * integral beyond double (1 on [-1e308, 1e308]). */
+    int growing = ps->doublings >= 5 || (ps->huge && t->maxerr_at_end);
+    if ((status == SQ_ROUNDOFF || status == SQ_DIVERGENT) && growing) {
+        status = ps->huge ? SQ_NONFINITE : SQ_DIVERGENT;
+        value = t->area;
+        error = INFINITY;
+        if (ps->huge)
+            ps->where = NAN;
+    }
     ps->value = value;
     ps->error = error;
     if (ps->status == SQ_OK)
