@@ -37,6 +37,31 @@ run(${C_COMPILER} ${san_flags} ${SOURCE_DIR}/tests/install/consumer/consumer.c
 run(${WORK_DIR}/consumer_pc)
 message(STATUS "pkg-config consumer: ${LAST_OUTPUT}")
 
+# The README's library example, exactly as printed, in strict C11.
+file(READ ${SOURCE_DIR}/README.md readme)
+string(FIND "${readme}" "## Using the library" at)
+string(SUBSTRING "${readme}" ${at} -1 readme)
+string(FIND "${readme}" "```c\n" start)
+math(EXPR start "${start} + 5")
+string(SUBSTRING "${readme}" ${start} -1 readme)
+string(FIND "${readme}" "```" stop)
+string(SUBSTRING "${readme}" 0 ${stop} example)
+file(WRITE ${WORK_DIR}/readme_example.c "${example}")
+run(${C_COMPILER} ${san_flags} -std=c11 -Wall -Wextra -Werror
+    ${WORK_DIR}/readme_example.c ${flags} -lm -Wl,-rpath,${libdir}
+    -o ${WORK_DIR}/readme_example)
+run(${WORK_DIR}/readme_example)
+if(NOT LAST_OUTPUT MATCHES "^ok: 0.1149034849319")
+  message(FATAL_ERROR "the README example printed: ${LAST_OUTPUT}")
+endif()
+message(STATUS "README example: ${LAST_OUTPUT}")
+
+# The installed command runs from this non-system prefix.
+if(EXISTS ${PREFIX}/bin/simdquad)
+  run(${PREFIX}/bin/simdquad version)
+  message(STATUS "installed command: ${LAST_OUTPUT}")
+endif()
+
 # find_package, shared and static
 run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/tests/install/consumer
     -B ${WORK_DIR}/cmake_build -DCMAKE_PREFIX_PATH=${PREFIX}
