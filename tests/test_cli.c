@@ -257,13 +257,35 @@ Test(cli, breakpoints_from_the_command_line_and_the_csv)
     cr_assert_eq(o->code, 1, "%s", o->err);    /* the row without is roundoff */
     char *line = strchr(o->out, '\n') + 1;
     cr_assert(fabs(strtod(line, NULL) - exact) <= 1e-10, "%s", o->out);
-    cr_assert(strstr(line, ",ok\n") != NULL, "%s", o->out);
+    cr_assert(strstr(line, ",ok,") != NULL, "%s", o->out);
     line = strchr(strchr(line, '\n') + 1, '\n') + 1;
     cr_assert(fabs(strtod(line, NULL) - exact) <= 1e-10, "%s", o->out);
-    cr_assert(strstr(line, ",ok\n") != NULL, "%s", o->out);
+    cr_assert(strstr(line, ",ok,") != NULL, "%s", o->out);
     o = run_full(args, "a,b,points\n0,1,0.3;zz\n", NULL, 0);
     cr_assert_eq(o->code, 2);
     cr_assert(strstr(o->err, "line 2, points") != NULL, "%s", o->err);
+}
+
+/* A row's output says why: where a value was not finite, and what was bad
+ * about a bad_input row (a row with both tolerances 0 used to print only
+ * nan,inf,0,bad_input). */
+Test(cli, the_batch_output_says_why)
+{
+    const char *args[] = {"batch", "1/(x-0.25)", "--params", "-", NULL};
+    outcome *o = run_full(args, "a,b,epsabs,epsrel\n0,1,0,0\n0.5,1,1e-10,0\n", NULL, 0);
+    cr_assert_eq(o->code, 1, "%s", o->err);
+    cr_assert(strncmp(o->out, "value,error,evals,status,intervals,where,detail\n", 47)
+                  == 0, "%s", o->out);
+    cr_assert(strstr(o->out, ",bad_input,0,nan,\"epsabs, epsrel: both zero\"\n") != NULL,
+              "%s", o->out);
+    cr_assert(strstr(o->out, ",ok,") != NULL, "%s", o->out);
+    const char *jargs[] = {"batch", "1/(x-0.25)", "--params", "-", "--json", NULL};
+    o = run_full(jargs, "a,b,epsabs,epsrel\n0,1,0,0\n0,1,1e-10,0\n", NULL, 0);
+    cr_assert(strstr(o->out, "\"detail\": \"epsabs, epsrel: both zero\"") != NULL,
+              "%s", o->out);
+    cr_assert(strstr(o->out, "\"status\": \"nonfinite\", \"where\": 0.25") != NULL
+                  || strstr(o->out, "\"status\": \"nonfinite\", \"where\": 0.2") != NULL,
+              "%s", o->out);
 }
 
 /* --help and -h on every subcommand: its usage, exit 0. */
@@ -360,11 +382,12 @@ Test(cli, batch_writes_one_row_per_problem_in_order)
     sq_integrate_batch(NULL, &f, &bt, NULL, r);
     sq_expr_free(e);
     char want[1024];
-    size_t n = (size_t)snprintf(want, sizeof want, "value,error,evals,status\n");
+    size_t n = (size_t)snprintf(want, sizeof want,
+                                "value,error,evals,status,intervals,where,detail\n");
     for (int i = 0; i < 4; i++)
-        n += (size_t)snprintf(want + n, sizeof want - n, "%.17g,%.17g,%zu,%s\n",
+        n += (size_t)snprintf(want + n, sizeof want - n, "%.17g,%.17g,%zu,%s,%zu,nan,\n",
                               r[i].value, r[i].error, r[i].evals,
-                              sq_status_name(r[i].status));
+                              sq_status_name(r[i].status), r[i].intervals);
     cr_assert_str_eq(o->out, want);
     cr_assert(strstr(o->err, "4 problems") != NULL, "%s", o->err);
     cr_assert(strstr(o->err, "0 not ok") != NULL, "%s", o->err);
@@ -404,7 +427,7 @@ Test(cli, batch_reports_bad_rows_and_bad_files)
     /* A problem that is not ok: exit 1, its status in its row. */
     outcome *o = run_full(args, "a,b,p0\n0,1,1\nnan,1,1\n", NULL, 0);
     cr_assert_eq(o->code, 1, "%s", o->err);
-    cr_assert(strstr(o->out, ",bad_input\n") != NULL, "%s", o->out);
+    cr_assert(strstr(o->out, ",bad_input,0,nan,\"a: NaN\"\n") != NULL, "%s", o->out);
 }
 
 Test(cli, batch_writes_to_a_file)
@@ -430,8 +453,9 @@ Test(cli, batch_writes_to_a_file)
     sq_integrate(&g, a, b, NULL, &r);
     sq_expr_free(e);
     char want[256];
-    snprintf(want, sizeof want, "value,error,evals,status\n%.17g,%.17g,%zu,ok\n",
-             r.value, r.error, r.evals);
+    snprintf(want, sizeof want,
+             "value,error,evals,status,intervals,where,detail\n%.17g,%.17g,%zu,ok,%zu,nan,\n",
+             r.value, r.error, r.evals, r.intervals);
     cr_assert_str_eq(buf, want);
 }
 
@@ -441,6 +465,21 @@ Test(cli, a_closed_stdout_is_an_error_not_a_crash)
     outcome *o = run_full(args, NULL, NULL, 1);
     cr_assert_eq(o->code, 2);
     cr_assert(strstr(o->err, "cannot write the output") != NULL, "%s", o->err);
+    /* The demo and a batch too (the demo used to exit 0). */
+    const char *demo[] = {"demo", NULL};
+    o = run_full(demo, NULL, NULL, 1);
+    cr_assert_eq(o->code, 2, "%s", o->err);
+    const char *batch[] = {"batch", "x", "--params", "-", NULL};
+    o = run_full(batch, "a,b\n0,1\n", NULL, 1);
+    cr_assert_eq(o->code, 2, "%s", o->err);
+    /* An --out that cannot be written is reported before any work: the
+     * file is not even read. */
+    const char *bad_out[] = {"batch", "x", "--params", "/nonexistent/in.csv", "--out",
+                             "/nonexistent/out.csv", NULL};
+    o = run(bad_out);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "cannot write '/nonexistent/out.csv'") != NULL, "%s",
+              o->err);
 }
 
 Test(cli, a_decimal_comma_locale_changes_nothing)

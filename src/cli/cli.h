@@ -54,6 +54,11 @@ int cli_constant(const char *cmd, const char *what, const char *text,
 /* Compile an expression, printing the error with a caret on failure. */
 sq_expr *cli_compile(const char *cmd, const char *text);
 
+/* A string as JSON (quoted, escaped) and as a CSV field (quoted, quotes
+ * doubled). */
+void cli_json_string(FILE *f, const char *s);
+void cli_csv_string(FILE *f, const char *s);
+
 /* A number as JSON: %.17g, or the string "inf", "-inf" or "nan". */
 void cli_json_number(FILE *f, double v);
 

@@ -294,5 +294,6 @@ int cmd_demo(int argc, char **argv)
     demo_simd_table();
     ok &= demo_batch();
     ok &= demo_math();
-    return ok ? 0 : EXIT_NOT_OK;
+    /* A full or closed stdout is an error, not a silent success. */
+    return cli_finish("demo", ok ? EXIT_ALL_OK : EXIT_NOT_OK);
 }

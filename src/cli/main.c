@@ -47,7 +47,9 @@ static const command commands[] = {
      "      among a, b, p0 ... p15, epsabs, epsrel, points (- is standard\n"
      "      input); a points cell lists that row's breakpoints separated by\n"
      "      semicolons (0.3;0.7), empty for none.\n"
-     "      Writes value,error,evals,status per row, in order, to --out\n"
+     "      Writes value,error,evals,status,intervals,where,detail per row\n"
+     "      (where: the abscissa of a non-finite value, detail: why a row is\n"
+     "      bad_input), in order, to --out\n"
      "      (default -, standard output), or with --json one object per line;\n"
      "      a summary line goes to stderr."},
     {"bench", cmd_bench,

@@ -432,8 +432,18 @@ int cmd_batch(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    /* Where the results go, before any work. */
+    FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
+    if (out == NULL) {
+        fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
+                strerror(errno));
+        sq_expr_free(e);
+        return EXIT_USAGE;
+    }
     table t;
     if (read_table(cmd, o.params, &t) != 0) {
+        if (out != stdout)
+            fclose(out);
         sq_expr_free(e);
         return EXIT_USAGE;
     }
@@ -444,6 +454,8 @@ int cmd_batch(int argc, char **argv)
                             "file has no column p%zu\n", k, k);
             sq_expr_free(e);
             table_free(&t);
+            if (out != stdout)
+                fclose(out);
             return EXIT_USAGE;
         }
     /* Parameter rows from the columns. */
@@ -455,6 +467,8 @@ int cmd_batch(int argc, char **argv)
         free(res);
         sq_expr_free(e);
         table_free(&t);
+        if (out != stdout)
+            fclose(out);
         return EXIT_USAGE;
     }
     for (size_t i = 0; i < t.n; i++)
@@ -483,6 +497,8 @@ int cmd_batch(int argc, char **argv)
             free(res);
             sq_expr_free(e);
             table_free(&t);
+            if (out != stdout)
+                fclose(out);
             return EXIT_USAGE;
         }
         for (size_t i = 0; i < t.n; i++)
@@ -507,15 +523,10 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "\r%50s\r", "");
 
     int status = EXIT_ALL_OK;
-    FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
-    if (out == NULL) {
-        fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
-                strerror(errno));
-        status = EXIT_USAGE;
-    } else {
+    {
         size_t not_ok = 0;
         if (!o.json)
-            fprintf(out, "value,error,evals,status\n");
+            fprintf(out, "value,error,evals,status,intervals,where,detail\n");
         for (size_t i = 0; i < t.n; i++) {
             if (o.json) {
                 /* JSON Lines: one object per problem. */
@@ -524,11 +535,22 @@ int cmd_batch(int argc, char **argv)
                 fputs(", \"error\": ", out);
                 cli_json_number(out, res[i].error);
                 fprintf(out, ", \"evals\": %zu, \"intervals\": %zu, \"rounds\": %u, "
-                             "\"status\": \"%s\"}\n", res[i].evals, res[i].intervals,
-                        res[i].rounds, sq_status_name(res[i].status));
+                             "\"status\": \"%s\", \"where\": ", res[i].evals,
+                        res[i].intervals, res[i].rounds, sq_status_name(res[i].status));
+                cli_json_number(out, res[i].where);
+                fputs(", \"detail\": ", out);
+                if (res[i].detail != NULL)
+                    cli_json_string(out, res[i].detail);
+                else
+                    fputs("null", out);
+                fputs("}\n", out);
             } else {
-                fprintf(out, "%.17g,%.17g,%zu,%s\n", res[i].value, res[i].error,
-                        res[i].evals, sq_status_name(res[i].status));
+                fprintf(out, "%.17g,%.17g,%zu,%s,%zu,%.17g,", res[i].value,
+                        res[i].error, res[i].evals, sq_status_name(res[i].status),
+                        res[i].intervals, res[i].where);
+                if (res[i].detail != NULL)
+                    cli_csv_string(out, res[i].detail);
+                fputc('\n', out);
             }
             not_ok += res[i].status != SQ_OK;
         }
