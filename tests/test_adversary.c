@@ -135,33 +135,24 @@ Test(adversary, zero_samples_are_not_proof)
         }
         sq_expr_free(e);
     }
-    /* Without x: exact, in one round, for both rules. */
+    /* Without x: exact, in one round, for both rules. A callback that
+     * returns 0 cannot be told from a far peak: unseen. */
+    sq_expr *zero = sq_expr_compile("0", NULL);
     sq_rule rules[2] = {SQ_RULE_GK21, SQ_RULE_SIMPSON};
-    for (int k = 0; k < 2; k++) {
-        sq_expr *e = sq_expr_compile("0", NULL);
-        sq_integrand f = sq_fn_expr(e, NULL);
+    for (int k = 0; k < 4; k++) {
+        int expr = k < 2;
+        sq_integrand f = expr ? sq_fn_expr(zero, NULL) : sq_fn_batch(zero_cb, NULL);
         sq_options o;
         sq_options_init(&o);
-        o.rule = rules[k];
+        o.rule = rules[k % 2];
         sq_result r;
-        cr_assert_eq(sq_integrate(&f, -3, 5, &o, &r), SQ_OK);
+        cr_assert_eq(sq_integrate(&f, -3, 5, &o, &r), expr ? SQ_OK : SQ_UNSEEN, "%s",
+                     sq_status_name(r.status));
         cr_assert_eq(r.value, 0);
-        cr_assert_eq(r.error, 0);
-        cr_assert_leq(r.evals, 33, "%zu evaluations", r.evals);
-        sq_expr_free(e);
+        cr_assert(expr ? r.error == 0 : isinf(r.error));
+        cr_assert(expr ? r.evals <= 33 : r.evals > 0, "%zu evaluations", r.evals);
     }
-    /* A callback that returns 0 cannot be told from a far peak. */
-    for (int k = 0; k < 2; k++) {
-        sq_integrand f = sq_fn_batch(zero_cb, NULL);
-        sq_options o;
-        sq_options_init(&o);
-        o.rule = rules[k];
-        sq_result r;
-        cr_assert_eq(sq_integrate(&f, -3, 5, &o, &r), SQ_UNSEEN);
-        cr_assert_eq(r.value, 0);
-        cr_assert(isinf(r.error));
-        cr_assert_gt(r.evals, 0);
-    }
+    sq_expr_free(zero);
 }
 
 /* One expression over [a, b]: within its reported error of `exact`. */

@@ -79,18 +79,11 @@ static int apply_option(const char *cmd, const char *name, const char *value,
         opt->threads = (int)t;
         return 0;
     }
-    if (strcmp(name, "max-evals") == 0) {
+    if (strcmp(name, "max-evals") == 0 || strcmp(name, "max-intervals") == 0) {
         size_t m;
         if (parse_count(cmd, name, value, 9e15, &m) != 0)
             return -1;
-        opt->max_evals = m;
-        return 0;
-    }
-    if (strcmp(name, "max-intervals") == 0) {
-        size_t m;
-        if (parse_count(cmd, name, value, 9e15, &m) != 0)
-            return -1;
-        opt->max_intervals = m;
+        *(name[4] == 'e' ? &opt->max_evals : &opt->max_intervals) = m;
         return 0;
     }
     if (strcmp(name, "rule") == 0) {

@@ -458,12 +458,16 @@ int cmd_batch(int argc, char **argv)
                 fclose(out);
             return EXIT_USAGE;
         }
-    /* Parameter rows from the columns. */
+    /* Parameter rows from the columns; breakpoint rows, NaN-padded to the
+     * widest row. */
+    size_t width = t.has_points ? t.widest : 0;
     double *params = np > 0 ? malloc(t.n * np * sizeof *params) : NULL;
+    double *rows = width > 0 ? malloc(t.n * width * sizeof *rows) : NULL;
     sq_result *res = malloc((t.n ? t.n : 1) * sizeof *res);
-    if ((np > 0 && params == NULL) || res == NULL) {
+    if ((np > 0 && params == NULL) || (width > 0 && rows == NULL) || res == NULL) {
         fprintf(stderr, "simdquad batch: out of memory for %zu problems\n", t.n);
         free(params);
+        free(rows);
         free(res);
         sq_expr_free(e);
         table_free(&t);
@@ -486,21 +490,7 @@ int cmd_batch(int argc, char **argv)
                 er[i] = o.opt.epsrel;
         }
     }
-    /* Breakpoint rows, NaN-padded to the widest row. */
-    double *rows = NULL;
-    size_t width = t.has_points ? t.widest : 0;
     if (width > 0) {
-        rows = malloc(t.n * width * sizeof *rows);
-        if (rows == NULL) {
-            fprintf(stderr, "simdquad batch: out of memory for %zu problems\n", t.n);
-            free(params);
-            free(res);
-            sq_expr_free(e);
-            table_free(&t);
-            if (out != stdout)
-                fclose(out);
-            return EXIT_USAGE;
-        }
         for (size_t i = 0; i < t.n; i++)
             for (size_t k = 0; k < width; k++) {
                 size_t at = t.off[i] + k;
