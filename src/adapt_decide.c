@@ -500,10 +500,13 @@ static int plain_splits(struct sq_adapt_ws *w, const view *v, const totals *t,
     if (select_split(w, v, t->errsum - t->xnode, room, 0.0) < 0)
         return -1;
     /* Where only the rounding of the nodes stands between the sum and the
-     * tolerance (the rest at its floor), the intervals that make it are
-     * halved: that quarters their curvature term. */
-    double xroom = t->errsum - t->xnode <= tol ? tol - (t->errsum - t->xnode)
-                                                : 0.5 * tol;
+     * tolerance (every other error at its floor), the intervals that make
+     * it are halved: that quarters their curvature term. Not while other
+     * errors can still fall: cos on [0, 1e6] at 1e-8 would halve nearly
+     * every interval each round (four times the evaluations). */
+    double xroom = t->improvable == 0 && t->errsum - t->xnode <= tol
+                       ? tol - (t->errsum - t->xnode)
+                       : 0.5 * tol;
     if (t->xnode > 0.5 * tol || t->xnode > xroom)
         for (size_t k = 0; k < v->n; k++)
             if (w->fate[k] == KEEP && 4 * v->f[F_XF][k] > fmin(0.5 * tol, xroom))
