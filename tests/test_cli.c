@@ -262,8 +262,9 @@ Test(cli, breakpoints_from_the_command_line_and_the_csv)
     cr_assert(fabs(strtod(line, NULL) - exact) <= 1e-10, "%s", o->out);
     cr_assert(strstr(line, ",ok,") != NULL, "%s", o->out);
     o = run_full(args, "a,b,points\n0,1,0.3;zz\n", NULL, 0);
-    cr_assert_eq(o->code, 2);
+    cr_assert_eq(o->code, 1);
     cr_assert(strstr(o->err, "line 2, points") != NULL, "%s", o->err);
+    cr_assert(strstr(o->out, ",bad_input,") != NULL, "%s", o->out);
 }
 
 /* A row's output says why: where a value was not finite, and what was bad
@@ -409,12 +410,10 @@ Test(cli, batch_writes_one_row_per_problem_in_order)
 Test(cli, batch_reports_bad_rows_and_bad_files)
 {
     const char *args[] = {"batch", "p0*x", "--params", "-", NULL};
+    /* Bad files stop before any work. */
     static const struct { const char *csv; const char *msg; } t[] = {
         {"a,b\n0,1\n", "no column p0"},
         {"a,p0\n0,1\n", "columns a and b"},
-        {"a,b,p0\n0,1\n", "2 fields, the header has 3"},
-        {"a,b,p0\n0,1,2,3\n", "4 fields"},
-        {"a,b,p0\n0,1,zz\n", ":2: 'zz' is not a number"},
         {"a,b,p0,q\n", "unknown column 'q'"},
         {"a,b,a\n", "repeated column 'a'"},
         {"", "no header"},
@@ -423,6 +422,40 @@ Test(cli, batch_reports_bad_rows_and_bad_files)
         outcome *o = run_full(args, t[i].csv, NULL, 0);
         cr_assert_eq(o->code, 2, "'%s': exit %d", t[i].csv, o->code);
         cr_assert(strstr(o->err, t[i].msg) != NULL, "'%s': %s", t[i].csv, o->err);
+    }
+    /* A bad row is bad_input with its line and reason, on stderr and in the
+     * detail column; every other row is computed; exit 1. --strict stops at
+     * the first, as before. A BOM and # comments are accepted. */
+    static const struct { const char *row; const char *msg; } r[] = {
+        {"0,1", "line 4: 2 fields, the header has 3"},
+        {"0,1,2,3", "line 4: 4 fields"},
+        {"0,1,zz", "line 4: p0: 'zz' is not a number"},
+        {"0,1e999,1", "line 4: b: '1e999' is out of the range of doubles"},
+        {"1e-400,1,1", "line 4: a: '1e-400' is out of the range of doubles"},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++) {
+        char csv[256];
+        snprintf(csv, sizeof csv, "\xEF\xBB\xBF" "a,b,p0\n# problems\n0,1,2\n%s\n0,2,1\n",
+                 r[i].row);
+        outcome *o = run_full(args, csv, NULL, 0);
+        cr_assert_eq(o->code, 1, "'%s': exit %d %s", r[i].row, o->code, o->err);
+        /* stderr: "-:4: reason"; the detail: "line 4: reason". */
+        char err[256];
+        snprintf(err, sizeof err, "-:4: %s", r[i].msg + strlen("line 4: "));
+        cr_assert(strstr(o->err, err) != NULL, "'%s': %s", r[i].row, o->err);
+        char want[256];
+        snprintf(want, sizeof want, "nan,inf,0,bad_input,0,nan,\"%s", r[i].msg);
+        cr_assert(strstr(o->out, want) != NULL, "'%s': %s", r[i].row, o->out);
+        /* The good rows around it: 2 * 1/2 and 1 * 2. */
+        cr_assert(strncmp(strchr(o->out, '\n') + 1, "1,", 2) == 0
+                      || strncmp(strchr(o->out, '\n') + 1, "0.99999999999999", 16) == 0,
+                  "%s", o->out);
+        cr_assert(strstr(o->out, "\n2,") != NULL || strstr(o->out, "\n1.9999999999999") != NULL,
+                  "%s", o->out);
+        const char *strict[] = {"batch", "p0*x", "--params", "-", "--strict", NULL};
+        o = run_full(strict, csv, NULL, 0);
+        cr_assert_eq(o->code, 2, "'%s' --strict: exit %d", r[i].row, o->code);
+        cr_assert(strstr(o->out, "bad_input") == NULL, "%s", o->out);
     }
     /* A problem that is not ok: exit 1, its status in its row. */
     outcome *o = run_full(args, "a,b,p0\n0,1,1\nnan,1,1\n", NULL, 0);

@@ -21,6 +21,7 @@ enum { CLI_MAX_POINTS = 1024 };
 typedef struct cli_options {
     sq_options opt;
     int json;
+    int strict;              /* batch: stop at the first bad row */
     double cost;             /* integrate: seconds each evaluation waits */
     int workers_given;       /* --workers or --cost: the expensive mode */
     const char *params;      /* batch: the CSV of problems */

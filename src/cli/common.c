@@ -171,6 +171,7 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
 {
     sq_options_init(&o->opt);
     o->json = 0;
+    o->strict = 0;
     o->cost = 0;
     o->workers_given = 0;
     o->params = NULL;
@@ -203,13 +204,15 @@ int cli_parse(const char *cmd, int argc, char **argv, const char *allowed,
         char key[32];
         snprintf(key, sizeof key, "%.*s", (int)len, name);
         if (strcmp(key, "json") == 0 || strcmp(key, "deterministic") == 0
-            || strcmp(key, "no-speculate") == 0) {
+            || strcmp(key, "no-speculate") == 0 || strcmp(key, "strict") == 0) {
             if (eq != NULL) {
                 fprintf(stderr, "simdquad %s: --%s takes no value\n", cmd, key);
                 return -1;
             }
             if (key[0] == 'j')
                 o->json = 1;
+            else if (key[0] == 's')
+                o->strict = 1;
             else if (key[0] == 'd')
                 o->opt.math = SQ_MATH_DETERMINISTIC;
             else

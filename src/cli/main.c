@@ -42,14 +42,15 @@ static const command commands[] = {
      "      with speculation unless --no-speculate; --json then adds\n"
      "      call_times (wall time / cost) and wasted_evals."},
     {"batch", cmd_batch,
-     "batch EXPR --params FILE [--out FILE] [the options of integrate]\n"
+     "batch EXPR --params FILE [--out FILE] [--strict] [the options of integrate]\n"
      "      One integral per row of the CSV FILE, whose header names columns\n"
      "      among a, b, p0 ... p15, epsabs, epsrel, points (- is standard\n"
      "      input); a points cell lists that row's breakpoints separated by\n"
      "      semicolons (0.3;0.7), empty for none.\n"
      "      Writes value,error,evals,status,intervals,where,detail per row\n"
      "      (where: the abscissa of a non-finite value, detail: why a row is\n"
-     "      bad_input), in order, to --out\n"
+     "      bad_input: a row that cannot be read is, with its line, and the\n"
+     "      others are computed; --strict stops at it), in order, to --out\n"
      "      (default -, standard output), or with --json one object per line;\n"
      "      a summary line goes to stderr."},
     {"bench", cmd_bench,

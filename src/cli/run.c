@@ -154,6 +154,9 @@ typedef struct table {
     int has_points;
     double *pts;
     size_t npts, pts_cap, *off, widest;
+    /* Rows that could not be read: why (with the line), NULL for good ones. */
+    char **why;
+    size_t nbad;
 } table;
 
 static void table_free(table *t)
@@ -162,6 +165,9 @@ static void table_free(table *t)
         free(t->col[c]);
     free(t->pts);
     free(t->off);
+    for (size_t i = 0; t->why != NULL && i < t->n; i++)
+        free(t->why[i]);
+    free(t->why);
 }
 
 /* Append a row's breakpoints (a ;-separated cell); -1 after a message. */
@@ -241,8 +247,43 @@ static size_t split(char *line, char **fields, size_t max)
     return n;
 }
 
-/* Read the problems; -1 after a message naming the line. */
-static int read_table(const char *cmd, const char *path, table *t)
+static const char *column_name(int c)
+{
+    static const char *const fixed[] = {"a", "b", "epsabs", "epsrel"};
+    static const char *const p[] = {"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7",
+                                    "p8", "p9", "p10", "p11", "p12", "p13", "p14",
+                                    "p15"};
+    return c < COL_P0 ? fixed[c] : p[c - COL_P0];
+}
+
+/* A number cell: 0, or -1 with the reason in why. Overflow and underflow
+ * to zero are refused, as the limits' parser refuses them (a subnormal is
+ * a number). */
+static int read_cell(const char *cell, const char *column, double *v, char *why,
+                     size_t len)
+{
+    char *end;
+    errno = 0;
+    *v = strtod(cell, &end);
+    if (end == cell || *end != 0) {
+        snprintf(why, len, "%s: '%s' is not a number", column, cell);
+        return -1;
+    }
+    if (errno == ERANGE && (isinf(*v) || *v == 0)) {
+        snprintf(why, len, "%s: '%s' is out of the range of doubles", column, cell);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Read the problems; -1 after a message naming the line. A row that cannot
+ * be read (a cell that is not a number, a wrong number of fields) is kept
+ * as a bad row with its reason in t->why, reported on stderr, unless
+ * `strict`, when it stops the reading. A UTF-8 byte order mark and lines
+ * starting with # are skipped.
+ */
+static int read_table(const char *cmd, const char *path, table *t, int strict)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
     if (f == NULL) {
@@ -264,10 +305,12 @@ static int read_table(const char *cmd, const char *path, table *t)
             break;
         }
         char *p = line;
+        if (lineno == 1 && strncmp(p, "\xEF\xBB\xBF", 3) == 0)
+            memmove(line, line + 3, strlen(line + 3) + 1);     /* a BOM */
         while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
             p++;
-        if (*p == 0)
-            continue;                          /* blank line */
+        if (*p == 0 || *p == '#')
+            continue;                          /* blank line or comment */
         size_t nf = split(line, fields, NCOL + 2);
         if (ncols == 0) {
             /* The header. */
@@ -304,9 +347,11 @@ static int read_table(const char *cmd, const char *path, table *t)
             ncols = (int)nf;
             continue;
         }
-        if (nf != (size_t)ncols) {
-            fprintf(stderr, "simdquad %s: %s:%zu: %zu fields, the header has %d\n",
-                    cmd, path, lineno, nf, ncols);
+        char why[256] = "";
+        if (nf != (size_t)ncols)
+            snprintf(why, sizeof why, "%zu fields, the header has %d", nf, ncols);
+        if (why[0] != 0 && strict) {
+            fprintf(stderr, "simdquad %s: %s:%zu: %s\n", cmd, path, lineno, why);
             status = -1;
             break;
         }
@@ -326,6 +371,14 @@ static int read_table(const char *cmd, const char *path, table *t)
             }
             if (status != 0)
                 break;
+            char **wq = realloc(t->why, nc * sizeof *wq);
+            if (wq == NULL) {
+                fprintf(stderr, "simdquad %s: out of memory at line %zu\n", cmd,
+                        lineno);
+                status = -1;
+                break;
+            }
+            t->why = wq;
             if (t->has_points) {
                 size_t *q = realloc(t->off, (nc + 1) * sizeof *q);
                 if (q == NULL) {
@@ -339,29 +392,51 @@ static int read_table(const char *cmd, const char *path, table *t)
             }
             t->cap = nc;
         }
-        for (int i = 0; i < ncols; i++) {
+        for (int c = 0; c < NCOL; c++)
+            if (t->has[c])
+                t->col[c][t->n] = NAN;
+        if (t->has_points)
+            t->off[t->n + 1] = t->npts;
+        size_t npts_row = t->npts;
+        for (int i = 0; why[0] == 0 && i < ncols; i++) {
             if (map[i] == COL_POINTS) {
                 char where[64];
                 snprintf(where, sizeof where, "line %zu, points", lineno);
-                if (add_points(cmd, t, fields[i], where) != 0) {
-                    status = -1;
-                    break;
-                }
-                t->off[t->n + 1] = t->npts;
+                if (add_points(cmd, t, fields[i], where) != 0)
+                    snprintf(why, sizeof why, "points: '%s' is not a list of "
+                             "constant expressions", fields[i]);
                 continue;
             }
-            char *end;
-            double v = strtod(fields[i], &end);
-            if (end == fields[i] || *end != 0) {
-                fprintf(stderr, "simdquad %s: %s:%zu: '%s' is not a number\n",
-                        cmd, path, lineno, fields[i]);
+            double v;
+            if (read_cell(fields[i], column_name(map[i]), &v, why, sizeof why) == 0)
+                t->col[map[i]][t->n] = v;
+        }
+        t->why[t->n] = NULL;
+        if (why[0] != 0) {
+            if (strict) {
+                fprintf(stderr, "simdquad %s: %s:%zu: %s\n", cmd, path, lineno, why);
                 status = -1;
                 break;
             }
-            t->col[map[i]][t->n] = v;
+            /* The row stays, as bad_input with its reason; the others go on.
+             * The first ten are reported here, all in the detail column. */
+            if (t->nbad < 10)
+                fprintf(stderr, "simdquad %s: %s:%zu: %s (the row is bad_input)\n",
+                        cmd, path, lineno, why);
+            else if (t->nbad == 10)
+                fprintf(stderr, "simdquad %s: %s: more bad rows (see the detail "
+                                "column)\n", cmd, path);
+            char full[300];
+            snprintf(full, sizeof full, "line %zu: %s", lineno, why);
+            t->why[t->n] = strdup(full);
+            t->nbad++;
+            for (int c = 0; c < NCOL; c++)
+                if (t->has[c])
+                    t->col[c][t->n] = NAN;
+            t->npts = npts_row;
         }
-        if (status != 0)
-            break;
+        if (t->has_points)
+            t->off[t->n + 1] = t->npts;
         t->n++;
     }
     if (status == 0 && ferror(f)) {
@@ -408,7 +483,7 @@ int cmd_batch(int argc, char **argv)
     cli_options o;
     const char *pos[1];
     char allowed[128];
-    snprintf(allowed, sizeof allowed, "%s params out", run_options);
+    snprintf(allowed, sizeof allowed, "%s params out strict", run_options);
     int n = cli_parse(cmd, argc, argv, allowed, &o, pos, 1);
     if (n < 0)
         return EXIT_USAGE;
@@ -441,7 +516,7 @@ int cmd_batch(int argc, char **argv)
         return EXIT_USAGE;
     }
     table t;
-    if (read_table(cmd, o.params, &t) != 0) {
+    if (read_table(cmd, o.params, &t, o.strict) != 0) {
         if (out != stdout)
             fclose(out);
         sq_expr_free(e);
@@ -509,6 +584,17 @@ int cmd_batch(int argc, char **argv)
     double secs = cli_now();
     sq_status worst = sq_integrate_batch(NULL, &f, &bt, &o.opt, res);
     secs = cli_now() - secs;
+    /* Rows that could not be read: bad_input with the reason and line. */
+    for (size_t i = 0; i < t.n; i++)
+        if (t.why[i] != NULL) {
+            res[i].status = SQ_BAD_INPUT;
+            res[i].detail = t.why[i];
+            res[i].value = NAN;
+            res[i].error = INFINITY;
+            res[i].evals = res[i].intervals = 0;
+            res[i].where = NAN;
+            worst = SQ_BAD_INPUT;     /* the most serious of all */
+        }
     if (progress.shown >= 0)
         fprintf(stderr, "\r%50s\r", "");
 
