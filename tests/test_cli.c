@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -287,6 +289,56 @@ Test(cli, the_batch_output_says_why)
     cr_assert(strstr(o->out, "\"status\": \"nonfinite\", \"where\": 0.25") != NULL
                   || strstr(o->out, "\"status\": \"nonfinite\", \"where\": 0.2") != NULL,
               "%s", o->out);
+}
+
+/* Ctrl-C during a batch keeps what was done: every row is written (the
+ * unfinished ones cancelled with their best estimates), exit 130. */
+Test(cli, ctrl_c_keeps_what_was_done, .timeout = 120)
+{
+    char in[] = "/tmp/sq_cli_sigint_in_XXXXXX", out[] = "/tmp/sq_cli_sigint_out_XXXXXX";
+    int fd = mkstemp(in);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    enum { ROWS = 100000 };
+    fprintf(f, "a,b,p0,epsabs,epsrel\n");
+    for (int i = 0; i < ROWS; i++)
+        fprintf(f, "0,1000,%.6f,1e-14,0\n", 1 + 49.0 * i / ROWS);
+    fclose(f);
+    int ofd = mkstemp(out);
+    cr_assert_geq(ofd, 0);
+    close(ofd);
+    unlink(out);               /* the command creates it: the signal to go */
+    const char *argv[] = {SQ_CLI_PATH, "batch", "cos(p0*x)*exp(-x/p0)", "--params", in,
+                          "--out", out, "--threads", "1", NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, SQ_CLI_PATH, &fa, NULL, (char **)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    struct stat st;
+    for (int k = 0; k < 60000 && stat(out, &st) != 0; k++)
+        usleep(1000);
+    usleep(200000);
+    kill(pid, SIGINT);
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "killed by signal %d", WTERMSIG(status));
+    cr_assert_eq(WEXITSTATUS(status), 130);
+    f = fopen(out, "r");
+    cr_assert_not_null(f);
+    char line[512];
+    size_t rows = 0, cancelled = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));    /* the header */
+    while (fgets(line, sizeof line, f) != NULL) {
+        rows++;
+        cancelled += strstr(line, ",cancelled,") != NULL;
+    }
+    fclose(f);
+    unlink(in);
+    unlink(out);
+    cr_assert_eq(rows, ROWS);
+    cr_assert_gt(cancelled, 0);
 }
 
 /* --help and -h on every subcommand: its usage, exit 0. */

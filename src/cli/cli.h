@@ -9,7 +9,7 @@
 #include "simdquad.h"
 
 /* Exit statuses: every integral ok, one was not, usage or input error. */
-enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2 };
+enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
 /* Seconds on a monotonic clock. */
 double cli_now(void);

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -456,24 +457,45 @@ static int read_table(const char *cmd, const char *path, table *t, int strict)
     return status;
 }
 
-/* A bar on stderr, redrawn when the percentage changes. */
+/* Ctrl-C during a batch: set by the handler, read by the progress
+ * callback, which cancels through the library (the command's only
+ * process-wide state). */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+/* The progress of a batch: a bar on stderr with counts and the time left
+ * (when stderr is a terminal), redrawn when the percentage changes; and
+ * the cancellation of a Ctrl-C. */
 typedef struct bar {
+    int draw;
     int shown;
+    size_t n;
+    double start;
 } bar;
 
-static int draw_bar(double fraction, void *ctx)
+static int on_progress(double fraction, void *ctx)
 {
     bar *b = ctx;
+    if (interrupted)
+        return 1;
     int pct = (int)(fraction * 100);
-    if (pct == b->shown)
+    if (!b->draw || pct == b->shown)
         return 0;
     b->shown = pct;
-    char cells[41];
-    int full = pct * 40 / 100;
-    for (int i = 0; i < 40; i++)
+    char cells[31];
+    int full = pct * 30 / 100;
+    for (int i = 0; i < 30; i++)
         cells[i] = i < full ? '#' : '.';
-    cells[40] = 0;
-    fprintf(stderr, "\r[%s] %3d%%", cells, pct);
+    cells[30] = 0;
+    double spent = cli_now() - b->start;
+    double left = fraction > 0 ? spent * (1 - fraction) / fraction : 0;
+    fprintf(stderr, "\r[%s] %3d%% %zu/%zu problems, %.0f s left   ", cells, pct,
+            (size_t)(fraction * (double)b->n), b->n, left);
     return 0;
 }
 
@@ -507,6 +529,14 @@ int cmd_batch(int argc, char **argv)
             return EXIT_USAGE;
         }
     }
+    /* Ctrl-C from here on cancels: the problems not finished come back
+     * cancelled with their best estimates, every row is written, and the
+     * exit is 130. */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
     /* Where the results go, before any work. */
     FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
     if (out == NULL) {
@@ -576,14 +606,13 @@ int cmd_batch(int argc, char **argv)
                    .epsabs = ea, .epsrel = er, .params = params, .nparams = np,
                    .points = rows, .npoints = width};
     sq_integrand f = sq_fn_expr(e, NULL);
-    bar progress = {-1};
-    if (isatty(2)) {
-        o.opt.progress = draw_bar;
-        o.opt.progress_ctx = &progress;
-    }
+    bar progress = {isatty(2), -1, t.n, cli_now()};
+    o.opt.progress = on_progress;
+    o.opt.progress_ctx = &progress;
     double secs = cli_now();
     sq_status worst = sq_integrate_batch(NULL, &f, &bt, &o.opt, res);
     secs = cli_now() - secs;
+
     /* Rows that could not be read: bad_input with the reason and line. */
     for (size_t i = 0; i < t.n; i++)
         if (t.why[i] != NULL) {
@@ -642,6 +671,11 @@ int cmd_batch(int argc, char **argv)
         } else {
             status = not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
         }
+    }
+    if (interrupted) {
+        fprintf(stderr, "simdquad batch: interrupted; the unfinished problems are "
+                        "cancelled with their best estimates\n");
+        status = status == EXIT_USAGE ? status : EXIT_INTERRUPTED;
     }
     if (!t.has[COL_EPSABS])
         free(ea);
