@@ -29,8 +29,8 @@ static const char *const status_messages[SQ_STATUS_COUNT] = {
     [SQ_NOMEM] = "memory could not be allocated",
     [SQ_CALLBACK_ABORT] = "the integrand callback asked to stop",
     [SQ_CANCELLED] = "the integration was cancelled",
-    [SQ_UNSEEN] = "the integrand was zero, or negligible and unresolved, at "
-                  "every point evaluated: what lies between the points was not seen",
+    [SQ_UNSEEN] = ("the integrand was zero, or negligible and unresolved, at "
+                   "every point evaluated: what lies between the points was not seen"),
 };
 
 const char *sq_status_name(sq_status status)

@@ -188,7 +188,7 @@ enum { N = 3000 };
 Test(math, names_and_bounds)
 {
     for (int m = 0; m < SQ_MATH_COUNT; m++)
-        cr_assert_eq(sq_math_from_name(sq_math_name((sq_math)m)), m);
+        cr_assert_eq((int)sq_math_from_name(sq_math_name((sq_math)m)), m);
     cr_assert_eq(sq_math_from_name("fast"), SQ_MATH_COUNT);
     cr_assert_eq(sq_math_from_name(NULL), SQ_MATH_COUNT);
     cr_assert_str_eq(sq_math_name(SQ_MATH_COUNT), "unknown");

@@ -277,29 +277,75 @@ static int read_cell(const char *cell, const char *column, double *v, char *why,
     return 0;
 }
 
-/*
- * Read the problems; -1 after a message naming the line. A row that cannot
- * be read (a cell that is not a number, a wrong number of fields) is kept
- * as a bad row with its reason in t->why, reported on stderr, unless
- * `strict`, when it stops the reading. A UTF-8 byte order mark and lines
- * starting with # are skipped.
- */
-static int read_table(const char *cmd, const char *path, table *t, int strict)
+/* The problems file, read a chunk of rows at a time. */
+typedef struct reader {
+    const char *cmd, *path;
+    FILE *f;
+    char *line;
+    size_t cap, lineno;
+    int map[NCOL + 2], ncols;
+    int strict;
+    int done;                  /* the end of the file was reached */
+} reader;
+
+static int reader_open(reader *r, const char *cmd, const char *path, int strict,
+                       table *t)
 {
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-    if (f == NULL) {
+    memset(r, 0, sizeof *r);
+    memset(t, 0, sizeof *t);
+    r->cmd = cmd;
+    r->path = path;
+    r->strict = strict;
+    r->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+    if (r->f == NULL) {
         fprintf(stderr, "simdquad %s: cannot read '%s': %s\n", cmd, path,
                 strerror(errno));
         return -1;
     }
-    memset(t, 0, sizeof *t);
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
+    return 0;
+}
+
+static void reader_close(reader *r)
+{
+    free(r->line);
+    if (r->f != NULL && r->f != stdin)
+        fclose(r->f);
+    r->f = NULL;
+}
+
+/* Forget the rows of the last chunk, keeping the columns and their room. */
+static void table_clear_rows(table *t)
+{
+    for (size_t i = 0; t->why != NULL && i < t->n; i++) {
+        free(t->why[i]);
+        t->why[i] = NULL;
+    }
+    t->n = 0;
+    t->npts = 0;
+    t->widest = 0;
+}
+
+/*
+ * Read the header, if not read yet, and up to `max` rows into t (whose
+ * earlier rows are cleared); -1 after a message naming the line. A row
+ * that cannot be read (a cell that is not a number, a wrong number of
+ * fields) is kept as a bad row with its reason in t->why, reported on
+ * stderr, unless `strict`, when it stops the reading. A UTF-8 byte order
+ * mark and lines starting with # are skipped.
+ */
+static int read_rows(reader *r, table *t, size_t max)
+{
+    const char *cmd = r->cmd, *path = r->path;
+    FILE *f = r->f;
+    int strict = r->strict;
+    int *map = r->map;
+    table_clear_rows(t);
     ssize_t len;
-    int map[NCOL + 2], ncols = 0, status = 0;
+    int status = 0;
     char *fields[NCOL + 2];
-    while ((len = getline(&line, &cap, f)) >= 0) {
-        lineno++;
+    while (t->n < max && (len = getline(&r->line, &r->cap, f)) >= 0) {
+        char *line = r->line;
+        size_t lineno = ++r->lineno;
         if (memchr(line, 0, (size_t)len) != NULL) {
             fprintf(stderr, "simdquad %s: %s:%zu: NUL byte\n", cmd, path, lineno);
             status = -1;
@@ -313,7 +359,7 @@ static int read_table(const char *cmd, const char *path, table *t, int strict)
         if (*p == 0 || *p == '#')
             continue;                          /* blank line or comment */
         size_t nf = split(line, fields, NCOL + 2);
-        if (ncols == 0) {
+        if (r->ncols == 0) {
             /* The header. */
             if (nf > NCOL + 1) {
                 fprintf(stderr, "simdquad %s: %s:%zu: too many columns\n", cmd,
@@ -345,12 +391,13 @@ static int read_table(const char *cmd, const char *path, table *t, int strict)
                 status = -1;
                 break;
             }
-            ncols = (int)nf;
+            r->ncols = (int)nf;
             continue;
         }
         char why[256] = "";
-        if (nf != (size_t)ncols)
-            snprintf(why, sizeof why, "%zu fields, the header has %d", nf, ncols);
+        if (nf != (size_t)r->ncols)
+            snprintf(why, sizeof why, "%zu fields, the header has %d", nf,
+                     r->ncols);
         if (why[0] != 0 && strict) {
             fprintf(stderr, "simdquad %s: %s:%zu: %s\n", cmd, path, lineno, why);
             status = -1;
@@ -399,7 +446,7 @@ static int read_table(const char *cmd, const char *path, table *t, int strict)
         if (t->has_points)
             t->off[t->n + 1] = t->npts;
         size_t npts_row = t->npts;
-        for (int i = 0; why[0] == 0 && i < ncols; i++) {
+        for (int i = 0; why[0] == 0 && i < r->ncols; i++) {
             if (map[i] == COL_POINTS) {
                 char where[64];
                 snprintf(where, sizeof where, "line %zu, points", lineno);
@@ -440,20 +487,17 @@ static int read_table(const char *cmd, const char *path, table *t, int strict)
             t->off[t->n + 1] = t->npts;
         t->n++;
     }
-    if (status == 0 && ferror(f)) {
-        fprintf(stderr, "simdquad %s: cannot read '%s': %s\n", cmd, path,
-                strerror(errno));
-        status = -1;
+    if (status == 0 && t->n < max) {
+        r->done = 1;
+        if (ferror(f)) {
+            fprintf(stderr, "simdquad %s: cannot read '%s': %s\n", cmd, path,
+                    strerror(errno));
+            status = -1;
+        } else if (r->ncols == 0) {
+            fprintf(stderr, "simdquad %s: %s: no header (a,b,...)\n", cmd, path);
+            status = -1;
+        }
     }
-    if (status == 0 && ncols == 0) {
-        fprintf(stderr, "simdquad %s: %s: no header (a,b,...)\n", cmd, path);
-        status = -1;
-    }
-    free(line);
-    if (f != stdin)
-        fclose(f);
-    if (status != 0)
-        table_free(t);
     return status;
 }
 
@@ -468,13 +512,14 @@ static void on_sigint(int sig)
     interrupted = 1;
 }
 
-/* The progress of a batch: a bar on stderr with counts and the time left
- * (when stderr is a terminal), redrawn when the percentage changes; and
- * the cancellation of a Ctrl-C. */
+/* The progress of a batch: a bar on stderr for the chunk being solved,
+ * with the problems done and the chunk's time left (when stderr is a
+ * terminal), redrawn when the percentage changes; and the cancellation of
+ * a Ctrl-C. */
 typedef struct bar {
     int draw;
     int shown;
-    size_t n;
+    size_t n, before;          /* the chunk's problems; those done before it */
     double start;
 } bar;
 
@@ -494,8 +539,99 @@ static int on_progress(double fraction, void *ctx)
     cells[30] = 0;
     double spent = cli_now() - b->start;
     double left = fraction > 0 ? spent * (1 - fraction) / fraction : 0;
-    fprintf(stderr, "\r[%s] %3d%% %zu/%zu problems, %.0f s left   ", cells, pct,
-            (size_t)(fraction * (double)b->n), b->n, left);
+    fprintf(stderr, "\r[%s] %3d%% %zu problems done, %.0f s left in this chunk   ",
+            cells, pct, b->before + (size_t)(fraction * (double)b->n), left);
+    return 0;
+}
+
+/* Rows of results, CSV or JSON Lines; returns how many are not ok. */
+static size_t write_rows(FILE *out, int json, const sq_result *res, size_t n)
+{
+    size_t not_ok = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (json) {
+            fputs("{\"value\": ", out);
+            cli_json_number(out, res[i].value);
+            fputs(", \"error\": ", out);
+            cli_json_number(out, res[i].error);
+            fprintf(out, ", \"evals\": %zu, \"intervals\": %zu, \"rounds\": %u, "
+                         "\"status\": \"%s\", \"where\": ", res[i].evals,
+                    res[i].intervals, res[i].rounds, sq_status_name(res[i].status));
+            cli_json_number(out, res[i].where);
+            fputs(", \"detail\": ", out);
+            if (res[i].detail != NULL)
+                cli_json_string(out, res[i].detail);
+            else
+                fputs("null", out);
+            fputs("}\n", out);
+        } else {
+            fprintf(out, "%.17g,%.17g,%zu,%s,%zu,%.17g,", res[i].value, res[i].error,
+                    res[i].evals, sq_status_name(res[i].status), res[i].intervals,
+                    res[i].where);
+            if (res[i].detail != NULL)
+                cli_csv_string(out, res[i].detail);
+            fputc('\n', out);
+        }
+        not_ok += res[i].status != SQ_OK;
+    }
+    return not_ok;
+}
+
+/* How serious a status is, for the summary's "worst" (as the library ranks
+ * them for a batch's return value). */
+static int severity(sq_status s)
+{
+    static const int rank[SQ_STATUS_COUNT] = {
+        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1, [SQ_UNSEEN] = 1,
+        [SQ_MAX_INTERVALS] = 2, [SQ_MAX_EVALS] = 3, [SQ_DIVERGENT] = 4,
+        [SQ_NONFINITE] = 5, [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7,
+        [SQ_NOMEM] = 8, [SQ_BAD_INPUT] = 9,
+    };
+    return (unsigned)s < SQ_STATUS_COUNT ? rank[s] : 0;
+}
+
+/* Rows per chunk: memory is bounded by a chunk, whatever the file's size. */
+enum { CHUNK = 65536 };
+
+/* The chunk's problems in t, solved into res (room for CHUNK), with the
+ * scratch arrays the library reads; the batch's worst status in *worst.
+ * -1 if the breakpoint rows could not be made. */
+static int solve_chunk(const table *t, sq_expr *e, size_t np, sq_options *opt,
+                       double *params, double *ea, double *er, sq_result *res,
+                       sq_status *worst_out)
+{
+    size_t width = t->has_points ? t->widest : 0;
+    double *rows = width > 0 ? malloc(t->n * width * sizeof *rows) : NULL;
+    if (width > 0 && rows == NULL)
+        return -1;
+    for (size_t i = 0; i < t->n; i++) {
+        for (size_t k = 0; k < np; k++)
+            params[i * np + k] = t->col[COL_P0 + k][i];
+        ea[i] = t->has[COL_EPSABS] ? t->col[COL_EPSABS][i] : opt->epsabs;
+        er[i] = t->has[COL_EPSREL] ? t->col[COL_EPSREL][i] : opt->epsrel;
+        for (size_t k = 0; k < width; k++) {
+            size_t at = t->off[i] + k;
+            rows[i * width + k] = at < t->off[i + 1] ? t->pts[at] : NAN;
+        }
+    }
+    sq_batch bt = {.n = t->n, .a = t->col[COL_A], .b = t->col[COL_B], .epsabs = ea,
+                   .epsrel = er, .params = np > 0 ? params : NULL, .nparams = np,
+                   .points = rows, .npoints = width};
+    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_status worst = sq_integrate_batch(NULL, &f, &bt, opt, res);
+    free(rows);
+    /* Rows that could not be read: bad_input with the reason and line. */
+    for (size_t i = 0; i < t->n; i++)
+        if (t->why[i] != NULL) {
+            res[i].status = SQ_BAD_INPUT;
+            res[i].detail = t->why[i];
+            res[i].value = NAN;
+            res[i].error = INFINITY;
+            res[i].evals = res[i].intervals = 0;
+            res[i].where = NAN;
+            worst = SQ_BAD_INPUT;     /* the most serious of all */
+        }
+    *worst_out = worst;
     return 0;
 }
 
@@ -545,144 +681,81 @@ int cmd_batch(int argc, char **argv)
         sq_expr_free(e);
         return EXIT_USAGE;
     }
+    /* Read a chunk, solve it, write it, in input order: memory is bounded
+     * by the chunk, and standard input and output work as pipes. */
+    reader rd;
     table t;
-    if (read_table(cmd, o.params, &t, o.strict) != 0) {
-        if (out != stdout)
-            fclose(out);
-        sq_expr_free(e);
-        return EXIT_USAGE;
-    }
+    int status = reader_open(&rd, cmd, o.params, o.strict, &t) != 0
+                     ? EXIT_USAGE
+                     : read_rows(&rd, &t, CHUNK) != 0 ? EXIT_USAGE : EXIT_ALL_OK;
     size_t np = sq_expr_nparams(e);
-    for (size_t k = 0; k < np; k++)
+    for (size_t k = 0; status == EXIT_ALL_OK && k < np; k++)
         if (!t.has[COL_P0 + k]) {
             fprintf(stderr, "simdquad batch: the expression uses p%zu, the "
                             "file has no column p%zu\n", k, k);
-            sq_expr_free(e);
-            table_free(&t);
-            if (out != stdout)
-                fclose(out);
-            return EXIT_USAGE;
+            status = EXIT_USAGE;
         }
-    /* Parameter rows from the columns; breakpoint rows, NaN-padded to the
-     * widest row. */
-    size_t width = t.has_points ? t.widest : 0;
-    double *params = np > 0 ? malloc(t.n * np * sizeof *params) : NULL;
-    double *rows = width > 0 ? malloc(t.n * width * sizeof *rows) : NULL;
-    sq_result *res = malloc((t.n ? t.n : 1) * sizeof *res);
-    if ((np > 0 && params == NULL) || (width > 0 && rows == NULL) || res == NULL) {
-        fprintf(stderr, "simdquad batch: out of memory for %zu problems\n", t.n);
-        free(params);
-        free(rows);
-        free(res);
-        sq_expr_free(e);
-        table_free(&t);
-        if (out != stdout)
-            fclose(out);
-        return EXIT_USAGE;
+    double *params = malloc(CHUNK * (np > 0 ? np : 1) * sizeof *params);
+    double *ea = malloc(CHUNK * sizeof *ea), *er = malloc(CHUNK * sizeof *er);
+    sq_result *res = malloc(CHUNK * sizeof *res);
+    if (status == EXIT_ALL_OK && (!params || !ea || !er || !res)) {
+        fprintf(stderr, "simdquad batch: out of memory\n");
+        status = EXIT_USAGE;
     }
-    for (size_t i = 0; i < t.n; i++)
-        for (size_t k = 0; k < np; k++)
-            params[i * np + k] = t.col[COL_P0 + k][i];
-    double *ea = NULL, *er = NULL;
-    if (t.has[COL_EPSABS] || t.has[COL_EPSREL]) {
-        /* A missing column takes the options' value. */
-        ea = t.has[COL_EPSABS] ? t.col[COL_EPSABS] : malloc(t.n * sizeof *ea);
-        er = t.has[COL_EPSREL] ? t.col[COL_EPSREL] : malloc(t.n * sizeof *er);
-        for (size_t i = 0; ea && er && i < t.n; i++) {
-            if (!t.has[COL_EPSABS])
-                ea[i] = o.opt.epsabs;
-            if (!t.has[COL_EPSREL])
-                er[i] = o.opt.epsrel;
-        }
-    }
-    if (width > 0) {
-        for (size_t i = 0; i < t.n; i++)
-            for (size_t k = 0; k < width; k++) {
-                size_t at = t.off[i] + k;
-                rows[i * width + k] = at < t.off[i + 1] ? t.pts[at] : NAN;
-            }
-    }
-    sq_batch bt = {.n = t.n, .a = t.col[COL_A], .b = t.col[COL_B],
-                   .epsabs = ea, .epsrel = er, .params = params, .nparams = np,
-                   .points = rows, .npoints = width};
-    sq_integrand f = sq_fn_expr(e, NULL);
-    bar progress = {isatty(2), -1, t.n, cli_now()};
+    size_t done = 0, not_ok = 0;
+    sq_status worst = SQ_OK;
+    double secs = 0;
+    if (status == EXIT_ALL_OK && !o.json)
+        fprintf(out, "value,error,evals,status,intervals,where,detail\n");
+    bar progress = {isatty(2), -1, 0, 0, 0};
     o.opt.progress = on_progress;
     o.opt.progress_ctx = &progress;
-    double secs = cli_now();
-    sq_status worst = sq_integrate_batch(NULL, &f, &bt, &o.opt, res);
-    secs = cli_now() - secs;
-
-    /* Rows that could not be read: bad_input with the reason and line. */
-    for (size_t i = 0; i < t.n; i++)
-        if (t.why[i] != NULL) {
-            res[i].status = SQ_BAD_INPUT;
-            res[i].detail = t.why[i];
-            res[i].value = NAN;
-            res[i].error = INFINITY;
-            res[i].evals = res[i].intervals = 0;
-            res[i].where = NAN;
-            worst = SQ_BAD_INPUT;     /* the most serious of all */
-        }
-    if (progress.shown >= 0)
-        fprintf(stderr, "\r%50s\r", "");
-
-    int status = EXIT_ALL_OK;
-    {
-        size_t not_ok = 0;
-        if (!o.json)
-            fprintf(out, "value,error,evals,status,intervals,where,detail\n");
-        for (size_t i = 0; i < t.n; i++) {
-            if (o.json) {
-                /* JSON Lines: one object per problem. */
-                fputs("{\"value\": ", out);
-                cli_json_number(out, res[i].value);
-                fputs(", \"error\": ", out);
-                cli_json_number(out, res[i].error);
-                fprintf(out, ", \"evals\": %zu, \"intervals\": %zu, \"rounds\": %u, "
-                             "\"status\": \"%s\", \"where\": ", res[i].evals,
-                        res[i].intervals, res[i].rounds, sq_status_name(res[i].status));
-                cli_json_number(out, res[i].where);
-                fputs(", \"detail\": ", out);
-                if (res[i].detail != NULL)
-                    cli_json_string(out, res[i].detail);
-                else
-                    fputs("null", out);
-                fputs("}\n", out);
-            } else {
-                fprintf(out, "%.17g,%.17g,%zu,%s,%zu,%.17g,", res[i].value,
-                        res[i].error, res[i].evals, sq_status_name(res[i].status),
-                        res[i].intervals, res[i].where);
-                if (res[i].detail != NULL)
-                    cli_csv_string(out, res[i].detail);
-                fputc('\n', out);
-            }
-            not_ok += res[i].status != SQ_OK;
-        }
-        int werr = out == stdout ? 0 : fclose(out) != 0;
-        fprintf(stderr, "simdquad batch: %zu problems, %.3g s, %.3g problems/s, "
-                        "%zu not ok (worst: %s)\n", t.n, secs,
-                secs > 0 ? (double)t.n / secs : 0.0, not_ok,
-                sq_status_name(worst));
-        if (werr) {
-            fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
-                    strerror(errno));
+    while (status == EXIT_ALL_OK && t.n > 0) {
+        progress.n = t.n;
+        progress.before = done;
+        progress.start = cli_now();
+        double t0 = cli_now();
+        sq_status w;
+        if (solve_chunk(&t, e, np, &o.opt, params, ea, er, res, &w) != 0) {
+            fprintf(stderr, "simdquad batch: out of memory\n");
             status = EXIT_USAGE;
-        } else {
-            status = not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
+            break;
         }
+        secs += cli_now() - t0;
+        if (severity(w) > severity(worst))
+            worst = w;
+        not_ok += write_rows(out, o.json, res, t.n);
+        done += t.n;
+        /* After a Ctrl-C the rest is still read and written, cancelled
+         * (the library cancels a chunk at its first look at progress). */
+        if (rd.done)
+            break;
+        if (read_rows(&rd, &t, CHUNK) != 0)
+            status = EXIT_USAGE;
     }
-    if (interrupted) {
+    if (progress.shown >= 0)
+        fprintf(stderr, "\r%70s\r", "");
+    reader_close(&rd);
+    int werr = out == stdout ? 0 : fclose(out) != 0;
+    if (status == EXIT_ALL_OK) {
+        fprintf(stderr, "simdquad batch: %zu problems, %.3g s, %.3g problems/s, "
+                        "%zu not ok (worst: %s)\n", done, secs,
+                secs > 0 ? (double)done / secs : 0.0, not_ok, sq_status_name(worst));
+        status = not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
+    }
+    if (werr) {
+        fprintf(stderr, "simdquad batch: cannot write '%s': %s\n", o.out,
+                strerror(errno));
+        status = EXIT_USAGE;
+    }
+    if (interrupted && status != EXIT_USAGE) {
         fprintf(stderr, "simdquad batch: interrupted; the unfinished problems are "
                         "cancelled with their best estimates\n");
-        status = status == EXIT_USAGE ? status : EXIT_INTERRUPTED;
+        status = EXIT_INTERRUPTED;
     }
-    if (!t.has[COL_EPSABS])
-        free(ea);
-    if (!t.has[COL_EPSREL])
-        free(er);
-    free(rows);
     free(params);
+    free(ea);
+    free(er);
     free(res);
     sq_expr_free(e);
     table_free(&t);
