@@ -288,6 +288,8 @@ int cmd_demo(int argc, char **argv)
     printf("simdquad %s: adaptive quadrature as array arithmetic "
            "(kernels: %s, %d threads)\n\n", sq_version(),
            sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), sq_default_threads());
+    if (fflush(stdout) != 0)     /* a closed or full stdout: stop at once */
+        return cli_finish("demo", EXIT_ALL_OK);
     int ok = demo_classic();
     ok &= demo_default();
     ok &= demo_hard();
