@@ -649,7 +649,9 @@ static int round_once(engine *e)
     int nomem = 0;
     for (size_t p = 0; p < e->nprob; p++) {
         gstate *ps = &w->prob[p];
-        if (!ps->active)
+        /* A problem left without intervals (local control retired them
+         * all) is done: the other problems' rounds are not its own. */
+        if (!ps->active || ps->live_n + ps->fresh_n == 0)
             continue;
         ps->evals += ps->fresh_n * e->rows;
         ps->visits += ps->fresh_n;

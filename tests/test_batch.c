@@ -766,3 +766,38 @@ Test(batch, hopeless_problems_are_finished_last_and_unchanged, .timeout = 120)
         }
     }
 }
+
+static int zero_or_sqrt(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] > 1e-300 ? sqrt(x[i]) : 0.0;
+    return 0;
+}
+
+/* A problem that local control finishes in its first round (one interval
+ * of subnormal width, unsplittable) is the same alone and next to one that
+ * takes many rounds: the other problem's rounds are not its own (they used
+ * to give it a look for zeros it never had, and an infinite error). */
+Test(batch, a_problem_done_early_is_not_decided_again)
+{
+    sq_integrand f = sq_fn_batch(zero_or_sqrt, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.rule = SQ_RULE_GK15;
+    o.control = SQ_CONTROL_LOCAL;
+    o.epsabs = 4.94e-324;
+    o.epsrel = 1e-14;
+    double a[2] = {0, 0}, b[2] = {4.94e-324, 1};
+    sq_result alone, together[2];
+    sq_integrate(&f, a[0], b[0], &o, &alone);
+    sq_batch bt = {.n = 2, .a = a, .b = b};
+    sq_integrate_batch(NULL, &f, &bt, &o, together);
+    cr_assert_gt(together[1].rounds, 11, "%u", together[1].rounds);
+    cr_assert_eq(together[0].status, alone.status, "%s vs %s",
+                 sq_status_name(together[0].status), sq_status_name(alone.status));
+    cr_assert_eq(memcmp(&together[0].error, &alone.error, sizeof alone.error), 0,
+                 "%g vs %g", together[0].error, alone.error);
+    cr_assert_eq(together[0].evals, alone.evals);
+    cr_assert_eq(together[0].rounds, alone.rounds);
+}
