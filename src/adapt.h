@@ -133,6 +133,10 @@ typedef struct gstate {
     int bad_round;                 /* a fresh interval had a non-finite value */
     int huge;                      /* a finite range whose width overflows */
     double last_resabs;            /* the integral of |f| a round ago */
+    double past_area[2];           /* the estimate one and two rounds ago */
+    uint32_t npast;                /* how many of them are set */
+    double stalled_rabs;           /* integral of |f| over intervals retired
+                                    * unsplittable with a large error */
     int doublings;                 /* rounds in a row it doubled (see
                                     * count_doublings) */
     /* Probes just inside the finite ends of the range (in t; -Inf and +Inf
@@ -230,6 +234,7 @@ typedef struct totals {
     double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
     double missed;       /* the part of it that witnesses say (F_MISS) */
     double maxerr, maxerr_width;
+    double maxerr_rabs;  /* that interval's integral of |f| */
     int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
     double unresolved;   /* integral of |f| over the intervals whose error

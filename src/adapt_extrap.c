@@ -28,6 +28,29 @@ static int diverges(const gstate *ps, const totals *t)
  * when its relative error estimate is smaller (QUADPACK's choice, with its
  * test for divergence).
  */
+/*
+ * What is left when bisection stalls: the estimates of the last three
+ * rounds, A2, A1 and A0, differ by d1 = A0 - A1 and d2 = A1 - A2. Next to
+ * a singularity like |x - m|^-a that no breakpoint names, each round
+ * halves the interval holding it, and the corrections shrink by a steady
+ * ratio r = d1 / d2 = 2^(a-1): the sum of those still to come is
+ * |d1| r / (1 - r), 4 |d1| at a = 0.68, which the rule's error on the
+ * last interval does not see. Corrections that do not shrink steadily
+ * leave at least one more of their size.
+ */
+static double stalled_tail(const gstate *ps, const totals *t)
+{
+    if (ps->npast < 2)
+        return 0;
+    double d1 = t->area - ps->past_area[0], d2 = ps->past_area[0] - ps->past_area[1];
+    double r = d2 != 0 ? d1 / d2 : 0;
+    if (!isfinite(d1))
+        return 0;
+    if (!(r > 0 && r < 1))
+        return fabs(d1);
+    return fabs(d1) * fmin(r, 0.99) / (1 - fmin(r, 0.99));
+}
+
 void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
                      double extra_err)
 {
@@ -74,6 +97,16 @@ void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
         if (value != t->area)
             cover += fabs(value - t->area);
         error = fmax(error, cover);
+    }
+    /* Stalled bisection: what the corrections still to come add up to;
+     * as for a budget, the intervals the rule has not resolved; and where
+     * the largest error is a large part of its interval's integral of |f|
+     * (not rounding, as on a smooth integrand, but a singularity no node
+     * comes near), that whole integral. */
+    if ((status == SQ_ROUNDOFF || ps->status == SQ_ROUNDOFF) && value == t->area) {
+        error += stalled_tail(ps, t) + t->unresolved + ps->stalled_rabs;
+        if (t->maxerr > 1e-3 * t->maxerr_rabs)
+            error += t->maxerr_rabs;
     }
     /* Growth at an end (see count_doublings in adapt_decide.c): not
      * double precision's fault, and no limit to trust. On a finite range

@@ -22,15 +22,19 @@ static double uni(unsigned long long seed, size_t i, int k)
 
 const char *adv_name(adv_class c)
 {
-    return c == ADV_LOST_PEAK    ? "narrow peak"
-           : c == ADV_FAR_PEAK   ? "far peak on a wide range"
-                                 : "fast decay at a breakpoint";
+    return c == ADV_LOST_PEAK        ? "narrow peak"
+           : c == ADV_FAR_PEAK       ? "far peak on a wide range"
+           : c == ADV_INTERIOR_SING  ? "interior singularity, no breakpoint"
+           : c == ADV_ALGEBRAIC_TAIL ? "algebraic tail on [0, inf)"
+                                     : "fast decay at a breakpoint";
 }
 
 const char *adv_formula(adv_class c)
 {
-    return c == ADV_BREAK_DECAY ? "where(x<p0, 1, exp(-p1*(x-p0)))"
-                                : "exp(-((x-p0)*p1)^2)";
+    return c == ADV_BREAK_DECAY      ? "where(x<p0, 1, exp(-p1*(x-p0)))"
+           : c == ADV_INTERIOR_SING  ? "abs(x-p0)^(-p1)"
+           : c == ADV_ALGEBRAIC_TAIL ? "(x+p0)^(-p1)"
+                                     : "exp(-((x-p0)*p1)^2)";
 }
 
 adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
@@ -79,6 +83,14 @@ adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
         d.p[1] = 1 / w;
         d.point = NAN;
         d.epsabs = 1e-3 * w;
+    } else if (c == ADV_INTERIOR_SING || c == ADV_ALGEBRAIC_TAIL) {
+        int sing = c == ADV_INTERIOR_SING;
+        d.a = 0;
+        d.b = sing ? 1 : INFINITY;
+        d.p[0] = sing ? 0.05 + 0.9 * uni(seed, i, 1) : 0.5 + 3.5 * uni(seed, i, 1);
+        d.p[1] = sing ? 0.1 + 0.7 * uni(seed, i, 2) : 1.05 + 1.95 * uni(seed, i, 2);
+        d.point = NAN;
+        d.epsabs = pow(10.0, -4 - 6 * uni(seed, i, 3)) * (double)adv_exact(c, &d);
     } else {
         d.a = 0;
         d.b = 1;
@@ -95,6 +107,10 @@ adv_draw adv_draw_of(adv_class c, unsigned long long seed, size_t i)
 
 double adv_value(adv_class c, const adv_draw *d, double x)
 {
+    if (c == ADV_INTERIOR_SING)
+        return pow(fabs(x - d->p[0]), -d->p[1]);
+    if (c == ADV_ALGEBRAIC_TAIL)
+        return pow(x + d->p[0], -d->p[1]);
     if (c != ADV_BREAK_DECAY) {
         double u = (x - d->p[0]) * d->p[1];
         return exp(-u * u);
@@ -104,6 +120,11 @@ double adv_value(adv_class c, const adv_draw *d, double x)
 
 long double adv_exact(adv_class c, const adv_draw *d)
 {
+    long double q = d->p[0], s = d->p[1];
+    if (c == ADV_INTERIOR_SING)   /* (m^(1-a) + (1-m)^(1-a)) / (1-a) */
+        return (powl(q, 1 - s) + powl(1 - q, 1 - s)) / (1 - s);
+    if (c == ADV_ALGEBRAIC_TAIL)  /* c^(1-b) / (b-1) */
+        return powl(q, 1 - s) / (s - 1);
     if (c != ADV_BREAK_DECAY) {
         long double k = d->p[1], m = d->p[0];
         long double rp = 1.772453850905516027298167483341145182798L; /* sqrt(pi) */

@@ -23,6 +23,11 @@ typedef enum adv_class {
     ADV_FAR_PEAK,    /* exp(-((x - m) / w)^2), w 0.01 .. 10, |m| 10 .. 1e6, on
                       * [-L, L] (L up to 10 |m|), (-inf, inf) or [0, inf):
                       * nodes may see nothing but zeros */
+    ADV_INTERIOR_SING, /* |x - m|^-alpha on [0, 1], m 0.05 .. 0.95 not given
+                        * as a breakpoint, alpha 0.1 .. 0.8, epsabs 1e-4 ..
+                        * 1e-10 of the integral (peers' test suites) */
+    ADV_ALGEBRAIC_TAIL, /* (x + c)^-beta on [0, inf), c 0.5 .. 4, beta
+                         * 1.05 .. 3, epsabs 1e-4 .. 1e-10 of the integral */
     ADV_CLASS_COUNT
 } adv_class;
 
