@@ -624,6 +624,18 @@ typedef struct sq_options {
      * compare with a method that is not told.
      */
     int family_points;
+    /**
+     * User callbacks (sq_fn_batch, sq_fn_param) with Gauss-Kronrod rules:
+     * 1 gives each round's nodes, for every interval of every problem of
+     * the round (of a batch's group), to one call of the callback, made on
+     * the thread that runs the round; 0 (the default) calls it once per
+     * tile of up to 64 intervals, from several threads at once. For
+     * integrands with a high cost per call, such as an interpreter's (the
+     * Python package sets it). The results are the same bits either way.
+     * Simpson's rule, end probes at breakpoints and the intervals of a
+     * failing call are still evaluated by calls of their own.
+     */
+    int gather;
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */

@@ -90,6 +90,7 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
 /* What a tile reports besides its estimates. */
 struct tile_report {
     int failed;            /* the callback returned nonzero */
+    size_t round_off;      /* where its points are in w->round (gather) */
 };
 
 /* ---- evaluation of fresh intervals ---------------------------------------------------- */
@@ -206,6 +207,11 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         }
 
     rep->failed = 0;
+    sq_round *round = &w->round;
+    t->es.round = round->mode != SQ_ROUND_OFF ? round : NULL;
+    if (round->mode == SQ_ROUND_RECORD)
+        rep->round_off = round->n;
+    t->es.round_off = rep->round_off;
     gk->nodes(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->x);
     int mapped = 0;
     for (size_t j = 0; j < ld || j < nprobe; j++) {
@@ -228,7 +234,13 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
                                    fr->pid[lo] == fr->pid[hi - 1] ? 1 : n,
                                    &t->es, t->y)
                     : sq_eval_tile(e->run->ev, rows, ld, t->x, t->uid, &t->es, t->y);
+    if (round->mode == SQ_ROUND_RECORD) {
+        t->es.round = NULL;
+        return;                  /* evaluated by the round's one call */
+    }
     if (fail != 0) {
+        /* Each interval again by a call of its own, as without gather. */
+        t->es.round = NULL;
         rep->failed = 1;
         isolate_failures(e, t, n, ld);
         for (size_t q = 0; q < nprobe; q++) {
@@ -335,12 +347,27 @@ static void announce_round(engine *e)
     sq_announce(e->run->ev, &a, fr->f[F_C], fr->f[F_H], fr->pid, fr->n, 1);
 }
 
-/* Evaluate all fresh intervals. Returns -1 if memory ran out. */
+/* Evaluate the end probes of new problems (unless the first tile carries
+ * them) and all fresh intervals. Returns -1 if memory ran out. */
 static int evaluate_fresh(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
     if (e->run->ev->oracle != NULL)
         announce_round(e);
+    /* One call for the whole round (sq_options.gather): the probes and the
+     * tiles record their points, the callback gets them all, and they run
+     * again with the values. Out of memory for the record, it is call by
+     * call. */
+    sq_round *round = &w->round;
+    const sq_evaluator *ev = e->run->ev;
+    int gather = ev->gather && (ev->param != NULL || ev->batch != NULL);
+    round->n = 0;
+    round->nomem = 0;
+    round->mode = gather ? SQ_ROUND_RECORD : SQ_ROUND_OFF;
+    if (!e->merge_probes && sq_adapt_probe_ends(e) != 0) {
+        round->mode = SQ_ROUND_OFF;
+        return -1;
+    }
     size_t ntiles = (w->fresh->n + TILE - 1) / TILE;
     if (ntiles > w->report_cap) {
         tile_report *r = sq_alloc_array(ntiles, sizeof *r);
@@ -357,7 +384,23 @@ static int evaluate_fresh(engine *e)
     for (int i = 0; i < threads; i++)
         if (sq_adapt_tscratch(&w->tls[i], width) != 0)
             return -1;
+    if (gather) {
+        for (size_t ti = 0; ti < ntiles; ti++)
+            run_fresh_tile(ti, 0, e);
+        round->mode = SQ_ROUND_OFF;
+        if (!round->nomem) {
+            sq_round_call(ev, round);
+            round->mode = SQ_ROUND_REPLAY;
+        }
+        if (!e->merge_probes && sq_adapt_probe_ends(e) != 0) {
+            round->mode = SQ_ROUND_OFF;
+            return -1;
+        }
+    }
     sq_parallel_for_paced(e->pace, ntiles, threads, run_fresh_tile, e);
+    round->mode = SQ_ROUND_OFF;
+    for (int i = 0; i < threads; i++)
+        w->tls[i].es.round = NULL;
 
     /* Callback failures, then non-finite values, in frontier order: each
      * problem reports the first of its intervals that had one. */
@@ -536,6 +579,7 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     sq_free(w->order);          /* slack, fate, touched, isfresh with it */
     sq_cols_free(&w->merged);
     sq_free(w->tables);
+    sq_round_free(&w->round);
     sq_free(w);
 }
 
@@ -640,8 +684,6 @@ static int round_once(engine *e)
     size_t evaluated = w->fresh->n;
     e->merge_probes = e->nprob == 1 && w->prob[0].active
                       && w->prob[0].rounds == 0 && w->fresh->n <= TILE;
-    if (!e->merge_probes && sq_adapt_probe_ends(e) != 0)
-        return -1;
     if (evaluate_fresh(e) != 0)
         return -1;
     w->next_live->n = w->next_fresh->n = 0;

@@ -182,6 +182,7 @@ struct sq_adapt_ws {
     view cur;              /* the view of the problem being decided */
     sq_wynn *tables;       /* epsilon tables of the problems that use one */
     size_t ntables, tables_cap;
+    sq_round round;        /* the round's points, for one call (gather) */
 };
 
 typedef struct engine {

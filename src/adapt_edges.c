@@ -168,6 +168,10 @@ int sq_adapt_probe_ends(engine *e)
         return -1;
     size_t vlen = e->ops->vlen;
     size_t col_i[SQ_GK_TILE], n = 0;
+    /* Gathered rounds (sq_round): the probes' points come first. */
+    sq_round *round = &w->round;
+    t->es.round = round->mode != SQ_ROUND_OFF ? round : NULL;
+    t->es.round_off = 0;
     for (size_t i = 0; i <= fr->n; i++) {
         int flush = i == fr->n;
         for (int side = 0; !flush && side < 2; side++) {
@@ -196,7 +200,13 @@ int sq_adapt_probe_ends(engine *e)
         memcpy(q, t->x, ld * sizeof *q);
         if (mapped)
             e->ops->gk->map(1, ld, t->kind, t->origin, t->scale, t->x, t->jac);
-        if (sq_eval_tile(e->run->ev, 1, ld, t->x, t->uid, &t->es, t->y) != 0) {
+        int fail = sq_eval_tile(e->run->ev, 1, ld, t->x, t->uid, &t->es, t->y);
+        if (round->mode == SQ_ROUND_RECORD) {
+            n = 0;
+            continue;            /* evaluated by the round's one call */
+        }
+        if (fail != 0) {
+            t->es.round = NULL;  /* each probe by a call of its own */
             for (size_t j = 0; j < n; j++)
                 if (sq_eval_tile(e->run->ev, 1, 1, &t->x[j], &t->uid[j], &t->es,
                                  &t->y[j]) != 0)
@@ -205,7 +215,9 @@ int sq_adapt_probe_ends(engine *e)
         for (size_t j = 0; j < n; j++)
             sq_adapt_probe_seen(e, col_i[j], q[j], t->y[j] * (mapped ? t->jac[j] : 1.0));
         n = 0;
+        t->es.round = round->mode != SQ_ROUND_OFF ? round : NULL;
     }
+    t->es.round = NULL;
     return 0;
 }
 

@@ -29,6 +29,7 @@
 
 enum {
     GROUP_MAX = 256,     /* problems per group */
+    GROUP_MAX_GATHER = 16384,   /* ... when a callback gets a round per call */
     GROUP_MIN = 32,      /* ... unless the batch is smaller */
     GROUPS_PER_THREAD = 4,
     DEFER_MIN = 512      /* evaluations before an outlier may be set aside */
@@ -306,7 +307,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
     }
     /* Engine problems, and the batch problem each belongs to. */
     size_t n = 0;
-    uint8_t reversed[GROUP_MAX];
+    uint8_t reversed[GROUP_MAX_GATHER];   /* the largest group */
     for (size_t j = lo; j < hi; j++) {
         size_t i = PROBLEM(j);
         sq_problem q;
@@ -427,6 +428,7 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     case SQ_INTEGRAND_PARAM:
         ev.param = f->param;
         ev.ctx = f->ctx;
+        ev.gather = o->gather != 0;
         break;
     case SQ_INTEGRAND_POINT:
         ev.speculate = o->speculate != 0;
@@ -444,6 +446,7 @@ static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
     default:
         ev.batch = f->batch;
         ev.ctx = f->ctx;
+        ev.gather = o->gather != 0;
         break;
     }
     return ev;
@@ -554,7 +557,11 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
     size_t n = batch->n;
     size_t per_thread = (n + (size_t)c.threads * GROUPS_PER_THREAD - 1)
                         / ((size_t)c.threads * GROUPS_PER_THREAD);
+    /* A callback called once per round (gather) pays its cost per call:
+     * fewer, larger groups make fewer calls. */
     size_t g = per_thread < GROUP_MAX ? per_thread : GROUP_MAX;
+    if (ev.gather)
+        g = n < GROUP_MAX_GATHER ? n : GROUP_MAX_GATHER;
     size_t gmin = n < GROUP_MIN ? n : GROUP_MIN;
     c.group = g > gmin ? g : gmin;
     size_t ngroups = c.group ? (n + c.group - 1) / c.group : 0;

@@ -261,6 +261,74 @@ void sq_eval_scratch_free(sq_eval_scratch *s)
     memset(s, 0, sizeof *s);
 }
 
+/* A callback's points: called, recorded for the round's one call, or
+ * replayed from it (sq_round). pid is NULL for a plain batch callback. */
+static int callback(const sq_evaluator *ev, size_t n, const double *x,
+                    const size_t *pid, double *y, sq_eval_scratch *s)
+{
+    sq_round *r = s->round;
+    if (r != NULL && r->mode == SQ_ROUND_RECORD) {
+        if (r->nomem)
+            return 0;
+        if (n > r->cap - r->n) {
+            size_t cap = r->cap ? r->cap : 4096;
+            while (cap - r->n < n)
+                cap *= 2;
+            double *nx = sq_alloc_array(cap, sizeof *nx);
+            double *ny = sq_alloc_array(cap, sizeof *ny);
+            size_t *np = sq_alloc_array(cap, sizeof *np);
+            if (nx == NULL || ny == NULL || np == NULL) {
+                sq_free(nx);
+                sq_free(ny);
+                sq_free(np);
+                r->nomem = 1;
+                return 0;
+            }
+            if (r->n > 0) {
+                memcpy(nx, r->x, r->n * sizeof *nx);
+                memcpy(np, r->pid, r->n * sizeof *np);
+            }
+            sq_free(r->x);
+            sq_free(r->y);
+            sq_free(r->pid);
+            r->x = nx;
+            r->y = ny;
+            r->pid = np;
+            r->cap = cap;
+        }
+        memcpy(r->x + r->n, x, n * sizeof *x);
+        if (pid != NULL)
+            memcpy(r->pid + r->n, pid, n * sizeof *pid);
+        else
+            memset(r->pid + r->n, 0, n * sizeof *pid);
+        r->n += n;
+        return 0;
+    }
+    if (r != NULL && r->mode == SQ_ROUND_REPLAY) {
+        if (r->failed)
+            return 1;
+        memcpy(y, r->y + s->round_off, n * sizeof *y);
+        s->round_off += n;
+        return 0;
+    }
+    return pid != NULL ? ev->param(n, x, pid, y, ev->ctx) : ev->batch(n, x, y, ev->ctx);
+}
+
+void sq_round_call(const sq_evaluator *ev, sq_round *r)
+{
+    r->failed = r->n > 0 && (ev->param != NULL
+                                 ? ev->param(r->n, r->x, r->pid, r->y, ev->ctx)
+                                 : ev->batch(r->n, r->x, r->y, ev->ctx)) != 0;
+}
+
+void sq_round_free(sq_round *r)
+{
+    sq_free(r->x);
+    sq_free(r->y);
+    sq_free(r->pid);
+    memset(r, 0, sizeof *r);
+}
+
 int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
                  const double *x, const size_t *uid, sq_eval_scratch *s,
                  double *y)
@@ -271,7 +339,7 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
         return 0;
     }
     if (ev->batch != NULL)
-        return ev->batch(n, x, y, ev->ctx);
+        return callback(ev, n, x, NULL, y, s);
     if (ev->oracle != NULL)
         return sq_oracle_get(ev->oracle, x, n, y);
     if (ev->fam != NULL || ev->vm != NULL) {
@@ -292,7 +360,7 @@ int sq_eval_tile(const sq_evaluator *ev, size_t rows, size_t ld,
     for (size_t k = 0; k < rows; k++)
         for (size_t j = 0; j < ld; j++)
             s->node_pid[k * ld + j] = uid[j];
-    return ev->param(n, x, s->node_pid, y, ev->ctx);
+    return callback(ev, n, x, s->node_pid, y, s);
 }
 
 /*
@@ -314,7 +382,7 @@ int sq_eval_flat(const sq_evaluator *ev, size_t n, double *x,
             s->node_pid[i] = uid[j];
             j = j + 1 == cols ? 0 : j + 1;
         }
-        return ev->param(n, x, s->node_pid, y, ev->ctx);
+        return callback(ev, n, x, s->node_pid, y, s);
     }
     size_t vlen = ev->ops->vlen;
     size_t total = (n + vlen - 1) / vlen * vlen;

@@ -79,6 +79,7 @@ typedef struct sq_evaluator {
     int x_free;                /* known not to depend on x (an expression
                                 * without x): zero samples prove zero */
     int workers;
+    int gather;                /* callbacks: one call per round (sq_round) */
     void *ctx;
 } sq_evaluator;
 
@@ -105,8 +106,32 @@ int sq_oracle_get(sq_oracle *o, const double *x, size_t n, double *y);
  * callback had). */
 int sq_oracle_stats(sq_oracle *o, size_t *evaluated, size_t *wasted);
 
+/*
+ * One call of a callback per round (sq_options.gather): the tiles run
+ * twice. Recording, every callback evaluation appends its points (and
+ * their problems) here instead of calling; then one call fills y for all
+ * of them; replaying, each evaluation copies its values from y at the
+ * tile's offset (sq_eval_scratch.round_off). The node arithmetic is the
+ * same both times, so the points match.
+ */
+enum { SQ_ROUND_OFF = 0, SQ_ROUND_RECORD, SQ_ROUND_REPLAY };
+typedef struct sq_round {
+    double *x, *y;
+    size_t *pid;
+    size_t n, cap;
+    int mode;
+    int failed;                /* the call returned nonzero */
+    int nomem;                 /* recording ran out of memory */
+} sq_round;
+
+/* The one call of a recorded round: fills r->y, sets r->failed. */
+void sq_round_call(const sq_evaluator *ev, sq_round *r);
+void sq_round_free(sq_round *r);
+
 /* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
 typedef struct sq_eval_scratch {
+    sq_round *round;           /* NULL, or the round being gathered */
+    size_t round_off;          /* replaying: where this tile's values are */
     size_t *node_pid;          /* rows * ld: the problem of each node */
     double *par;               /* SQ_MAX_PARAMS * ld */
     size_t cap;                /* ld capacity */

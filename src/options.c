@@ -29,6 +29,7 @@ void sq_options_init(sq_options *opt)
     opt->isa = SQ_ISA_AUTO;
     opt->speculate = 1;
     opt->family_points = 1;
+    opt->gather = 0;
 }
 
 /* The options alone; a batch whose rows carry their own tolerances may

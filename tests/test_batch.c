@@ -483,6 +483,88 @@ Test(batch, failures_stay_with_their_problem)
     release(&q);
 }
 
+/* ---- one call per round (gather) ------------------------------------------------ */
+
+typedef struct counted {
+    pctx p;
+    atomic_int calls;
+    atomic_size_t points;
+} counted;
+
+static int counted_cb(size_t n, const double *x, const size_t *pid, double *y, void *ctx)
+{
+    counted *c = ctx;
+    atomic_fetch_add(&c->calls, 1);
+    atomic_fetch_add(&c->points, n);
+    return genz_gauss_cb(n, x, pid, y, &c->p);
+}
+
+static void count_rounds(const sq_round_info *info, void *ctx)
+{
+    (void)info;
+    ++*(int *)ctx;
+}
+
+/* gather: one call per round of the frontier, the same bits as tile by
+ * tile, on any number of threads; failures still stay with their problem. */
+Test(batch, gather_makes_one_call_per_round)
+{
+    size_t n = 3000;
+    problems q = make("genz_gaussian", n, 5);
+    counted tiles = {{q.a, q.b, q.p, 77, 301, 0}, 0, 0};
+    counted one = tiles;
+    sq_batch b = {.n = n, .a = q.a, .b = q.b};
+    sq_result *r0 = malloc(n * sizeof *r0), *r1 = malloc(n * sizeof *r1);
+    cr_assert(r0 && r1);
+    sq_integrand f0 = sq_fn_param(counted_cb, &tiles), f1 = sq_fn_param(counted_cb, &one);
+    sq_options o = opts(1);
+    int rounds = 0;
+    sq_integrate_batch(NULL, &f0, &b, &o, r0);
+    for (int threads = 1; threads <= 2; threads++) {
+        o = opts(threads);
+        o.gather = 1;
+        sq_integrate_batch(NULL, &f1, &b, &o, r1);
+        for (size_t i = 0; i < n; i++)
+            cr_assert(same_bits(&r0[i], &r1[i]), "%d threads, problem %zu", threads, i);
+        cr_assert_eq(r1[77].status, SQ_CALLBACK_ABORT);
+        cr_assert_eq(r1[301].status, SQ_NONFINITE);
+    }
+    /* Without failures, one call per round of each group (trace counts
+     * every group's rounds when all run on the calling thread). */
+    counted clean = {{q.a, q.b, q.p, (size_t)-1, (size_t)-1, 0}, 0, 0};
+    counted clean_tiles = clean;
+    sq_integrand fc = sq_fn_param(counted_cb, &clean), ft = sq_fn_param(counted_cb, &clean_tiles);
+    o = opts(1);
+    sq_integrate_batch(NULL, &ft, &b, &o, r0);
+    rounds = 0;
+    o.gather = 1;
+    o.trace = count_rounds;
+    o.trace_ctx = &rounds;
+    sq_integrate_batch(NULL, &fc, &b, &o, r1);
+    for (size_t i = 0; i < n; i++)
+        cr_assert(same_bits(&r0[i], &r1[i]), "problem %zu", i);
+    cr_assert_eq(atomic_load(&clean.calls), rounds, "%d calls in %d rounds",
+                 atomic_load(&clean.calls), rounds);
+    cr_assert_eq(atomic_load(&clean.points), atomic_load(&clean_tiles.points));
+    cr_assert_lt(atomic_load(&clean.calls), atomic_load(&clean_tiles.calls) / 4,
+                 "%d calls with gather, %d without", atomic_load(&clean.calls),
+                 atomic_load(&clean_tiles.calls));
+    /* A single integral: exactly one call per round, probes included. */
+    counted single = {{q.a, q.b, q.p, (size_t)-1, (size_t)-1, 0}, 0, 0};
+    sq_integrand fs = sq_fn_param(counted_cb, &single);
+    o = opts(1);
+    o.gather = 1;
+    o.epsrel = 1e-13;
+    sq_result r;
+    sq_integrate(&fs, 0, 1, &o, &r);
+    cr_assert_gt(r.rounds, 2);
+    cr_assert_eq((uint32_t)atomic_load(&single.calls), r.rounds, "%d calls, %u rounds",
+                 atomic_load(&single.calls), r.rounds);
+    free(r0);
+    free(r1);
+    release(&q);
+}
+
 /* ---- bad input ------------------------------------------------------------------- */
 
 Test(batch, bad_problems_fail_alone)
