@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Install, on Debian or Ubuntu, whatever simdquad needs and is missing.
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
-#   scripts/deps.sh test    the above and Criterion
+#   scripts/deps.sh test    the above, Criterion, MPFR, and for the Python
+#                           package Python's headers, NumPy, pytest, SciPy,
+#                           tqdm, Dask's distributed and venv
 #   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
 #                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
@@ -25,6 +27,15 @@ case "$group" in
     have_pc criterion || need="$need libcriterion-dev"
     have_pc mpfr || need="$need libmpfr-dev" ;;
 esac
+if [ "$group" = test ]; then
+  py=/usr/bin/python3
+  [ -x "$py" ] || need="$need python3"
+  [ -x "$py" ] && "$py" -c 'import sysconfig, os; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null || need="$need python3-dev"
+  for m in numpy:python3-numpy pytest:python3-pytest scipy:python3-scipy \
+           tqdm:python3-tqdm distributed:python3-distributed ensurepip:python3-venv; do
+    [ -x "$py" ] && "$py" -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
+  done
+fi
 case "$group" in
   tsan)
     command -v clang >/dev/null 2>&1 || need="$need clang"

@@ -12,7 +12,7 @@ scripts/deps.sh fuzz
 seconds=${1:-60}
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DSIMDQUAD_FUZZ=ON -DSIMDQUAD_SANITIZE=address,undefined,fuzzer-no-link \
-  -DSIMDQUAD_WERROR=ON -DSIMDQUAD_BUILD_TESTS=OFF -DSIMDQUAD_BUILD_BENCH=OFF \
+  -DSIMDQUAD_WERROR=ON -DSIMDQUAD_BUILD_TESTS=OFF -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF \
   -DSIMDQUAD_BUILD_CLI=OFF >/dev/null
 cmake --build build-fuzz -j "$(nproc)" --target fuzz_expr fuzz_api
 work=$(mktemp -d)

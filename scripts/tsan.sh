@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh tsan
 rounds=${1:-2}
 CC=clang cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSIMDQUAD_SANITIZE=thread -DSIMDQUAD_WERROR=ON -DSIMDQUAD_BUILD_BENCH=OFF \
+  -DSIMDQUAD_SANITIZE=thread -DSIMDQUAD_WERROR=ON -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF \
   -DSIMDQUAD_BUILD_CLI=OFF >/dev/null
 cmake --build build-tsan -j "$(nproc)" --target threads_driver example_expensive
 archer=/usr/lib/llvm-14/lib/libarcher.so
