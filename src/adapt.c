@@ -340,9 +340,39 @@ static void halve_round(double *c, double *h, uint64_t *pid, size_t n)
     }
 }
 
+/* The end probes of problems in their first round are needed with it:
+ * announced first, they do not wait behind speculation for a call-time of
+ * their own. */
+static void announce_probes(engine *e)
+{
+    const ivs *fr = e->w->fresh;
+    int64_t kind[TILE];
+    double origin[TILE], scale[TILE], x[TILE], jac[TILE];
+    size_t m = 0;
+    for (size_t i = 0; i <= fr->n; i++) {
+        for (int side = 0; i < fr->n && side < 2; side++) {
+            const gstate *ps = &e->w->prob[fr->pid[i]];
+            double q = fr->f[side ? F_QR : F_QL][i];
+            if (!ps->active || ps->rounds != 0 || isnan(q))
+                continue;
+            x[m] = q;
+            kind[m] = ps->map;
+            origin[m] = ps->origin;
+            scale[m] = ps->scale;
+            m++;
+        }
+        if (m + 2 > TILE || (i == fr->n && m > 0)) {
+            e->ops->gk->map(1, m, kind, origin, scale, x, jac);
+            sq_oracle_need(e->run->ev->oracle, x, m);
+            m = 0;
+        }
+    }
+}
+
 static void announce_round(engine *e)
 {
     const ivs *fr = e->w->fresh;
+    announce_probes(e);
     sq_announcer a = {e->rows, round_points, halve_round, e};
     sq_announce(e->run->ev, &a, fr->f[F_C], fr->f[F_H], fr->pid, fr->n, 1);
 }

@@ -164,7 +164,10 @@ void sq_isolate_failures(const sq_evaluator *ev, size_t rows, size_t n,
 
 /* ---- announcements ------------------------------------------------------------ */
 
-enum { ANNOUNCE_CHUNK = 64 };    /* intervals whose points are made at once */
+enum {
+    ANNOUNCE_CHUNK = 64,    /* intervals whose points are made at once */
+    SPECULATE_LEVELS = 3    /* rounds ahead that speculation reaches */
+};
 
 static void announce_level(const sq_evaluator *ev, const sq_announcer *a,
                            const double *u, const double *v, const uint64_t *tag,
@@ -187,11 +190,14 @@ void sq_announce(const sq_evaluator *ev, const sq_announcer *a, const double *u,
         return;
     /* Levels below the round: each doubles the intervals; speculative
      * points (all of them when the round itself is not needed) count
-     * against the budget. */
+     * against the budget. Three levels at most: deeper guesses are rarely
+     * used, and would only start workers for nothing (10^5 workers on a
+     * 23-point integral used to start tens of thousands of threads). */
     size_t budget = 4 * (size_t)ev->workers;
     size_t spent = needed ? 0 : a->per * n, width = n;
     int levels = 0;
-    while (ev->speculate && spent + 2 * width * a->per <= budget) {
+    while (ev->speculate && levels < SPECULATE_LEVELS
+           && spent + 2 * width * a->per <= budget) {
         width *= 2;
         spent += width * a->per;
         levels++;

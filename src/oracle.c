@@ -14,6 +14,9 @@
  * than taking a lock. The workers are plain POSIX threads, not OpenMP's:
  * there may be many more of them than cores, since an expensive integrand
  * often waits (for I/O, a solver, a remote call) rather than computes.
+ * They start as points arrive, never more than the points waiting for one,
+ * so `workers` is a ceiling, not a cost: 10^5 workers for 23 points start
+ * 23 threads.
  */
 #define _POSIX_C_SOURCE 200809L   /* clock_gettime */
 
@@ -48,7 +51,9 @@ struct sq_oracle {
     pthread_mutex_t lock;
     pthread_cond_t work, done;
     pthread_t *threads;
-    int nthreads;
+    int nthreads;            /* started so far */
+    int max_threads;         /* the caller's workers */
+    int idle;                /* started and not in a call */
     int stop;
     slot *table;
     size_t cap, count;       /* slots, occupied */
@@ -201,6 +206,7 @@ static void *worker(void *arg)
         if (o->table[k].state != QUEUED)
             continue;            /* taken already through the other queue */
         o->table[k].state = RUNNING;
+        o->idle--;
         double x = from_bits(o->table[k].key);
         double start = seconds();
         if (o->table[k].used)
@@ -220,6 +226,7 @@ static void *worker(void *arg)
         o->failed_points += rc != 0;
         if (o->table[j].used)
             o->outstanding--;
+        o->idle++;
         pthread_cond_broadcast(&o->done);
     }
     pthread_mutex_unlock(&o->lock);
@@ -244,16 +251,31 @@ sq_oracle *sq_oracle_new(sq_point_fn f, void *ctx, int workers)
         sq_oracle_free(o);
         return NULL;
     }
-    for (int i = 0; i < workers; i++) {
-        if (pthread_create(&o->threads[i], NULL, worker, o) != 0)
-            break;
-        o->nthreads++;
-    }
-    if (o->nthreads == 0) {
+    o->max_threads = workers;
+    /* One worker now, so that a refusal is seen here; the rest as points
+     * arrive (spawn). */
+    if (pthread_create(&o->threads[0], NULL, worker, o) != 0) {
         sq_oracle_free(o);
         return NULL;
     }
+    o->nthreads = 1;
+    o->idle = 1;
     return o;
+}
+
+/* Start workers while points wait for one and the ceiling allows; a
+ * refusal keeps the ones there are. Lock held. */
+static void spawn(sq_oracle *o)
+{
+    size_t waiting = o->needed.n + o->spec.n;
+    while (o->nthreads < o->max_threads && (size_t)o->idle < waiting) {
+        if (pthread_create(&o->threads[o->nthreads], NULL, worker, o) != 0) {
+            o->max_threads = o->nthreads;
+            break;
+        }
+        o->nthreads++;
+        o->idle++;
+    }
 }
 
 /* Stop the workers (after the calls in flight) and free everything. */
@@ -312,6 +334,7 @@ static void enqueue(sq_oracle *o, const double *x, size_t n, int needed)
             }
         }
     }
+    spawn(o);
     pthread_cond_broadcast(&o->work);
     pthread_mutex_unlock(&o->lock);
 }

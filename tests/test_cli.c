@@ -732,3 +732,42 @@ Test(cli, the_demo_runs_every_part, .timeout = 300)
     cr_assert(strstr(o->out, "wrong") == NULL && strstr(o->out, "FAIL") == NULL,
               "%s", o->out);
 }
+
+/* The expensive mode in a batch, and --math with workers: the same rows,
+ * the same bits as the vectorized path at that backend. */
+Test(cli, batch_takes_the_expensive_mode_and_math_holds_with_workers)
+{
+    const char *csv = "a,b\n0,1\n0,2\n1,3\n";
+    const char *plain[] = {"batch", "sin(x)*exp(x)", "--params", "-", "--math",
+                           "sleef-u10", NULL};
+    outcome *o = run_full(plain, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    static char rows[sizeof o->out];
+    memcpy(rows, o->out, sizeof rows);
+    const char *slow[] = {"batch", "sin(x)*exp(x)", "--params", "-", "--math", "sleef-u10",
+                          "--workers", "8", "--cost", "0.001", NULL};
+    o = run_full(slow, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert_str_eq(o->out, rows);
+    cr_assert(strstr(o->err, "8 workers") != NULL && strstr(o->err, "call-times") != NULL,
+              "%s", o->err);
+    /* integrate: --math with --workers is the vectorized path's bits. */
+    const char *maths[] = {"sleef-u35", "deterministic"};
+    for (int k = 0; k < 2; k++) {
+        const char *v[] = {"integrate", "sin(x)*exp(x)", "0", "3", "--math", maths[k],
+                           "--json", NULL};
+        const char *w[] = {"integrate", "sin(x)*exp(x)", "0", "3", "--math", maths[k],
+                           "--workers", "4", "--json", NULL};
+        o = run(v);
+        char a[64], b[64];
+        snprintf(a, sizeof a, "%.17g", json_number(o->out, "value"));
+        o = run(w);
+        snprintf(b, sizeof b, "%.17g", json_number(o->out, "value"));
+        cr_assert_str_eq(a, b, "--math %s", maths[k]);
+    }
+    /* Parameters and workers do not mix: the values are kept by x. */
+    const char *bad[] = {"batch", "sin(p0*x)", "--params", "-", "--workers", "4", NULL};
+    o = run_full(bad, "a,b,p0\n0,1,2\n", NULL, 0);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "without parameters") != NULL, "%s", o->err);
+}

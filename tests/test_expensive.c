@@ -217,3 +217,57 @@ Test(expensive, bad_arguments)
     cr_assert_eq(sq_integrate(&f, 0, 1, &o, &res), SQ_OK);
     recorder_free(r);
 }
+
+/* In flight at once, and the distinct threads that made the calls. */
+typedef struct crowd {
+    pthread_mutex_t lock;
+    int now, most;
+    pthread_t seen[512];
+    int nseen;
+} crowd;
+
+static int crowded(double x, double *y, void *ctx)
+{
+    crowd *c = ctx;
+    pthread_mutex_lock(&c->lock);
+    c->most = ++c->now > c->most ? c->now : c->most;
+    int known = 0;
+    for (int i = 0; i < c->nseen; i++)
+        known |= pthread_equal(c->seen[i], pthread_self());
+    if (!known && c->nseen < 512)
+        c->seen[c->nseen++] = pthread_self();
+    pthread_mutex_unlock(&c->lock);
+    struct timespec t = {0, 50000000};   /* 50 ms: every point queued by then */
+    nanosleep(&t, NULL);
+    pthread_mutex_lock(&c->lock);
+    c->now--;
+    pthread_mutex_unlock(&c->lock);
+    *y = sin(x);
+    return 0;
+}
+
+/* The end probes are needed with the first round: the 21 nodes and the
+ * two probes of GK21 are in flight together, one wave, not 21 then 2. And
+ * workers follow the points: 10^5 allowed, a 23-point integral starts 23. */
+Test(expensive, probes_go_with_the_first_round_and_workers_follow_the_points)
+{
+    crowd c = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    sq_integrand f = sq_fn_point(crowded, &c);
+    sq_options o;
+    sq_options_init(&o);
+    o.workers = 100000;
+    o.speculate = 0;
+    o.epsabs = 1e-10;
+    o.epsrel = 0;
+    sq_result r;
+    cr_assert_eq(sq_integrate(&f, 0, 3.14159265358979323846, &o, &r), SQ_OK);
+    cr_assert_eq(r.evals, 23);
+    cr_assert_eq(c.most, 23, "at most %d in flight", c.most);
+    cr_assert_leq(c.nseen, 23, "%d threads made the calls", c.nseen);
+    /* With speculation, three rounds ahead at most. */
+    crowd s = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    f = sq_fn_point(crowded, &s);
+    o.speculate = 1;
+    cr_assert_eq(sq_integrate(&f, 0, 3.14159265358979323846, &o, &r), SQ_OK);
+    cr_assert_leq(s.nseen, 23 + 21 * (2 + 4 + 8), "%d threads", s.nseen);
+}

@@ -38,7 +38,8 @@ static const command commands[] = {
      "      libmvec (glibc) 4 ulp, deterministic 1 ulp and the same bits at the\n"
      "      scalar, avx2 and avx512 ISAs; --deterministic = --math deterministic.\n"
      "      --workers/--cost: the expensive mode: N workers evaluate the\n"
-     "      expression point by point (libm), each call first waiting SECONDS,\n"
+     "      expression point by point (with --math and --isa), each call first\n"
+     "      waiting SECONDS (workers start as points arrive, at most N),\n"
      "      with speculation unless --no-speculate; --json then adds\n"
      "      call_times (wall time / cost) and wasted_evals."},
     {"batch", cmd_batch,
@@ -52,7 +53,9 @@ static const command commands[] = {
      "      bad_input: a row that cannot be read is, with its line, and the\n"
      "      others are computed; --strict stops at it), in order, to --out\n"
      "      (default -, standard output), or with --json one object per line;\n"
-     "      a summary line goes to stderr."},
+     "      a summary line goes to stderr. --workers/--cost/--no-speculate: the\n"
+     "      expensive mode as for integrate, for an EXPR without parameters\n"
+     "      (its values are kept by x, shared by every row)."},
     {"bench", cmd_bench,
      "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N]\n"
      "            [--math NAME|all] [--json]\n"

@@ -22,11 +22,14 @@ static const char *const integrate_options =
 
 /* ---- integrate ------------------------------------------------------------------ */
 
-/* The expensive mode: the expression point by point (libm), each call
- * first waiting `cost` seconds, as a slow simulation would. */
+/* The expensive mode: the expression point by point, with the call's ISA
+ * and math backend (--math holds here too), each call first waiting
+ * `cost` seconds, as a slow simulation would. */
 typedef struct slow {
     const sq_expr *e;
     double cost;
+    sq_isa isa;
+    sq_math math;
 } slow;
 
 static int slow_point(double x, double *y, void *ctx)
@@ -39,8 +42,7 @@ static int slow_point(double x, double *y, void *ctx)
         while (nanosleep(&t, &t) != 0 && errno == EINTR)
             ;
     }
-    *y = sq_expr_twin(s->e, x, NULL);
-    return 0;
+    return sq_expr_eval_math(s->e, s->isa, s->math, 1, &x, NULL, 0, y) != SQ_OK;
 }
 
 static const char *control_name(const sq_options *o)
@@ -83,7 +85,7 @@ int cmd_integrate(int argc, char **argv)
         return EXIT_USAGE;
     }
     sq_integrand f = sq_fn_expr(e, NULL);
-    slow expensive = {e, o.cost};
+    slow expensive = {e, o.cost, o.opt.isa, o.opt.math};
     if (o.workers_given)
         f = sq_fn_point(slow_point, &expensive);
     sq_result r;
@@ -597,8 +599,8 @@ enum { CHUNK = 65536 };
  * scratch arrays the library reads; the batch's worst status in *worst.
  * -1 if the breakpoint rows could not be made. */
 static int solve_chunk(const table *t, sq_expr *e, size_t np, sq_options *opt,
-                       double *params, double *ea, double *er, sq_result *res,
-                       sq_status *worst_out)
+                       const slow *expensive, double *params, double *ea,
+                       double *er, sq_result *res, sq_status *worst_out)
 {
     size_t width = t->has_points ? t->widest : 0;
     double *rows = width > 0 ? malloc(t->n * width * sizeof *rows) : NULL;
@@ -617,7 +619,8 @@ static int solve_chunk(const table *t, sq_expr *e, size_t np, sq_options *opt,
     sq_batch bt = {.n = t->n, .a = t->col[COL_A], .b = t->col[COL_B], .epsabs = ea,
                    .epsrel = er, .params = np > 0 ? params : NULL, .nparams = np,
                    .points = rows, .npoints = width};
-    sq_integrand f = sq_fn_expr(e, NULL);
+    sq_integrand f = expensive != NULL ? sq_fn_point(slow_point, (void *)expensive)
+                                       : sq_fn_expr(e, NULL);
     sq_status worst = sq_integrate_batch(NULL, &f, &bt, opt, res);
     free(rows);
     /* Rows that could not be read: bad_input with the reason and line. */
@@ -640,8 +643,9 @@ int cmd_batch(int argc, char **argv)
     const char *cmd = "batch";
     cli_options o;
     const char *pos[1];
-    char allowed[128];
-    snprintf(allowed, sizeof allowed, "%s params out strict", run_options);
+    char allowed[160];
+    snprintf(allowed, sizeof allowed, "%s params out strict workers cost no-speculate",
+             run_options);
     int n = cli_parse(cmd, argc, argv, allowed, &o, pos, 1);
     if (n < 0)
         return EXIT_USAGE;
@@ -653,6 +657,15 @@ int cmd_batch(int argc, char **argv)
     sq_expr *e = cli_compile(cmd, pos[0]);
     if (e == NULL)
         return EXIT_USAGE;
+    if (o.workers_given && sq_expr_nparams(e) > 0) {
+        fprintf(stderr, "simdquad batch: --workers needs an expression without "
+                        "parameters: the expensive mode keeps f(x) by x alone, "
+                        "shared by every row (rows may still differ in a, b, "
+                        "tolerances and points)\n");
+        sq_expr_free(e);
+        return EXIT_USAGE;
+    }
+    slow expensive = {e, o.cost, o.opt.isa, o.opt.math};
     {
         /* The options, checked once on an empty problem. */
         double zero = 0, p[16] = {0};
@@ -702,7 +715,7 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "simdquad batch: out of memory\n");
         status = EXIT_USAGE;
     }
-    size_t done = 0, not_ok = 0;
+    size_t done = 0, not_ok = 0, wasted = 0;
     sq_status worst = SQ_OK;
     double secs = 0;
     if (status == EXIT_ALL_OK && !o.json)
@@ -716,7 +729,8 @@ int cmd_batch(int argc, char **argv)
         progress.start = cli_now();
         double t0 = cli_now();
         sq_status w;
-        if (solve_chunk(&t, e, np, &o.opt, params, ea, er, res, &w) != 0) {
+        if (solve_chunk(&t, e, np, &o.opt, o.workers_given ? &expensive : NULL, params, ea, er,
+                        res, &w) != 0) {
             fprintf(stderr, "simdquad batch: out of memory\n");
             status = EXIT_USAGE;
             break;
@@ -725,6 +739,7 @@ int cmd_batch(int argc, char **argv)
         if (severity(w) > severity(worst))
             worst = w;
         not_ok += write_rows(out, o.json, res, t.n);
+        wasted += t.n > 0 ? res[0].wasted : 0;   /* the chunk's, in every row */
         done += t.n;
         /* After a Ctrl-C the rest is still read and written, cancelled
          * (the library cancels a chunk at its first look at progress). */
@@ -741,6 +756,11 @@ int cmd_batch(int argc, char **argv)
         fprintf(stderr, "simdquad batch: %zu problems, %.3g s, %.3g problems/s, "
                         "%zu not ok (worst: %s)\n", done, secs,
                 secs > 0 ? (double)done / secs : 0.0, not_ok, sq_status_name(worst));
+        if (o.workers_given)
+            fprintf(stderr, "simdquad batch: %d workers, %zu speculative evaluations "
+                            "unused, %.3g call-times (wall time / cost)\n",
+                    o.opt.workers > 0 ? o.opt.workers : sq_default_threads(), wasted,
+                    o.cost > 0 ? secs / o.cost : NAN);
         status = not_ok ? EXIT_NOT_OK : EXIT_ALL_OK;
     }
     if (werr) {
