@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -770,4 +771,69 @@ Test(cli, batch_takes_the_expensive_mode_and_math_holds_with_workers)
     o = run_full(bad, "a,b,p0\n0,1,2\n", NULL, 0);
     cr_assert_eq(o->code, 2);
     cr_assert(strstr(o->err, "without parameters") != NULL, "%s", o->err);
+}
+
+/* The batch's bar: on a terminal it shows the problems done and the time
+ * left; with stderr not a terminal (every other test here) it is off. */
+Test(cli, the_progress_bar_is_drawn_on_a_terminal_only)
+{
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    cr_assert_geq(master, 0);
+    cr_assert_eq(grantpt(master), 0);
+    cr_assert_eq(unlockpt(master), 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    cr_assert_geq(slave, 0);
+    int in = temp_file(), out = temp_file();
+    const char *csv_head = "a,b,p0\n";
+    cr_assert_eq(write(in, csv_head, strlen(csv_head)), (ssize_t)strlen(csv_head));
+    for (int i = 0; i < 20000; i++) {
+        char row[64];
+        int len = snprintf(row, sizeof row, "0,1,%d\n", 1 + i % 50);
+        cr_assert_eq(write(in, row, (size_t)len), len);
+    }
+    lseek(in, 0, SEEK_SET);
+    const char *argv[] = {SQ_CLI_PATH, "batch", "sin(p0*x)+2", "--params", "-", NULL};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_adddup2(&fa, in, 0);
+    posix_spawn_file_actions_adddup2(&fa, out, 1);
+    posix_spawn_file_actions_adddup2(&fa, slave, 2);
+    pid_t pid;
+    cr_assert_eq(posix_spawn(&pid, SQ_CLI_PATH, &fa, NULL, (char **)argv, environ), 0);
+    posix_spawn_file_actions_destroy(&fa);
+    close(slave);
+    static char tty[1 << 16];
+    size_t got = 0;
+    for (;;) {
+        struct pollfd p = {master, POLLIN, 0};
+        if (poll(&p, 1, 100) > 0) {
+            ssize_t k = read(master, tty + got, sizeof tty - 1 - got);
+            if (k <= 0)
+                break;               /* EIO: the child closed its side */
+            got += (size_t)k;
+        } else if (waitpid(pid, NULL, WNOHANG) == pid) {
+            pid = 0;
+            break;
+        }
+    }
+    tty[got] = 0;
+    if (pid != 0)
+        waitpid(pid, NULL, 0);
+    close(master);
+    close(in);
+    close(out);
+    cr_assert(strstr(tty, "100%") != NULL, "%s", tty);
+    cr_assert(strstr(tty, "problems done") != NULL && strstr(tty, "s left") != NULL,
+              "%s", tty);
+    cr_assert(strstr(tty, "20000 problems") != NULL, "the summary: %s", tty);
+    /* The same batch with stderr in a file: the summary line only. */
+    static char csv[1 << 20];
+    size_t len = (size_t)snprintf(csv, sizeof csv, "%s", csv_head);
+    for (int i = 0; i < 20000; i++)
+        len += (size_t)snprintf(csv + len, sizeof csv - len, "0,1,%d\n", 1 + i % 50);
+    const char *args[] = {"batch", "sin(p0*x)+2", "--params", "-", NULL};
+    outcome *o = run_full(args, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strchr(o->err, '\r') == NULL && strstr(o->err, "problems done") == NULL,
+              "%s", o->err);
 }
