@@ -318,7 +318,7 @@ static void bench_kernels(int threads)
                 kernel_range(k, &j.lo, &j.hi);
                 bench_stat r = mrate(&j);
                 record("sizes", name, twin ? "libm" : "simdquad", label, &j, r);
-                report_point(rep, plot, label, (double)sizes[s], r.median);
+                report_point(rep, plot, label, (double)sizes[s], r.median, r.min, r.max);
                 printf(" %.0f |", r.median);
             }
             printf("\n");
@@ -339,7 +339,7 @@ static void bench_kernels(int threads)
         if (t == 1)
             one = r.median;
         record("threads", "exp", "simdquad", sq_isa_name(best), &j, r);
-        report_point(rep, "threads", "exp", t, r.median / one);
+        report_point(rep, "threads", "exp", t, r.median / one, r.min / one, r.max / one);
         printf("| %d | %.0f [%.0f-%.0f] | %.2fx |\n", t, r.median, r.min, r.max,
                r.median / one);
         if (t == threads)

@@ -10,7 +10,7 @@
 
 typedef struct point {
     char plot[32], label[48];
-    double x, y;
+    double x, y, lo, hi;
 } point;
 
 struct report {
@@ -81,7 +81,7 @@ void report_add(report *r, const char *section, const char *name,
 }
 
 void report_point(report *r, const char *plot, const char *label, double x,
-                  double y)
+                  double y, double lo, double hi)
 {
     if (r == NULL || r->plot_dir == NULL)
         return;
@@ -98,6 +98,22 @@ void report_point(report *r, const char *plot, const char *label, double x,
     snprintf(p->label, sizeof p->label, "%s", label);
     p->x = x;
     p->y = y;
+    p->lo = lo;
+    p->hi = hi;
+}
+
+/* One colour per ISA (and for libm), the same in every plot; other
+ * labels take gnuplot's own. */
+static const char *colour_of(const char *label)
+{
+    static const char *const map[][2] = {
+        {"libm", "#7f7f7f"}, {"scalar", "#2ca02c"}, {"sse2", "#9467bd"},
+        {"avx2", "#1f77b4"}, {"avx512", "#d62728"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(label, map[i][0]) == 0)
+            return map[i][1];
+    return NULL;
 }
 
 /* One PNG per plot name: a line per label. */
@@ -129,14 +145,26 @@ static void write_plots(report *r)
         fprintf(g, "set terminal pngcairo size 900,560 noenhanced\n");
         fprintf(g, "set output '%s/%s.png'\n", r->plot_dir, plot);
         fprintf(g, "set key outside right\nset grid\n");
+        double xmax = 0;
+        for (size_t j = i; j < r->npts; j++)
+            if (strcmp(r->pts[j].plot, plot) == 0 && r->pts[j].x > xmax)
+                xmax = r->pts[j].x;
         if (sizes) {
-            fprintf(g, "set logscale x 2\nset xlabel 'points per array (x and y: 16 "
-                       "bytes each)'\nset ylabel 'million evaluations per second'\n");
-            fprintf(g, "set title '%s: throughput against array size, one thread'\n",
-                    plot);
+            /* Powers of two as 2^k, not 1.04858e+06. */
+            fprintf(g, "set logscale x 2\nset format x '2^%%L'\n"
+                       "set offsets graph 0.04, graph 0.04, graph 0.05, 0\n"
+                       "set xlabel 'points per array (x and y: 16 bytes each)'\n"
+                       "set ylabel 'million evaluations per second'\n");
+            fprintf(g, "set title '%s: throughput against array size, one thread "
+                       "(bars: min-max of the repeats)'\n", plot);
         } else {
-            fprintf(g, "set xlabel 'threads'\nset ylabel 'speed-up over one "
-                       "thread'\nset title '%s: speed-up against threads'\n", plot);
+            /* Whole threads only, the measured counts marked, and the
+             * ideal speed-up for reference. */
+            fprintf(g, "set xtics 1\nset mxtics 1\nset xrange [0.5:%g]\n"
+                       "set yrange [0:*]\nset xlabel 'threads'\n"
+                       "set ylabel 'speed-up over one thread'\n"
+                       "set title '%s: speed-up against threads (bars: min-max "
+                       "of the repeats)'\n", xmax + 0.5, plot);
         }
         /* Labels of this plot, each as an inline data block. */
         fprintf(g, "plot ");
@@ -150,9 +178,13 @@ static void write_plots(report *r)
                        && strcmp(r->pts[k].label, r->pts[j].label) == 0;
             if (dup)
                 continue;
-            fprintf(g, "%s'-' using 1:2 with linespoints title '%s'", nl++ ? ", " : "",
-                    r->pts[j].label);
+            const char *c = colour_of(r->pts[j].label);
+            fprintf(g, "%s'-' using 1:2:3:4 with yerrorlines lw 2 pt 7 ps 1.2 %s%s%s "
+                       "title '%s'", nl++ ? ", " : "", c ? "lc rgb '" : "", c ? c : "",
+                    c ? "'" : "", r->pts[j].label);
         }
+        if (!sizes)
+            fprintf(g, ", x with lines dt 2 lc rgb '#aaaaaa' title 'ideal'");
         fprintf(g, "\n");
         for (size_t j = i; j < r->npts; j++) {
             if (strcmp(r->pts[j].plot, plot) != 0)
@@ -166,7 +198,8 @@ static void write_plots(report *r)
             for (size_t k = j; k < r->npts; k++)
                 if (strcmp(r->pts[k].plot, plot) == 0
                     && strcmp(r->pts[k].label, r->pts[j].label) == 0)
-                    fprintf(g, "%.6g %.6g\n", r->pts[k].x, r->pts[k].y);
+                    fprintf(g, "%.6g %.6g %.6g %.6g\n", r->pts[k].x, r->pts[k].y,
+                            r->pts[k].lo, r->pts[k].hi);
             fprintf(g, "e\n");
         }
         pclose(g);

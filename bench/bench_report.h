@@ -23,9 +23,10 @@ void report_add(report *r, const char *section, const char *name,
                 const char *impl, const char *isa, size_t n, int threads,
                 const char *unit, double median, double min, double max);
 
-/* A data series for a plot: (x, y) points under a label. */
+/* A data series for a plot: (x, y) points under a label, with the
+ * repeats' range [lo, hi] drawn as a bar. */
 void report_point(report *r, const char *plot, const char *label, double x,
-                  double y);
+                  double y, double lo, double hi);
 
 /* Write the plots (PNG via gnuplot, or a note that it is missing), close the
  * JSON file and free everything. */
