@@ -96,10 +96,7 @@ except Exception:  # Numba is optional: its rows are left out
 def numba_callable(expr):
     """scipy.integrate.quad's fastest path: a LowLevelCallable of a Numba
     cfunc, no Python per evaluation."""
-    src = expr.replace("^", "**")
-    names = {k: getattr(math, k) for k in ("exp", "sqrt", "cosh", "cos", "sin", "log", "pi")}
-    f = eval(compile("lambda x: " + src, expr, "eval"), names)
-    c = numba.cfunc("float64(float64)")(numba.njit(f))
+    c = numba.cfunc("float64(float64)")(numba.njit(scalar_of(expr)))
     return LowLevelCallable(c.ctypes)
 
 
