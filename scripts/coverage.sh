@@ -14,6 +14,13 @@ cmake -S . -B build-coverage -DCMAKE_BUILD_TYPE=Debug -DSIMDQUAD_COVERAGE=ON \
 cmake --build build-coverage -j "$(nproc)"
 find build-coverage -name '*.gcda' -delete
 (cd build-coverage && ctest -j 2 -E 'test_honesty|install_consumers' --output-on-failure)
+# src/alloc.c is compiled twice, with and without the fault hook, and
+# gcovr cannot merge the two; the plain one, which users link, is counted.
+find build-coverage -path '*sq_alloc_faults.dir*' \( -name '*.gcno' -o -name '*.gcda' \) \
+  -delete
+# The summary must come out: a gcovr failure fails the job.
 gcovr -r . --object-directory build-coverage --filter 'src/' \
   --exclude-unreachable-branches -b --txt build-coverage/coverage.txt \
-  -s | grep -E '^(lines|functions|branches):' | sed 's/^/coverage of src\/: /'
+  -s > build-coverage/coverage-summary.txt
+grep -E '^(lines|functions|branches):' build-coverage/coverage-summary.txt \
+  | sed 's/^/coverage of src\/: /'

@@ -42,7 +42,8 @@ for t in test_api test_rules test_kernels test_expr test_badinput test_faults \
   $vg "tests/$t" --jobs=1 --filter "$filter" >"$t.valgrind.log" 2>&1 || code=$?
   check "$t" "$t.valgrind.log" $code
 done
-for p in "tests/threads_driver 1" ./example_bessel ./example_batch ./example_expensive; do
+for p in "tests/threads_driver 1" ./example_bessel ./example_batch ./example_expensive \
+         ./example_params ./example_workspace; do
   log=$(basename "${p% *}").valgrind.log
   code=0
   $vg $p >/dev/null 2>"$log" || code=$?
