@@ -377,8 +377,8 @@ def classic():
         time.sleep(cost)
         return math.sin(x)
 
-    print("| rule | evaluations | wall time | call-times |")
-    print("|---|---|---|---|")
+    print("| rule | executor | evaluations | wall time | call-times |")
+    print("|---|---|---|---|---|")
     for rule in ("simpson", "gk21"):
         with ThreadPoolExecutor(max_workers=64) as ex:
             t0 = time.perf_counter()
@@ -386,7 +386,25 @@ def classic():
                               epsrel=0, rule=rule)
             t = time.perf_counter() - t0
         assert abs(r.integral - 2) <= r.error
-        print("| {} | {} | {:.2f} s | {:.1f} |".format(rule, r.nfev, t, t / cost))
+        print("| {} | ThreadPoolExecutor | {} | {:.2f} s | {:.1f} |".format(
+            rule, r.nfev, t, t / cost))
+    try:
+        import distributed
+    except Exception:
+        print("| — | Dask: distributed is not installed | | | |")
+        return
+    # A local Dask cluster on loopback: one worker process with 64 threads.
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=64, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        for rule in ("simpson", "gk21"):
+            t0 = time.perf_counter()
+            r = simdquad.quad(f, 0, math.pi, executor=client, workers=64, epsabs=1e-10,
+                              epsrel=0, rule=rule)
+            t = time.perf_counter() - t0
+            assert abs(r.integral - 2) <= r.error
+            print("| {} | local Dask cluster (1 process, 64 threads) | {} | {:.2f} s | "
+                  "{:.1f} |".format(rule, r.nfev, t, t / cost))
 
 
 def main():
