@@ -404,6 +404,10 @@ SQ_API size_t sq_expr_nparams(const sq_expr *e);
 /** Nonzero if the value depends on x (a constant expression does not). */
 SQ_API int sq_expr_uses_x(const sq_expr *e);
 
+/** Nonzero if the expression reads parameter p<k> (sq_expr_nparams() is
+ *  one more than the highest index read: "p1*x" has 2, and reads p1 only). */
+SQ_API int sq_expr_uses_param(const sq_expr *e, size_t k);
+
 /** Number of machine instructions after folding and sharing. */
 SQ_API size_t sq_expr_ops(const sq_expr *e);
 

@@ -49,6 +49,7 @@ struct sq_expr {
     sq_vm_instr *code;
     size_t ncode;
     int uses_x;
+    uint32_t params_used;          /* bit k: p<k> is read */
 };
 
 /* ---- the scalar twin of every operation ---------------------------------- */
@@ -761,10 +762,13 @@ static int generate(parser *ps, int root, sq_expr *e)
         e->code[nc++] = copy;
     }
     size_t nparams = 0;
+    uint32_t read_params = 0;
     for (size_t k = 0; k < g.norder; k++) {
         const node *nd = &ps->nodes[g.order[k]];
         if (nd->op == N_P && (size_t)nd->imm + 1 > nparams)
             nparams = (size_t)nd->imm + 1;
+        if (nd->op == N_P)
+            read_params |= (uint32_t)1 << (unsigned)nd->imm;
     }
     int uses_x = ps->nodes[root].dep_x;
     sq_free(placed_early);
@@ -784,6 +788,7 @@ static int generate(parser *ps, int root, sq_expr *e)
     e->vm.nbody = nc - nprologue;
     e->vm.nparams = nparams;
     e->uses_x = uses_x;
+    e->params_used = read_params;
     return 0;
 }
 
@@ -871,6 +876,11 @@ size_t sq_expr_nparams(const sq_expr *e)
 int sq_expr_uses_x(const sq_expr *e)
 {
     return e != NULL && e->uses_x;
+}
+
+int sq_expr_uses_param(const sq_expr *e, size_t k)
+{
+    return e != NULL && k < SQ_MAX_PARAMS && (e->params_used >> k & 1u) != 0;
 }
 
 size_t sq_expr_ops(const sq_expr *e)

@@ -837,3 +837,22 @@ Test(cli, the_progress_bar_is_drawn_on_a_terminal_only)
     cr_assert(strchr(o->err, '\r') == NULL && strstr(o->err, "problems done") == NULL,
               "%s", o->err);
 }
+
+/* A missing parameter column names the parameter the expression reads, and
+ * one it does not read is not required ("p1*x" reads p1 only). */
+Test(cli, a_missing_column_is_the_one_the_expression_reads)
+{
+    const char *only_p1[] = {"batch", "p1*x", "--params", "-", NULL};
+    outcome *o = run_full(only_p1, "a,b,p1\n0,1,2\n", NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    const char *row = strchr(o->out, '\n');
+    cr_assert(row != NULL && fabs(strtod(row + 1, NULL) - 1) < 1e-14, "%s", o->out);
+    cr_assert(strstr(o->out, ",ok,") != NULL, "%s", o->out);
+    const char *both[] = {"batch", "p1*x+p0", "--params", "-", NULL};
+    o = run_full(both, "a,b,p0\n0,1,2\n", NULL, 0);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "uses p1, the file has no column p1") != NULL, "%s", o->err);
+    o = run_full(both, "a,b,p1\n0,1,2\n", NULL, 0);
+    cr_assert_eq(o->code, 2);
+    cr_assert(strstr(o->err, "uses p0, the file has no column p0") != NULL, "%s", o->err);
+}

@@ -452,3 +452,15 @@ Test(expr, deep_expressions_fit_a_small_stack)
     cr_assert_eq(v % 100, 5, "compiled %ld", v % 100);
     cr_assert_eq(v / 100, 10, "refused %ld", v / 100);
 }
+
+Test(expr, which_parameters_are_read)
+{
+    sq_expr *e = sq_expr_compile("p1*x + p3", NULL);
+    cr_assert_not_null(e);
+    cr_assert_eq(sq_expr_nparams(e), 4);
+    cr_assert(!sq_expr_uses_param(e, 0) && sq_expr_uses_param(e, 1));
+    cr_assert(!sq_expr_uses_param(e, 2) && sq_expr_uses_param(e, 3));
+    cr_assert(!sq_expr_uses_param(e, 4) && !sq_expr_uses_param(e, 99));
+    cr_assert(!sq_expr_uses_param(NULL, 0));
+    sq_expr_free(e);
+}

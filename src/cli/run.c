@@ -608,7 +608,7 @@ static int solve_chunk(const table *t, sq_expr *e, size_t np, sq_options *opt,
         return -1;
     for (size_t i = 0; i < t->n; i++) {
         for (size_t k = 0; k < np; k++)
-            params[i * np + k] = t->col[COL_P0 + k][i];
+            params[i * np + k] = t->has[COL_P0 + k] ? t->col[COL_P0 + k][i] : 0.0;
         ea[i] = t->has[COL_EPSABS] ? t->col[COL_EPSABS][i] : opt->epsabs;
         er[i] = t->has[COL_EPSREL] ? t->col[COL_EPSREL][i] : opt->epsrel;
         for (size_t k = 0; k < width; k++) {
@@ -703,7 +703,7 @@ int cmd_batch(int argc, char **argv)
                      : read_rows(&rd, &t, CHUNK) != 0 ? EXIT_USAGE : EXIT_ALL_OK;
     size_t np = sq_expr_nparams(e);
     for (size_t k = 0; status == EXIT_ALL_OK && k < np; k++)
-        if (!t.has[COL_P0 + k]) {
+        if (!t.has[COL_P0 + k] && sq_expr_uses_param(e, k)) {
             fprintf(stderr, "simdquad batch: the expression uses p%zu, the "
                             "file has no column p%zu\n", k, k);
             status = EXIT_USAGE;
