@@ -181,6 +181,18 @@ def quad(f, a, b, args=(), *, epsabs=0.0, epsrel=1e-10, points=None, rule="gk21"
        simdquad.expensive.
     Returns a QuadResult.
     """
+    # The common scalar call (plain numbers, default options) skips the
+    # general checks below: the same C call, a few microseconds sooner.
+    if (type(a) in _PLAIN and type(b) in _PLAIN and type(epsabs) in _PLAIN
+            and type(epsrel) in _PLAIN and points is None and executor is None
+            and progress is None and not strict and type(args) is tuple
+            and rule in _RULES and control in _CONTROLS and math in _MATHS
+            and isa in _ISAS and type(threads) is int and threads >= 0
+            and max_evals is None and max_intervals is None and family_points is True):
+        r = _fast(f, a, b, args, epsabs, epsrel, rule, control, threads, math, isa,
+                  vectorized)
+        if r is not None:
+            return r
     if executor is not None:
         from .expensive import quad_executor
         return quad_executor(f, a, b, args, executor=executor, epsabs=epsabs,
@@ -230,6 +242,54 @@ def _count(*xs):
                            dtype=np.int64))
     except Exception:
         return 1
+
+
+_PLAIN = (float, int)
+_SCALAR_ARG = (float, int)
+
+
+def _fast(f, a, b, args, epsabs, epsrel, rule, control, threads, mth, isa, vectorized):
+    """One integral of plain numbers with default budgets; None when the
+    general path must decide (anything unusual, including errors: their
+    messages are the general path's)."""
+    if not (epsabs >= 0 and epsrel >= 0) or (epsabs == 0 and epsrel == 0) \
+            or epsabs == math.inf or epsrel == math.inf:
+        return None
+    if type(f) is str:
+        if f in _KERNELS:
+            if args:
+                return None
+            kind, fn, params, pyargs = "kernel", f, (), ()
+        elif f in _FAMILIES:
+            if len(args) != _FAMILIES[f][0] or any(type(x) not in _SCALAR_ARG for x in args):
+                return None
+            kind, fn, params, pyargs = "family", f, tuple(map(float, args)), ()
+        else:
+            if len(args) > 16 or any(type(x) not in _SCALAR_ARG for x in args):
+                return None
+            try:
+                fn = _compiled(f)
+            except ValueError:
+                return None
+            kind, params, pyargs = "expr", tuple(map(float, args)), ()
+    elif callable(f) and vectorized and type(f).__name__ != "_PointKind":
+        if any(_varying(x) for x in args):
+            return None
+        kind, fn, params, pyargs = "python", f, (), args
+    else:
+        return None
+    value, error, status, evals, nint, rounds, where, calls, detail = _core.run1(
+        kind, fn, float(a), float(b), float(epsabs), float(epsrel), params, (), pyargs,
+        "gk21" if rule == "default" else rule, control, 50000000, 250000, threads, mth,
+        isa, None, True, 0)
+    r = QuadResult()
+    r.shape = ()
+    r.integral, r.error = value, error
+    r.status = STATUSES[status]
+    r.success = status == 0
+    r.nfev, r.nintervals, r.nrounds = evals, nint, rounds
+    r.where, r.detail, r.ncalls = where, detail, calls
+    return r
 
 
 @functools.lru_cache(maxsize=256)

@@ -225,3 +225,17 @@ def test_ctrl_c_returns_promptly():
         simdquad.quad("sin(p0*x)*exp(-x)", 0, 50, args=(k,), epsrel=1e-13)
     assert time.monotonic() - t0 < 5
     timer.cancel()
+
+
+@pytest.mark.parametrize("f, args", [
+    (np.sqrt, ()), ("exp(-p0*x*x)", (3.0,)), ("cos", ()), ("genz_gaussian", (5.0, 0.3)),
+    (lambda x, k: np.cos(k * x), (2.0,)),
+])
+def test_the_quick_scalar_call_is_the_general_one(f, args):
+    quick = simdquad.quad(f, 0, 2, args=args)
+    # Explicit defaults take the general path: the same bits.
+    general = simdquad.quad(f, 0.0, 2.0, args=args, max_evals=50000000,
+                            max_intervals=250000)
+    assert quick.integral == general.integral and quick.error == general.error
+    assert (quick.status, quick.nfev, quick.nintervals, quick.nrounds) == \
+        (general.status, general.nfev, general.nintervals, general.nrounds)
