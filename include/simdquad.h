@@ -96,6 +96,12 @@ SQ_API const char *sq_strerror(sq_status status);
 /** The lower-case name of a status, e.g. "ok", "max_evals", "nonfinite". */
 SQ_API const char *sq_status_name(sq_status status);
 
+/** The more serious of two statuses, as batches rank them for their return
+ *  value: bad_input > nomem > callback_abort > cancelled > nonfinite >
+ *  divergent > max_evals > max_intervals > roundoff, inaccurate, unseen >
+ *  ok. An unknown value counts as ok. */
+SQ_API sq_status sq_status_worse(sq_status a, sq_status b);
+
 /* ------------------------------------------------------------------------ */
 /* Instruction sets                                                         */
 /* ------------------------------------------------------------------------ */

@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh coverage
 cmake -S . -B build-coverage -DCMAKE_BUILD_TYPE=Debug -DSIMDQUAD_COVERAGE=ON \
-  -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF >/dev/null
+  -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF -DSIMDQUAD_BUILD_MPI=OFF >/dev/null
 cmake --build build-coverage -j "$(nproc)"
 find build-coverage -name '*.gcda' -delete
 (cd build-coverage && ctest -j 2 -E 'test_honesty|install_consumers' --output-on-failure)

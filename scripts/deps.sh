@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: MIT
 # Install, on Debian or Ubuntu, whatever simdquad needs and is missing.
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
-#   scripts/deps.sh test    the above, Criterion, MPFR, and for the Python
-#                           package Python's headers, NumPy, pytest, SciPy,
-#                           tqdm, Dask's distributed and venv
+#   scripts/deps.sh test    the above, Criterion, MPFR, Open MPI, and for the
+#                           Python package Python's headers, NumPy, pytest,
+#                           SciPy, tqdm, Dask's distributed and venv
 #   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
 #                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
@@ -28,6 +28,9 @@ case "$group" in
     have_pc mpfr || need="$need libmpfr-dev" ;;
 esac
 if [ "$group" = test ]; then
+  # The MPI batch and its tests (mpirun on loopback).
+  have_pc ompi-c || need="$need libopenmpi-dev"
+  command -v mpirun >/dev/null 2>&1 || need="$need openmpi-bin"
   py=/usr/bin/python3
   [ -x "$py" ] || need="$need python3"
   [ -x "$py" ] && "$py" -c 'import sysconfig, os; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null || need="$need python3-dev"

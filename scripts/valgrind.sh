@@ -10,7 +10,7 @@ set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh valgrind
 cmake -S . -B build-valgrind -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF >/dev/null
+  -DSIMDQUAD_BUILD_BENCH=OFF -DSIMDQUAD_BUILD_PYTHON=OFF -DSIMDQUAD_BUILD_MPI=OFF >/dev/null
 cmake --build build-valgrind -j "$(nproc)"
 cd build-valgrind
 vg="valgrind --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \

@@ -199,7 +199,6 @@ static void result_reset(sq_result *res, sq_status status, const char *detail)
     res->detail = detail;
 }
 
-/* The more serious of two statuses. */
 sq_status sq_status_worse(sq_status a, sq_status b)
 {
     static const int rank[SQ_STATUS_COUNT] = {
@@ -208,7 +207,9 @@ sq_status sq_status_worse(sq_status a, sq_status b)
         [SQ_NONFINITE] = 5, [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7,
         [SQ_NOMEM] = 8, [SQ_BAD_INPUT] = 9,
     };
-    return rank[b] > rank[a] ? b : a;
+    int ra = (unsigned)a < SQ_STATUS_COUNT ? rank[a] : 0;
+    int rb = (unsigned)b < SQ_STATUS_COUNT ? rank[b] : 0;
+    return rb > ra ? b : a;
 }
 
 /* Problem i as an engine sees it (returns SQ_STATUS_COUNT), or the status

@@ -355,7 +355,5 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
                        const sq_batch *batch, const sq_options *opt,
                        sq_result *results);
 
-/* The more serious of two statuses. */
-sq_status sq_status_worse(sq_status a, sq_status b);
 
 #endif /* SQ_INTERNAL_H */

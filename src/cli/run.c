@@ -579,19 +579,6 @@ static size_t write_rows(FILE *out, int json, const sq_result *res, size_t n)
     return not_ok;
 }
 
-/* How serious a status is, for the summary's "worst" (as the library ranks
- * them for a batch's return value). */
-static int severity(sq_status s)
-{
-    static const int rank[SQ_STATUS_COUNT] = {
-        [SQ_OK] = 0, [SQ_ROUNDOFF] = 1, [SQ_INACCURATE] = 1, [SQ_UNSEEN] = 1,
-        [SQ_MAX_INTERVALS] = 2, [SQ_MAX_EVALS] = 3, [SQ_DIVERGENT] = 4,
-        [SQ_NONFINITE] = 5, [SQ_CANCELLED] = 6, [SQ_CALLBACK_ABORT] = 7,
-        [SQ_NOMEM] = 8, [SQ_BAD_INPUT] = 9,
-    };
-    return (unsigned)s < SQ_STATUS_COUNT ? rank[s] : 0;
-}
-
 /* Rows per chunk: memory is bounded by a chunk, whatever the file's size. */
 enum { CHUNK = 65536 };
 
@@ -736,8 +723,7 @@ int cmd_batch(int argc, char **argv)
             break;
         }
         secs += cli_now() - t0;
-        if (severity(w) > severity(worst))
-            worst = w;
+        worst = sq_status_worse(worst, w);
         not_ok += write_rows(out, o.json, res, t.n);
         wasted += t.n > 0 ? res[0].wasted : 0;   /* the chunk's, in every row */
         done += t.n;
