@@ -77,7 +77,11 @@ static void to_wire(const sq_result *r, wire *w)
     w->status = (int32_t)r->status;
 }
 
-static void from_wire(const wire *w, sq_result *r)
+/* Result i from its record; a SQ_BAD_INPUT problem gets its reason again,
+ * from this process's own copy of the text (validation alone, no
+ * evaluation). */
+static void from_wire(const wire *w, const sq_integrand *f, const sq_batch *b,
+                      const sq_options *opt, size_t i, sq_result *r)
 {
     memset(r, 0, sizeof *r);
     r->value = w->value;
@@ -87,6 +91,12 @@ static void from_wire(const wire *w, sq_result *r)
     r->intervals = (size_t)w->intervals;
     r->rounds = w->rounds;
     r->status = (sq_status)w->status;
+    if (r->status == SQ_BAD_INPUT) {
+        sq_batch row = slice(b, i, 1);
+        sq_result why;
+        sq_integrate_batch(NULL, f, &row, opt, &why);
+        r->detail = why.detail;
+    }
 }
 
 sq_status sq_integrate_batch_mpi(MPI_Comm comm, const sq_integrand *f,
@@ -206,17 +216,8 @@ sq_status sq_integrate_batch_mpi(MPI_Comm comm, const sq_integrand *f,
          * in its memory after it (any memory model). */
         MPI_Win_lock(MPI_LOCK_SHARED, root, 0, result_win);
         MPI_Win_unlock(root, result_win);
-        for (size_t i = 0; i < n; i++) {
-            from_wire(&all[i], &results[i]);
-            if (results[i].status == SQ_BAD_INPUT) {
-                /* The reason, from this process's own copy of the text:
-                 * validation alone, no evaluation. */
-                sq_batch row = slice(batch, i, 1);
-                sq_result why;
-                sq_integrate_batch(NULL, f, &row, opt, &why);
-                results[i].detail = why.detail;
-            }
-        }
+        for (size_t i = 0; i < n; i++)
+            from_wire(&all[i], f, batch, opt, i, &results[i]);
     }
     if (everyone && n > 0) {
         /* Everyone gets the records, then the reasons of bad rows again. */
@@ -229,15 +230,8 @@ sq_status sq_integrate_batch_mpi(MPI_Comm comm, const sq_integrand *f,
                 MPI_Bcast(copy + lo, (int)(m * sizeof(wire)), MPI_BYTE, root, comm);
             }
             if (rank != root)
-                for (size_t i = 0; i < n; i++) {
-                    from_wire(&copy[i], &results[i]);
-                    if (results[i].status == SQ_BAD_INPUT) {
-                        sq_batch row = slice(batch, i, 1);
-                        sq_result why;
-                        sq_integrate_batch(NULL, f, &row, opt, &why);
-                        results[i].detail = why.detail;
-                    }
-                }
+                for (size_t i = 0; i < n; i++)
+                    from_wire(&copy[i], f, batch, opt, i, &results[i]);
         } else if (rank != root) {
             for (size_t i = 0; i < n; i++) {
                 memset(&results[i], 0, sizeof results[i]);

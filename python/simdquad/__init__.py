@@ -278,10 +278,15 @@ def _fast(f, a, b, args, epsabs, epsrel, rule, control, threads, mth, isa, vecto
         kind, fn, params, pyargs = "python", f, (), args
     else:
         return None
-    value, error, status, evals, nint, rounds, where, calls, detail = _core.run1(
+    return _scalar_result(_core.run1(
         kind, fn, float(a), float(b), float(epsabs), float(epsrel), params, (), pyargs,
         "gk21" if rule == "default" else rule, control, 50000000, 250000, threads, mth,
-        isa, None, True, 0)
+        isa, None, True, 0))
+
+
+def _scalar_result(out):
+    """A QuadResult of scalars from what _core.run1 returns."""
+    value, error, status, evals, nint, rounds, where, calls, detail = out
     r = QuadResult()
     r.shape = ()
     r.integral, r.error = value, error
@@ -393,18 +398,10 @@ def _one(kind, fn, f, a, b, epsabs, epsrel, args, points, vectorized, opts, cb,
         if not vectorized:
             fn = _scalar_loop(f, [False] * len(args))
     rule, control, max_evals, max_intervals, threads, mth, isa = opts
-    out = _core.run1(kind, fn, float(a), float(b), ea, er, params, pts, pyargs, rule,
-                     control, max_evals, max_intervals, threads, mth, isa, cb,
-                     bool(family_points), int(workers))
-    value, error, status, evals, nint, rounds, where, calls, detail = out
-    r = QuadResult()
-    r.shape = ()
-    r.integral, r.error = value, error
-    r.status = STATUSES[status]
-    r.success = status == 0
-    r.nfev, r.nintervals, r.nrounds = evals, nint, rounds
-    r.where, r.detail, r.ncalls = where, detail, calls
-    return r
+    return _scalar_result(_core.run1(kind, fn, float(a), float(b), ea, er, params, pts,
+                                     pyargs, rule, control, max_evals, max_intervals,
+                                     threads, mth, isa, cb, bool(family_points),
+                                     int(workers)))
 
 
 def _many(kind, fn, f, a, b, epsabs, epsrel, args, points, vectorized, opts, cb, bar,
