@@ -289,6 +289,10 @@ void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
 /* Evaluate the probes of problems starting their first round. -1 if
  * memory ran out. */
 int sq_adapt_probe_ends(engine *e);
+
+/* Expensive integrands: announce a round's points to the workers before
+ * the tiles ask for them (src/adapt_announce.c). */
+void sq_adapt_announce_round(engine *e);
 /* Fresh interval i's probe at q (in t) gave y (f times the Jacobian, NaN
  * if not finite or if the call failed). */
 void sq_adapt_probe_seen(engine *e, size_t i, double q, double y);
