@@ -23,12 +23,6 @@ static int diverges(const gstate *ps, const totals *t)
 }
 
 /*
- * The result a problem returns when it stops without meeting the
- * tolerance by plain summation: the plain sum, or the extrapolated limit
- * when its relative error estimate is smaller (QUADPACK's choice, with its
- * test for divergence).
- */
-/*
  * What is left when bisection stalls: the estimates of the last three
  * rounds, A2, A1 and A0, differ by d1 = A0 - A1 and d2 = A1 - A2. Next to
  * a singularity like |x - m|^-a that no breakpoint names, each round
@@ -51,6 +45,12 @@ static double stalled_tail(const gstate *ps, const totals *t)
     return fabs(d1) * fmin(r, 0.99) / (1 - fmin(r, 0.99));
 }
 
+/*
+ * The result a problem returns when it stops without meeting the
+ * tolerance by plain summation: the plain sum, or the extrapolated limit
+ * when its relative error estimate is smaller (QUADPACK's choice, with its
+ * test for divergence).
+ */
 void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
                      double extra_err)
 {
