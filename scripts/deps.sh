@@ -4,7 +4,7 @@
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
 #   scripts/deps.sh test    the above, Criterion, MPFR, Open MPI, and for the
 #                           Python package Python's headers, NumPy, pytest,
-#                           SciPy, tqdm, Dask's distributed and venv
+#                           SciPy, tqdm, Dask's distributed, venv, wheel
 #   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
 #                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
@@ -34,8 +34,11 @@ if [ "$group" = test ]; then
   py=/usr/bin/python3
   [ -x "$py" ] || need="$need python3"
   [ -x "$py" ] && "$py" -c 'import sysconfig, os; assert os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h"))' 2>/dev/null || need="$need python3-dev"
+  # wheel and setuptools: pip's build of the package in a venv that sees
+  # the system's site-packages (the README's install, tested).
   for m in numpy:python3-numpy pytest:python3-pytest scipy:python3-scipy \
-           tqdm:python3-tqdm distributed:python3-distributed ensurepip:python3-venv; do
+           tqdm:python3-tqdm distributed:python3-distributed ensurepip:python3-venv \
+           wheel:python3-wheel setuptools:python3-setuptools; do
     [ -x "$py" ] && "$py" -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
   done
 fi
