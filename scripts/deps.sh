@@ -4,7 +4,8 @@
 #   scripts/deps.sh build   compiler, CMake, pkg-config, SLEEF
 #   scripts/deps.sh test    the above, Criterion, MPFR, Open MPI, and for the
 #                           Python package Python's headers, NumPy, pytest,
-#                           SciPy, tqdm, Dask's distributed, venv, wheel
+#                           SciPy, tqdm, Dask's distributed, mpi4py, venv,
+#                           wheel
 #   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
 #                           gnuplot (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
@@ -38,7 +39,7 @@ if [ "$group" = test ]; then
   # the system's site-packages (the README's install, tested).
   for m in numpy:python3-numpy pytest:python3-pytest scipy:python3-scipy \
            tqdm:python3-tqdm distributed:python3-distributed ensurepip:python3-venv \
-           wheel:python3-wheel setuptools:python3-setuptools; do
+           wheel:python3-wheel setuptools:python3-setuptools mpi4py:python3-mpi4py; do
     [ -x "$py" ] && "$py" -c "import ${m%%:*}" 2>/dev/null || need="$need ${m#*:}"
   done
 fi

@@ -90,3 +90,36 @@ def test_a_local_dask_cluster():
             distributed.Client(cluster) as client:
         r = simdquad.quad(gaussian, -np.inf, np.inf, executor=client)
     assert r.success and abs(r.integral - math.sqrt(math.pi)) <= max(r.error, 1e-15)
+
+
+MPI_SCRIPT = r"""
+import math, sys
+import simdquad
+from mpi4py.futures import MPIPoolExecutor
+
+def f(x):
+    return math.sin(x)
+
+if __name__ == "__main__":
+    with MPIPoolExecutor(max_workers=2) as ex:
+        r = simdquad.quad(f, 0, math.pi, executor=ex, workers=8, epsabs=1e-10, epsrel=0)
+    assert r.status == "ok" and abs(r.integral - 2) <= r.error, r
+    print("mpi4py ok", r.nfev)
+"""
+
+
+def test_an_mpi4py_pool(tmp_path):
+    """mpi4py.futures.MPIPoolExecutor, in a process of its own (MPI is not
+    to be initialised inside the test runner, which forks)."""
+    pytest.importorskip("mpi4py")
+    import os
+    import subprocess
+    import sys
+    script = tmp_path / "mpi_pool.py"
+    script.write_text(MPI_SCRIPT)
+    env = dict(os.environ, OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1",
+               OMPI_MCA_btl="self,vader,tcp", OMPI_MCA_btl_tcp_if_include="lo",
+               OMPI_MCA_oob_tcp_if_include="lo", OMPI_MCA_rmaps_base_oversubscribe="1")
+    p = subprocess.run([sys.executable, str(script)], env=env, capture_output=True,
+                       text=True, timeout=300)
+    assert p.returncode == 0 and "mpi4py ok 23" in p.stdout, p.stdout + p.stderr
