@@ -224,8 +224,9 @@ def test_ctrl_c_stops_the_batch():
         simdquad.quad("sin(p0*x)*exp(-x)", 0, 50, args=(k,), epsrel=1e-13,
                       progress=lambda f: seen.append(f) or False)
     timer.cancel()
-    # The interrupt cancelled the batch part way, not after it was done.
-    assert seen and seen[-1] < 1
+    # The interrupt cancelled the batch part way (or before its first
+    # report, on a loaded machine), not after it was done.
+    assert not seen or seen[-1] < 1
 
 
 @pytest.mark.parametrize("f, args", [
