@@ -167,12 +167,7 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
     for (size_t lo = 0; lo < n; lo += BLOCK) {
         size_t m = n - lo < BLOCK ? n - lo : BLOCK;
         size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
-        for (size_t j = 0; j < ld; j++) {
-            size_t i = lo + (j < m ? j : 0);
-            xt[j] = x[i];
-            for (size_t k = 0; k < np; k++)
-                cols[k * BLOCK + j] = p[i * pstride + k];
-        }
+        sq_pack_block(x, p, pstride, np, lo, m, ld, xt, cols, BLOCK);
         run(&e->vm, 1, ld, xt, pc, yt);
         memcpy(y + lo, yt, m * sizeof *y);
     }

@@ -195,6 +195,18 @@ sq_status sq_family_eval(int family, sq_isa isa, size_t n, const double *x,
     return sq_family_eval_math(family, isa, SQ_MATH_AUTO, n, x, p, pstride, y);
 }
 
+void sq_pack_block(const double *x, const double *p, size_t pstride, size_t np,
+                   size_t lo, size_t m, size_t ld, double *xt, double *cols,
+                   size_t col_stride)
+{
+    for (size_t j = 0; j < ld; j++) {
+        size_t i = lo + (j < m ? j : 0);
+        xt[j] = x[i];
+        for (size_t k = 0; k < np; k++)
+            cols[k * col_stride + j] = p[i * pstride + k];
+    }
+}
+
 sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
                               const double *x, const double *p, size_t pstride,
                               double *y)
@@ -220,12 +232,7 @@ sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
     for (size_t lo = 0; lo < n; lo += BLOCK) {
         size_t m = n - lo < BLOCK ? n - lo : BLOCK;
         size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
-        for (size_t j = 0; j < ld; j++) {
-            size_t i = lo + (j < m ? j : 0);
-            xt[j] = x[i];
-            for (size_t k = 0; k < np; k++)
-                cols[k][j] = p[i * pstride + k];
-        }
+        sq_pack_block(x, p, pstride, np, lo, m, ld, xt, &cols[0][0], BLOCK);
         ops->fam[backend][family](1, ld, xt, pc, yt);
         memcpy(y + lo, yt, m * sizeof *y);
     }

@@ -128,6 +128,13 @@ typedef struct sq_round {
 void sq_round_call(const sq_evaluator *ev, sq_round *r);
 void sq_round_free(sq_round *r);
 
+/* Points lo .. lo + m of x, and their np parameters (p + i * pstride),
+ * packed for a vector machine: xt[0 .. ld) and columns cols + k *
+ * col_stride, the lanes past m padded with point lo's values. */
+void sq_pack_block(const double *x, const double *p, size_t pstride, size_t np,
+                   size_t lo, size_t m, size_t ld, double *xt, double *cols,
+                   size_t col_stride);
+
 /* Per-thread buffers of sq_eval_tile, for tiles of up to `rows` x `ld`. */
 typedef struct sq_eval_scratch {
     sq_round *round;           /* NULL, or the round being gathered */
