@@ -3,6 +3,7 @@
 #ifndef SQ_CLI_H
 #define SQ_CLI_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -11,11 +12,30 @@
 /* Exit statuses: every integral ok, one was not, usage or input error. */
 enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
+/* Ctrl-C (and, under MPI, SIGTERM and SIGUSR1) during a batch: set by
+ * cli_on_interrupt, read by the progress callbacks, which cancel through
+ * the library (the command's only process-wide state). */
+extern volatile sig_atomic_t cli_interrupted;
+void cli_on_interrupt(int sig);
+
 /* Seconds on a monotonic clock. */
 double cli_now(void);
 
 /* Most breakpoints --points or a CSV cell takes. */
 enum { CLI_MAX_POINTS = 1024 };
+
+/* The expensive mode: the expression point by point, with the call's ISA
+ * and math backend (--math holds here too), each call first waiting
+ * `cost` seconds, as a slow simulation would. */
+typedef struct cli_slow {
+    const sq_expr *e;
+    double cost;
+    sq_isa isa;
+    sq_math math;
+} cli_slow;
+
+/* An sq_point_fn over a cli_slow. */
+int cli_slow_point(double x, double *y, void *ctx);
 
 /* Options shared by integrate and batch, as parsed from the command line. */
 typedef struct cli_options {
@@ -26,6 +46,7 @@ typedef struct cli_options {
     int workers_given;       /* --workers or --cost: the expensive mode */
     const char *params;      /* batch: the CSV of problems */
     const char *out;         /* batch: where results go ("-": stdout) */
+    size_t block;            /* batch under MPI: bytes of the file a rank takes at a time (0: automatic) */
     double points[CLI_MAX_POINTS]; /* --points, constant expressions */
 } cli_options;
 
@@ -69,6 +90,12 @@ int cli_finish(const char *cmd, int status);
 
 int cmd_integrate(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
+
+/* Whether an MPI launcher (mpirun, srun) started this process, and the
+ * batch over its ranks (batch_mpi.c, built with MPI; given the options
+ * batch parsed, the expression and the batch's options string). */
+int cli_mpi_launched(void);
+int cmd_batch_mpi(const char *cmd, cli_options *o, sq_expr *e);
 int cmd_bench(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 

@@ -8,6 +8,14 @@
 
 #include "cli.h"
 
+volatile sig_atomic_t cli_interrupted;
+
+void cli_on_interrupt(int sig)
+{
+    (void)sig;
+    cli_interrupted = 1;
+}
+
 double cli_now(void)
 {
     struct timespec t;
@@ -154,6 +162,16 @@ static int apply_option(const char *cmd, const char *name, const char *value,
     }
     if (strcmp(name, "params") == 0) {
         o->params = value;
+        return 0;
+    }
+    if (strcmp(name, "block") == 0) {
+        if (parse_count(cmd, name, value, 1e15, &o->block) != 0)
+            return -1;
+        if (o->block == 0) {
+            fprintf(stderr, "simdquad %s: --block needs a positive number of "
+                            "bytes\n", cmd);
+            return -1;
+        }
         return 0;
     }
     if (strcmp(name, "out") == 0) {
@@ -354,4 +372,28 @@ int cli_finish(const char *cmd, int status)
         return EXIT_USAGE;
     }
     return status;
+}
+
+int cli_slow_point(double x, double *y, void *ctx)
+{
+    const cli_slow *s = ctx;
+    if (s->cost > 0) {
+        struct timespec t;
+        t.tv_sec = (time_t)s->cost;
+        t.tv_nsec = (long)((s->cost - (double)t.tv_sec) * 1e9);
+        while (nanosleep(&t, &t) != 0 && errno == EINTR)
+            ;
+    }
+    return sq_expr_eval_math(s->e, s->isa, s->math, 1, &x, NULL, 0, y) != SQ_OK;
+}
+
+int cli_mpi_launched(void)
+{
+    /* Open MPI, PMIx (Slurm, MPICH's Hydra) and PMI-1/2 launchers. */
+    static const char *const vars[] = {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK",
+                                       "PMI_SIZE", "PMI_RANK"};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        if (getenv(vars[i]) != NULL)
+            return 1;
+    return 0;
 }

@@ -43,7 +43,8 @@ static const command commands[] = {
      "      with speculation unless --no-speculate; --json then adds\n"
      "      call_times (wall time / cost) and wasted_evals."},
     {"batch", cmd_batch,
-     "batch EXPR --params FILE [--out FILE] [--strict] [the options of integrate]\n"
+     "batch EXPR --params FILE [--out FILE] [--strict] [--block BYTES]\n"
+     "            [the options of integrate]\n"
      "      One integral per row of the CSV FILE, whose header names columns\n"
      "      among a, b, p0 ... p15, epsabs, epsrel, points (- is standard\n"
      "      input); a points cell lists that row's breakpoints separated by\n"
@@ -55,7 +56,15 @@ static const command commands[] = {
      "      (default -, standard output), or with --json one object per line;\n"
      "      a summary line goes to stderr. --workers/--cost/--no-speculate: the\n"
      "      expensive mode as for integrate, for an EXPR without parameters\n"
-     "      (its values are kept by x, shared by every row)."},
+     "      (its values are kept by x, shared by every row).\n"
+     "      Under mpirun (a simdquad built with MPI): every rank reads and\n"
+     "      writes its own blocks of the files (both must be files that every\n"
+     "      rank reaches), taken as ranks finish; the output has the rows and\n"
+     "      bits of one process and appears only when complete. --block BYTES\n"
+     "      sets the block (default: about 16 per rank, 64 KiB to 16 MiB).\n"
+     "      SIGUSR1 to mpirun (or SIGTERM/SIGINT to the ranks) cancels and\n"
+     "      writes every row, exit 130; a failed rank or --strict's bad row\n"
+     "      leaves no output file."},
     {"bench", cmd_bench,
      "bench [--kernel NAME | --expr EXPR] [--n N] [--threads N]\n"
      "            [--math NAME|all] [--json]\n"
