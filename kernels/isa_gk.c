@@ -164,6 +164,46 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
         out->bad[j + q] = flag[q] != flag[q];
 }
 
+/*
+ * A single jump between neighbouring nodes of SQ_VLEN intervals from j
+ * (see sq_gk_out.jump): the nodes from left to right are rows 1, 3, ...,
+ * 2 npair - 1 (c - h xgk[i], i rising), the centre (row 0), then rows
+ * 2 npair, ..., 4, 2 (c + h xgk[i], i falling). A jump is a cliff: one
+ * step with at least three nodes on each side, at least 3/4 of all the
+ * steps together and four times each step beside it. A pole or a narrow
+ * peak between the nodes rises and falls, and a steep rise towards an end
+ * grows step after step: neither is one. (A peak between the last two
+ * nodes would look like a cliff with two nodes beyond it, and cutting there
+ * misled the error estimate next to the peak: hence three.)
+ */
+static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
+                           const double *restrict y, const sq_gk_out *out)
+{
+    const size_t np = (size_t)r->npair;
+    const vdouble zero = vset1(0.0), one = vset1(1.0);
+    vdouble prev = vload_n(y + ld + j, m);
+    vdouble tot = zero, best = zero, at = zero, before = zero, after = zero;
+    vdouble last = zero, fresh = zero;
+    for (size_t s = 1; s <= 2 * np; s++) {
+        size_t row = s < np ? 2 * s + 1 : s == np ? 0 : 2 * (2 * np - s) + 2;
+        vdouble cur = vload_n(y + row * ld + j, m);
+        vdouble d = vabs(cur - prev);
+        tot = tot + d;
+        after = vwhere(fresh, d, after);     /* the step after a new best */
+        vdouble up = vlt(best, d);
+        before = vwhere(up, last, before);
+        at = vwhere(up, vset1((double)s), at);
+        best = vwhere(up, d, best);
+        fresh = vwhere(up, one, zero);
+        last = d;
+        prev = cur;
+    }
+    vdouble inside = vle(vset1(3.0), at) * vle(at, vset1((double)(2 * np - 2)));
+    vdouble cliff = vle(vset1(0.75) * tot, best) * vle(vset1(4.0) * before, best)
+                    * vle(vset1(4.0) * after, best) * vlt(zero, best);
+    vstore_n(out->jump + j, m, at * inside * cliff);
+}
+
 /* The spacing of doubles at v >= 0 (an upper bound, from the exponent):
  * 2^(E - 1074) for the biased exponent E, the leading power of two times
  * 2^-51, and never below the smallest subnormal. Exact in every lane. */
@@ -284,8 +324,10 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     /* Whole vectors of intervals, the last one partial (masked loads and
      * stores): lanes are independent, so an interval's values do not
      * depend on where in a vector it falls. */
-    for (size_t j = 0; j < n; j += SQ_VLEN)
+    for (size_t j = 0; j < n; j += SQ_VLEN) {
         gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+        gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+    }
 
     /*
      * Scale by the half-width and form the error estimate: QUADPACK's

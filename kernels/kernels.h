@@ -247,6 +247,12 @@ typedef struct sq_gk_out {
      * centre, and its node's offset from the centre in units of h (ties:
      * the node nearest the centre); the same on the right. */
     double *left_max, *left_at, *right_max, *right_at;
+    /* Where a single jump lies between the nodes: k (3 <= k < rows - 2)
+     * when the values of the nodes k - 1 and k, counted from the left,
+     * differ by at least 3/4 of the sum of the differences of all
+     * neighbouring nodes and by four times the differences beside them (a
+     * cliff, see gk_jump); 0 otherwise. */
+    double *jump;
 } sq_gk_out;
 
 /*

@@ -262,7 +262,7 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
                      fr->f[F_DL] + lo, fr->f[F_DR] + lo, fr->f[F_SL] + lo,
                      {t->nul[0], t->nul[1], t->nul[2], t->nul[3]},
                      fr->f[F_HLY] + lo, fr->f[F_HLX] + lo, fr->f[F_HRY] + lo,
-                     fr->f[F_HRX] + lo};
+                     fr->f[F_HRX] + lo, fr->f[F_JUMP] + lo};
     int64_t failed[TILE];
     for (size_t j = 0; rep->failed && j < n; j++)
         failed[j] = t->bad[j];
@@ -487,6 +487,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         w->fresh->f[F_PVAL][j] = NAN;
         w->fresh->f[F_PERR][j] = NAN;
         w->fresh->f[F_PUNR][j] = 0;
+        w->fresh->f[F_SIBS][j] = 1;
         /* Ends of the range and breakpoints: no jump check. */
         w->fresh->f[F_NL][j] = 0;
         w->fresh->f[F_NR][j] = 0;

@@ -43,7 +43,8 @@ enum {
     F_EL, F_ER, F_NL, F_NR, F_NLE, F_NRE, F_QE, F_XF, F_DL, F_DR, F_SL,
     F_HLY, F_HLX, F_HRY, F_HRX, F_MISS,
     NLIVE,               /* the fields below matter only to fresh intervals */
-    F_PVAL = NLIVE, F_PERR, F_PUNR, F_WY, F_WX, F_QL, F_QR, NFIELD
+    F_PVAL = NLIVE, F_PERR, F_PUNR, F_WY, F_WX, F_QL, F_QR, F_JUMP, F_SIBS,
+    NFIELD
 };
 
 /*
@@ -67,7 +68,10 @@ enum {
  * F_WX): the largest |f| an ancestor or a probe saw inside it, and where
  * (0 and NaN for none); and for the first intervals of a problem, where in
  * t their probes go (F_QL, F_QR: just inside an end of the range or a
- * breakpoint; NaN for none).
+ * breakpoint; NaN for none); where a single jump lies between its nodes
+ * (F_JUMP, see sq_gk_out.jump; children_of cuts there); and the number of
+ * children its parent had, on the first of them (F_SIBS; 0 on the others,
+ * 1 on a first interval): siblings are adjacent in the fresh run.
  */
 typedef sq_cols ivs;
 
@@ -227,6 +231,9 @@ static inline int splittable(double c, double h)
 
 /* What happens to an interval. */
 enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
+
+/* Most children a split makes (see children_of in adapt_decide.c). */
+enum { SQ_GK_CHILDREN = 3 };
 
 typedef struct totals {
     double area, errsum, resabs;

@@ -10,6 +10,96 @@ enum {
     SMALL_SORT = 48      /* selection by sorting up to this many intervals */
 };
 
+/* The family of fresh interval i (its siblings, adjacent in the run, at
+ * most `left` of them): its size on its first member, 0 on the others, 1
+ * for a first interval, which has no parent. */
+static size_t siblings(const ivs *fr, size_t i, size_t left)
+{
+    size_t ns = (size_t)fr->f[F_SIBS][i];
+    return ns == 0 ? 1 : ns < left ? ns : left;
+}
+
+/* The offset from the centre, in units of h, of node s counted from the
+ * left (see sq_gk_out.jump). */
+static double node_offset(const sq_gk_rule *r, size_t s)
+{
+    size_t np = (size_t)r->npair;
+    return s < np ? -r->xgk[s] : s == np ? 0.0 : r->xgk[2 * np - s];
+}
+
+/*
+ * How many children interval k of v makes when it is split. Three when its
+ * nodes saw a single jump (F_JUMP) that the rule has not resolved (its
+ * error at the cap, resasc): it is cut at the two nodes around the jump,
+ * cut[0] < cut[1] (in t), so that the middle child, which holds the jump,
+ * is a tenth of the parent or less (the nodes are closer still near the
+ * ends). Halving gains one bit of the jump's position per two intervals'
+ * evaluations, this three to seven bits per three; the outer children are
+ * smooth and usually done next round. Two (halves) otherwise, or when a
+ * child would be too narrow to split again.
+ */
+static size_t children_of(const engine *e, const view *v, size_t k, double cut[2])
+{
+    if (!is_fresh(v, k) || !(v->f[F_JUMP][k] >= 1)
+        || !unresolved_at(v->f[F_RAW][k], v->f[F_RASC][k]))
+        return 2;
+    size_t s = (size_t)v->f[F_JUMP][k];
+    double c = v->f[F_C][k], h = v->f[F_H][k], l = c - h, r = c + h;
+    /* Cuts on the grid of sixteenths of h around the two nodes: every
+     * child is a union of cells that bisection would make four levels
+     * down, so a jump at a dyadic point (1/2 of [0, 1]) still ends on an
+     * end, as halving puts it. */
+    double u0 = floor(16 * node_offset(e->rule, s - 1)) / 16;
+    double u1 = ceil(16 * node_offset(e->rule, s)) / 16;
+    if (!(u0 > -1 && u1 < 1))
+        return 2;
+    cut[0] = c + h * u0;
+    cut[1] = c + h * u1;
+    double ends[4] = {l, cut[0], cut[1], r};
+    for (int q = 0; q < 3; q++)
+        if (!(ends[q + 1] > ends[q])
+            || !splittable(0.5 * ends[q] + 0.5 * ends[q + 1],
+                           0.5 * ends[q + 1] - 0.5 * ends[q]))
+            return 2;
+    return 3;
+}
+
+/* The three children of interval k of v, cut at cut[0] and cut[1] (see
+ * children_of), appended to nf: as halves are (sq_adapt_apply), with each
+ * of the parent's two witnesses handed to the child it lies in. */
+static void split_at(ivs *nf, const view *v, size_t k, const double cut[2],
+                     uint64_t pid)
+{
+    double *const *f = v->f;
+    double c = f[F_C][k], h = f[F_H][k];
+    double ends[4] = {c - h, cut[0], cut[1], c + h};
+    double wy[2] = {f[F_HLY][k], f[F_HRY][k]};
+    double wx[2] = {c + h * f[F_HLX][k], c + h * f[F_HRX][k]};
+    double punr = unresolved_at(f[F_RAW][k], f[F_RASC][k]) ? f[F_RABS][k] : 0.0;
+    for (int q = 0; q < 3; q++) {
+        size_t i = nf->n++;
+        double lo = ends[q], hi = ends[q + 1];
+        nf->f[F_C][i] = 0.5 * lo + 0.5 * hi;
+        nf->f[F_H][i] = 0.5 * hi - 0.5 * lo;
+        nf->f[F_PVAL][i] = f[F_VAL][k];
+        nf->f[F_PERR][i] = f[F_ERR][k];
+        nf->f[F_PUNR][i] = punr;
+        nf->f[F_NL][i] = q == 0 ? f[F_NL][k] : 0.0;
+        nf->f[F_NLE][i] = q == 0 ? f[F_NLE][k] : INFINITY;
+        nf->f[F_NR][i] = q == 2 ? f[F_NR][k] : 0.0;
+        nf->f[F_NRE][i] = q == 2 ? f[F_NRE][k] : INFINITY;
+        nf->f[F_WY][i] = 0;
+        nf->f[F_WX][i] = NAN;
+        for (int side = 0; side < 2; side++)
+            if (wx[side] >= lo && wx[side] <= hi && wy[side] > nf->f[F_WY][i]) {
+                nf->f[F_WY][i] = wy[side];
+                nf->f[F_WX][i] = wx[side];
+            }
+        nf->f[F_SIBS][i] = q == 0 ? 3 : 0;
+        nf->pid[i] = pid;
+    }
+}
+
 /* A problem's totals over its retired sums and its intervals, with
  * compensated sums in position order. */
 static totals sum_up(const gstate *ps, const view *v)
@@ -186,17 +276,22 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
     const ivs *fr = w->fresh;
     size_t nlive = ps->live_n + ps->fresh_n;
     size_t pairs = 0, stalled = 0, raised = 0;
-    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
         size_t i = ps->fresh_start + k;
+        ns = siblings(fr, i, ps->fresh_n - k);
         double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
-        if (isnan(pv))
+        if (ns < 2 || isnan(pv))
             continue;            /* a first visit has no parent */
-        double v1 = fr->f[F_VAL][i], v2 = fr->f[F_VAL][i + 1];
-        double e1 = fr->f[F_ERR][i], e2 = fr->f[F_ERR][i + 1];
+        double area12 = fr->f[F_VAL][i], erro12 = fr->f[F_ERR][i];
+        int capped = fr->f[F_RASC][i] == erro12;
+        for (size_t q = 1; q < ns; q++) {
+            area12 += fr->f[F_VAL][i + q];
+            erro12 += fr->f[F_ERR][i + q];
+            capped |= fr->f[F_RASC][i + q] == fr->f[F_ERR][i + q];
+        }
         pairs++;
-        if (fr->f[F_RASC][i] == e1 || fr->f[F_RASC][i + 1] == e2)
+        if (capped)
             continue;            /* an estimate at its cap says nothing */
-        double area12 = v1 + v2, erro12 = e1 + e2;
         int steady = fabs(pv - area12) <= 1e-5 * fabs(area12);
         stalled += steady && erro12 >= 0.99 * pe;
         /* A raised error counts only with a stable value: a pair still too
@@ -229,23 +324,33 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
 static void parent_floor(struct sq_adapt_ws *w, const gstate *ps)
 {
     ivs *fr = w->fresh;
-    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
         size_t i = ps->fresh_start + k;
+        ns = siblings(fr, i, ps->fresh_n - k);
+        if (ns < 2)
+            continue;
         double pv = fr->f[F_PVAL][i];
-        double v1 = fr->f[F_VAL][i], v2 = fr->f[F_VAL][i + 1];
-        double *e1 = fr->f[F_ERR] + i, *e2 = fr->f[F_ERR] + i + 1;
+        double *e = fr->f[F_ERR] + i;
         /* What rounding alone makes of d: the nodes' (F_XF, far from the
          * origin, cos on [0, 1e5]) and the sums'. */
-        double noise = 4 * (fr->f[F_XF][i] + fr->f[F_XF][i + 1])
-                       + 8 * DBL_EPSILON * (fr->f[F_RABS][i] + fr->f[F_RABS][i + 1]);
-        double d = fabs(pv - (v1 + v2)) - noise;
-        if (!isfinite(d) || !(*e1 >= 0) || !(*e2 >= 0) || !(d > *e1 + *e2))
+        double xf = fr->f[F_XF][i], rabs = fr->f[F_RABS][i], v = fr->f[F_VAL][i];
+        double esum = e[0];
+        int valid = e[0] >= 0;
+        size_t most = 0;
+        for (size_t q = 1; q < ns; q++) {
+            xf += fr->f[F_XF][i + q];
+            rabs += fr->f[F_RABS][i + q];
+            v += fr->f[F_VAL][i + q];
+            esum += e[q];
+            valid &= e[q] >= 0;
+            if (e[q] > e[most])
+                most = q;
+        }
+        double noise = 4 * xf + 8 * DBL_EPSILON * rabs;
+        double d = fabs(pv - v) - noise;
+        if (!isfinite(d) || !valid || !(d > esum))
             continue;
-        double more = d - (*e1 + *e2);
-        if (*e1 >= *e2)
-            *e1 += more;
-        else
-            *e2 += more;
+        e[most] += d - esum;     /* the child with the largest error */
     }
 }
 
@@ -632,14 +737,15 @@ static void budget_exit(const engine *e, gstate *ps, const view *v,
                         const totals *t, double extra_err)
 {
     const uint8_t *fate = e->w->fate;
-    size_t keep = 0, split = 0;
+    size_t keep = 0, born = 0;
+    double cut[2];
     for (size_t k = 0; k < v->n; k++) {
         keep += fate[k] == KEEP;
-        split += fate[k] == SPLIT;
+        born += fate[k] == SPLIT ? children_of(e, v, k, cut) : 0;
     }
-    if (keep + 2 * split > e->run->max_intervals)
+    if (keep + born > e->run->max_intervals)
         sq_adapt_finish(ps, SQ_MAX_INTERVALS, t, extra_err);
-    else if (ps->evals + 2 * split * e->rows > e->run->max_evals)
+    else if (ps->evals + born * e->rows > e->run->max_evals)
         sq_adapt_finish(ps, SQ_MAX_EVALS, t, extra_err);
 }
 
@@ -783,8 +889,8 @@ int sq_adapt_apply(engine *e, gstate *ps)
         split += w->fate[k] == SPLIT;
     }
     if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
-        || sq_cols_reserve(nf, NFIELD, nf->n + 2 * split + SQ_COL_SLACK, nf->n, 16)
-               != 0)
+        || sq_cols_reserve(nf, NFIELD, nf->n + SQ_GK_CHILDREN * split + SQ_COL_SLACK,
+                           nf->n, 16) != 0)
         return -1;
     uint64_t pid = (uint64_t)(ps - w->prob);
     size_t l0 = nl->n, f0 = nf->n;
@@ -803,6 +909,11 @@ int sq_adapt_apply(engine *e, gstate *ps)
                 ps->rxmax = f[F_XF][k];
             break;
         case SPLIT: {
+            double cut[2];
+            if (children_of(e, v, k, cut) == 3) {
+                split_at(nf, v, k, cut, pid);
+                break;
+            }
             double c = f[F_C][k], h = 0.5 * f[F_H][k];
             double cs[2] = {c - h, c + h};
             for (int side = 0; side < 2; side++) {
@@ -822,6 +933,7 @@ int sq_adapt_apply(engine *e, gstate *ps)
                 /* What the parent saw on this side (witness_check). */
                 nf->f[F_WY][i] = f[side ? F_HRY : F_HLY][k];
                 nf->f[F_WX][i] = c + 2 * h * f[side ? F_HRX : F_HLX][k];
+                nf->f[F_SIBS][i] = side == 0 ? 2 : 0;
                 nf->pid[i] = pid;
             }
             break;
@@ -852,8 +964,11 @@ totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
         if (unresolved_at(w->live->f[F_RAW][i], w->live->f[F_RASC][i]))
             t.unresolved += w->live->f[F_RABS][i];
     }
-    for (size_t k = 0; k + 1 < ps->fresh_n; k += 2) {
+    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
         size_t i = ps->fresh_start + k;
+        ns = siblings(w->fresh, i, ps->fresh_n - k);
+        if (ns < 2)
+            continue;
         sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
         sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
         t.unresolved += w->fresh->f[F_PUNR][i];
