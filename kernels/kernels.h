@@ -182,6 +182,9 @@ typedef struct sq_gk_rule {
 
 enum { SQ_GK_NULL = 6 };
 
+/* The most pairs of nodes a rule has (GK21's ten). */
+enum { SQ_GK_MAX_PAIRS = 10 };
+
 extern const sq_gk_rule sq_gk15, sq_gk21;
 
 /* Rows of a node block: row 0 is the centre, rows 2i+1 and 2i+2 the
@@ -247,11 +250,9 @@ typedef struct sq_gk_out {
      * centre, and its node's offset from the centre in units of h (ties:
      * the node nearest the centre); the same on the right. */
     double *left_max, *left_at, *right_max, *right_at;
-    /* Where a single jump lies between the nodes: k (3 <= k < rows - 2)
-     * when the values of the nodes k - 1 and k, counted from the left,
-     * differ by at least 3/4 of the sum of the differences of all
-     * neighbouring nodes and by four times the differences beside them (a
-     * cliff, see gk_jump); 0 otherwise. */
+    /* Where a jump or a kink lies between the nodes (see gk_jump): 32 a + b
+     * when it lies between nodes a < b, counted from the left from 0 (a >=
+     * 2, b <= rows - 3); 0 when the nodes saw neither. */
     double *jump;
 } sq_gk_out;
 

@@ -43,14 +43,14 @@ static size_t children_of(const engine *e, const view *v, size_t k, double cut[2
     if (!is_fresh(v, k) || !(v->f[F_JUMP][k] >= 1)
         || !unresolved_at(v->f[F_RAW][k], v->f[F_RASC][k]))
         return 2;
-    size_t s = (size_t)v->f[F_JUMP][k];
+    size_t ab = (size_t)v->f[F_JUMP][k], a = ab / 32, b = ab % 32;
     double c = v->f[F_C][k], h = v->f[F_H][k], l = c - h, r = c + h;
     /* Cuts on the grid of sixteenths of h around the two nodes: every
      * child is a union of cells that bisection would make four levels
      * down, so a jump at a dyadic point (1/2 of [0, 1]) still ends on an
      * end, as halving puts it. */
-    double u0 = floor(16 * node_offset(e->rule, s - 1)) / 16;
-    double u1 = ceil(16 * node_offset(e->rule, s)) / 16;
+    double u0 = floor(16 * node_offset(e->rule, a)) / 16;
+    double u1 = ceil(16 * node_offset(e->rule, b)) / 16;
     if (!(u0 > -1 && u1 < 1))
         return 2;
     cut[0] = c + h * u0;
