@@ -29,18 +29,18 @@ static double node_offset(const sq_gk_rule *r, size_t s)
 
 /*
  * How many children interval k of v makes when it is split. Three when its
- * nodes saw a single jump (F_JUMP) that the rule has not resolved (its
- * error at the cap, resasc): it is cut at the two nodes around the jump,
- * cut[0] < cut[1] (in t), so that the middle child, which holds the jump,
- * is a tenth of the parent or less (the nodes are closer still near the
- * ends). Halving gains one bit of the jump's position per two intervals'
- * evaluations, this three to seven bits per three; the outer children are
+ * nodes saw a jump or a kink between nodes a and b (F_JUMP = 32 a + b, see
+ * gk_jump) that the rule has not resolved (its error at the cap, resasc):
+ * it is cut around those nodes, cut[0] < cut[1] (in t), so that the middle
+ * child, which holds the feature, is an eighth of the parent or less.
+ * Halving gains one bit of the feature's position per two intervals'
+ * evaluations, this three to five bits per three; the outer children are
  * smooth and usually done next round. Two (halves) otherwise, or when a
  * child would be too narrow to split again.
  */
 static size_t children_of(const engine *e, const view *v, size_t k, double cut[2])
 {
-    if (!is_fresh(v, k) || !(v->f[F_JUMP][k] >= 1)
+    if (!is_fresh(v, k) || !(v->f[F_JUMP][k] >= 1 && v->f[F_JUMP][k] < 32 * 32)
         || !unresolved_at(v->f[F_RAW][k], v->f[F_RASC][k]))
         return 2;
     size_t ab = (size_t)v->f[F_JUMP][k], a = ab / 32, b = ab % 32;
