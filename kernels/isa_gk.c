@@ -166,9 +166,11 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
 
 /*
  * Where a jump or a kink lies between the nodes of SQ_VLEN intervals from
- * j (see sq_gk_out.jump). The nodes from left to right (position s = 0 ..
- * 2 npair) are rows 1, 3, ..., 2 npair - 1 (c - h xgk[i], i rising), the
- * centre (row 0), then rows 2 npair, ..., 4, 2 (c + h xgk[i], i falling).
+ * j (see sq_gk_out.jump), for the lanes whose error is at the cap (resasc,
+ * after gk_finish): the rule has not resolved them. The nodes from left to
+ * right (position s = 0 .. 2 npair) are rows 1, 3, ..., 2 npair - 1
+ * (c - h xgk[i], i rising), the centre (row 0), then rows 2 npair, ..., 4,
+ * 2 (c + h xgk[i], i falling).
  *
  * A jump is a cliff in the values: one step (between nodes s - 1 and s)
  * at least 3/4 of all the steps together and four times each step beside
@@ -185,85 +187,99 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
  * it was looser: a peak between the last two nodes cut as a jump (168 in
  * 10^4 poles at 1e-12), a pole whose lines crossed beside the window and
  * a singularity |x - m|^-a with neighbours an eighth of the pair.
+ *
+ * The scans are vector passes; the verdict of each lane is scalar code on
+ * the lane's own values (the same operations, so the same bits at every
+ * ISA), and a block with no lane at its cap costs one comparison.
  */
-/* 1 where the line through nodes a - 1 and a and the line through nodes b
- * and b + 1 cross between the abscissae of a and b (off, in units of h). */
-static inline vdouble gk_crosses(const vdouble *val, const vdouble *slope,
-                                 const double *off, size_t a, size_t b)
-{
-    const vdouble zero = vset1(0.0);
-    vdouble oa = vset1(off[a]), ob = vset1(off[b]);
-    vdouble d = slope[a] - slope[b + 1];
-    vdouble n = val[b] - val[a] + slope[a] * oa - slope[b + 1] * ob;
-    return vle(zero, (n - oa * d) * d) * vle(zero, (ob * d - n) * d) * vne(d, zero);
-}
-
 static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
                            const double *restrict y, const sq_gk_out *out)
 {
     enum { MAXPOS = 2 * SQ_GK_MAX_PAIRS + 1 };
+    int any = 0;
+    for (size_t q = 0; q < m; q++)
+        any |= out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q];
+    if (!any) {
+        vstore_n(out->jump + j, m, vset1(0.0));
+        return;
+    }
     const size_t np = (size_t)r->npair, last = 2 * np;
     const vdouble zero = vset1(0.0);
     double off[MAXPOS];
     for (size_t s = 0; s <= last; s++)
         off[s] = s < np ? -r->xgk[s] : s == np ? 0.0 : r->xgk[last - s];
-    /* The steps and the slopes between neighbours. */
-    vdouble val[MAXPOS], step[MAXPOS], slope[MAXPOS];
-    vdouble prev = vload_n(y + ld + j, m), tot = zero;
-    val[0] = prev;
+    /* Values, steps and slopes between neighbours, changes of slope. */
+    double val[MAXPOS][SQ_VLEN], step[MAXPOS][SQ_VLEN], slope[MAXPOS][SQ_VLEN];
+    double change[MAXPOS][SQ_VLEN];
+    vdouble prev = vload_n(y + ld + j, m), tot = zero, ctot = zero;
+    vstore(val[0], prev);
+    vdouble sl_prev = zero;
     for (size_t s = 1; s <= last; s++) {
         size_t row = s < np ? 2 * s + 1 : s == np ? 0 : 2 * (last - s) + 2;
         vdouble cur = vload_n(y + row * ld + j, m);
-        val[s] = cur;
-        vdouble d = cur - prev;
-        step[s] = vabs(d);
-        slope[s] = d * vset1(1.0 / (off[s] - off[s - 1]));
-        tot = tot + step[s];
+        vdouble d = cur - prev, sl = d * vset1(1.0 / (off[s] - off[s - 1]));
+        vstore(val[s], cur);
+        vstore(step[s], vabs(d));
+        vstore(slope[s], sl);
+        tot = tot + vabs(d);
+        if (s >= 2) {
+            vdouble ch = vabs(sl - sl_prev);
+            vstore(change[s - 1], ch);
+            ctot = ctot + ch;
+        }
+        sl_prev = sl;
         prev = cur;
     }
-    /* The jump: the largest step, checked against its neighbours. */
-    vdouble best = zero, at = zero;
+    /* The largest step, and the largest pair of changes whose neighbours
+     * are 32 times smaller. */
+    vdouble best = zero, at = zero, kbest = zero, ks = zero;
     for (size_t s = 3; s + 2 <= last; s++) {
-        vdouble up = vlt(best, step[s]);
-        at = vwhere(up, vset1((double)(32 * (s - 1) + s)), at);
-        best = vwhere(up, step[s], best);
+        vdouble st = vload(step[s]);
+        vdouble up = vlt(best, st);
+        at = vwhere(up, vset1((double)s), at);
+        best = vwhere(up, st, best);
     }
-    vdouble jump = vle(vset1(0.75) * tot, best) * vlt(zero, best);
-    for (size_t s = 3; s + 2 <= last; s++) {
-        /* The steps beside the largest, wherever it is. */
-        vdouble here = veq(at, vset1((double)(32 * (s - 1) + s)));
-        vdouble side = vselect_gt(step[s - 1], step[s + 1], step[s - 1], step[s + 1]);
-        jump = vwhere(here * vlt(best, vset1(4.0) * side), zero, jump);
-    }
-    /* The kink: the largest change of slope over two neighbouring nodes. */
-    vdouble change[MAXPOS], ctot = zero;
-    for (size_t s = 1; s < last; s++) {
-        change[s] = vabs(slope[s + 1] - slope[s]);
-        ctot = ctot + change[s];
-    }
-    vdouble kbest = zero, kat = zero;
     for (size_t s = 3; s + 4 <= last; s++) {
-        vdouble pair = change[s] + change[s + 1];
-        vdouble side = vselect_gt(change[s - 1], change[s + 2], change[s - 1],
-                                  change[s + 2]);
-        vdouble lone = vset1(0.125) * pair;
-        /* Between nodes s and s + 1, or next to the one real change; and
-         * only where the lines through the nodes on either side cross
-         * inside that window, as the two sides of a kink do (a pole's
-         * changes of slope lie beside it, and its lines cross outside). */
-        vdouble near_s = vlt(change[s + 1], lone), near_s1 = vlt(change[s], lone);
-        vdouble win = vwhere(near_s1, vset1((double)(32 * s + s + 2)),
-                             vwhere(near_s, vset1((double)(32 * (s - 1) + s + 1)),
-                                    vset1((double)(32 * s + s + 1))));
-        vdouble cross = vwhere(near_s1, gk_crosses(val, slope, off, s, s + 2),
-                               vwhere(near_s, gk_crosses(val, slope, off, s - 1, s + 1),
-                                      gk_crosses(val, slope, off, s, s + 1)));
-        vdouble up = vlt(kbest, pair) * vle(vset1(32.0) * side, pair) * cross;
-        kat = vwhere(up, win, kat);
+        vdouble pair = vload(change[s]) + vload(change[s + 1]);
+        vdouble lo = vload(change[s - 1]), hi = vload(change[s + 2]);
+        vdouble side = vselect_gt(lo, hi, lo, hi);
+        vdouble up = vlt(kbest, pair) * vle(vset1(32.0) * side, pair);
+        ks = vwhere(up, vset1((double)s), ks);
         kbest = vwhere(up, pair, kbest);
     }
-    vdouble kink = vle(vset1(0.75) * ctot, kbest) * vlt(zero, kbest);
-    vstore_n(out->jump + j, m, vwhere(jump, at, kat * kink));
+    double tb[SQ_VLEN], ta[SQ_VLEN], tt[SQ_VLEN], kb[SQ_VLEN], kk[SQ_VLEN],
+        kt[SQ_VLEN];
+    vstore(tb, best);
+    vstore(ta, at);
+    vstore(tt, tot);
+    vstore(kb, kbest);
+    vstore(kk, ks);
+    vstore(kt, ctot);
+    for (size_t q = 0; q < m; q++) {
+        double code = 0;
+        if (out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q]) {
+            size_t s = (size_t)ta[q];
+            if (tb[q] > 0 && 0.75 * tt[q] <= tb[q]
+                && 4 * fmax(step[s - 1][q], step[s + 1][q]) <= tb[q]) {
+                code = (double)(32 * (s - 1) + s);
+            } else if (kb[q] > 0 && 0.75 * kt[q] <= kb[q]) {
+                /* Between nodes s and s + 1, or next to the one real
+                 * change; where the lines through the nodes on either side
+                 * cross inside the window, as a kink's two sides do. */
+                s = (size_t)kk[q];
+                double lone = 0.125 * kb[q];
+                size_t a = change[s][q] < lone ? s : change[s + 1][q] < lone ? s - 1 : s;
+                size_t b = change[s][q] < lone ? s + 2 : change[s + 1][q] < lone ? s + 1
+                                                                                : s + 1;
+                double d = slope[a][q] - slope[b + 1][q];
+                double n = val[b][q] - val[a][q] + slope[a][q] * off[a]
+                           - slope[b + 1][q] * off[b];
+                if (d != 0 && (n - off[a] * d) * d >= 0 && (off[b] * d - n) * d >= 0)
+                    code = (double)(32 * a + b);
+            }
+        }
+        out->jump[j + q] = code;
+    }
 }
 
 /* The spacing of doubles at v >= 0 (an upper bound, from the exponent):
@@ -386,10 +402,8 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     /* Whole vectors of intervals, the last one partial (masked loads and
      * stores): lanes are independent, so an interval's values do not
      * depend on where in a vector it falls. */
-    for (size_t j = 0; j < n; j += SQ_VLEN) {
+    for (size_t j = 0; j < n; j += SQ_VLEN)
         gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
-        gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
-    }
 
     /*
      * Scale by the half-width and form the error estimate: QUADPACK's
@@ -416,6 +430,10 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
                     {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
     for (size_t j = 0; j < n; j += SQ_VLEN)
         gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, error_kind);
+    /* Jumps and kinks, once the errors are known: only where the rule has
+     * not resolved the interval. */
+    for (size_t j = 0; j < n; j += SQ_VLEN)
+        gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++)
         nbad += (size_t)out->bad[j];
