@@ -195,6 +195,31 @@ static const double gk15_p2[7] = {
     -0.2224425206010763,
 };
 
+/* 1 / (xgk[i] - xgk[i + 1]), xgk[npair] = 0: the inverse gaps between
+ * neighbouring nodes (gk_jump). */
+static const double gk15_gap_inv[7] = {
+    0x1.79d3a1ad5f8f2p+4,
+    0x1.7bd9efb99f9a6p+3,
+    0x1.0375ac4fcfd03p+3,
+    0x1.9bb955fcedde2p+2,
+    0x1.6313f844a1d5fp+2,
+    0x1.4322534928462p+2,
+    0x1.3402c090bdeccp+2,
+};
+
+static const double gk21_gap_inv[10] = {
+    0x1.6fce2c34dd9f2p+5,
+    0x1.6db8eae8d9a70p+4,
+    0x1.eb988811cef9dp+3,
+    0x1.7bd77415fc071p+3,
+    0x1.3b8e74858db39p+3,
+    0x1.1251b5d0a5d4ep+3,
+    0x1.eebc980e87095p+2,
+    0x1.cc6c5b652f3fbp+2,
+    0x1.b7ce7a1d9839ap+2,
+    0x1.ade48bb57d60bp+2,
+};
+
 const sq_gk_rule sq_gk15 = {
     .name = "gk15", .npair = 7, .xgk = xgk15, .wgk = wgk15,
     .wgk_centre = 0.209482141084727828012999174891714,
@@ -202,6 +227,7 @@ const sq_gk_rule sq_gk15 = {
     .end = gk15_end, .dend = gk15_dend, .blind = 1 - 0.991455371120812639206854697526329,
     .null_centre = gk15_null_centre, .null = gk15_null,
     .p2_centre = -0.26185267635590981, .p2 = gk15_p2,
+    .gap_inv = gk15_gap_inv,
 };
 
 const sq_gk_rule sq_gk21 = {
@@ -211,4 +237,5 @@ const sq_gk_rule sq_gk21 = {
     .end = gk21_end, .dend = gk21_dend, .blind = 1 - 0.995657163025808080735527280689003,
     .null_centre = gk21_null_centre, .null = gk21_null,
     .p2_centre = -0.18680694250364605, .p2 = gk21_p2,
+    .gap_inv = gk21_gap_inv,
 };

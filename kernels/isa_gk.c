@@ -192,6 +192,19 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
  * the lane's own values (the same operations, so the same bits at every
  * ISA), and a block with no lane at its cap costs one comparison.
  */
+/* The row of the node at position s from the left (see gk_jump), and its
+ * offset from the centre in units of h. */
+static inline size_t gk_row(size_t np, size_t s)
+{
+    return s < np ? 2 * s + 1 : s == np ? 0 : 2 * (2 * np - s) + 2;
+}
+
+static inline double gk_offset(const sq_gk_rule *r, size_t s)
+{
+    size_t np = (size_t)r->npair;
+    return s < np ? -r->xgk[s] : s == np ? 0.0 : r->xgk[2 * np - s];
+}
+
 static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
                            const double *restrict y, const sq_gk_out *out)
 {
@@ -205,23 +218,21 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     }
     const size_t np = (size_t)r->npair, last = 2 * np;
     const vdouble zero = vset1(0.0);
-    double off[MAXPOS];
-    for (size_t s = 0; s <= last; s++)
-        off[s] = s < np ? -r->xgk[s] : s == np ? 0.0 : r->xgk[last - s];
-    /* Values, steps and slopes between neighbours, changes of slope. */
-    double val[MAXPOS][SQ_VLEN], step[MAXPOS][SQ_VLEN], slope[MAXPOS][SQ_VLEN];
+    /* Steps and slopes between neighbours, changes of slope; the largest
+     * step. The verdicts read the few values they need again from y. */
     double change[MAXPOS][SQ_VLEN];
     vdouble prev = vload_n(y + ld + j, m), tot = zero, ctot = zero;
-    vstore(val[0], prev);
-    vdouble sl_prev = zero;
+    vdouble best = zero, at = zero, sl_prev = zero;
     for (size_t s = 1; s <= last; s++) {
-        size_t row = s < np ? 2 * s + 1 : s == np ? 0 : 2 * (last - s) + 2;
-        vdouble cur = vload_n(y + row * ld + j, m);
-        vdouble d = cur - prev, sl = d * vset1(1.0 / (off[s] - off[s - 1]));
-        vstore(val[s], cur);
-        vstore(step[s], vabs(d));
-        vstore(slope[s], sl);
-        tot = tot + vabs(d);
+        vdouble cur = vload_n(y + gk_row(np, s) * ld + j, m);
+        vdouble d = cur - prev, ad = vabs(d);
+        vdouble sl = d * vset1(r->gap_inv[s <= np ? s - 1 : last - s]);
+        tot = tot + ad;
+        if (s >= 3 && s + 2 <= last) {
+            vdouble up = vlt(best, ad);
+            at = vwhere(up, vset1((double)s), at);
+            best = vwhere(up, ad, best);
+        }
         if (s >= 2) {
             vdouble ch = vabs(sl - sl_prev);
             vstore(change[s - 1], ch);
@@ -230,15 +241,8 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
         sl_prev = sl;
         prev = cur;
     }
-    /* The largest step, and the largest pair of changes whose neighbours
-     * are 32 times smaller. */
-    vdouble best = zero, at = zero, kbest = zero, ks = zero;
-    for (size_t s = 3; s + 2 <= last; s++) {
-        vdouble st = vload(step[s]);
-        vdouble up = vlt(best, st);
-        at = vwhere(up, vset1((double)s), at);
-        best = vwhere(up, st, best);
-    }
+    /* The largest pair of changes whose neighbours are 32 times smaller. */
+    vdouble kbest = zero, ks = zero;
     for (size_t s = 3; s + 4 <= last; s++) {
         vdouble pair = vload(change[s]) + vload(change[s + 1]);
         vdouble lo = vload(change[s - 1]), hi = vload(change[s + 2]);
@@ -257,10 +261,13 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     vstore(kt, ctot);
     for (size_t q = 0; q < m; q++) {
         double code = 0;
+        const double *yq = y + j + q;
+#define SQ_NODE(s) yq[gk_row(np, (s)) * ld]
         if (out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q]) {
             size_t s = (size_t)ta[q];
             if (tb[q] > 0 && 0.75 * tt[q] <= tb[q]
-                && 4 * fmax(step[s - 1][q], step[s + 1][q]) <= tb[q]) {
+                && 4 * fabs(SQ_NODE(s - 1) - SQ_NODE(s - 2)) <= tb[q]
+                && 4 * fabs(SQ_NODE(s + 1) - SQ_NODE(s)) <= tb[q]) {
                 code = (double)(32 * (s - 1) + s);
             } else if (kb[q] > 0 && 0.75 * kt[q] <= kb[q]) {
                 /* Between nodes s and s + 1, or next to the one real
@@ -269,15 +276,18 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
                 s = (size_t)kk[q];
                 double lone = 0.125 * kb[q];
                 size_t a = change[s][q] < lone ? s : change[s + 1][q] < lone ? s - 1 : s;
-                size_t b = change[s][q] < lone ? s + 2 : change[s + 1][q] < lone ? s + 1
-                                                                                : s + 1;
-                double d = slope[a][q] - slope[b + 1][q];
-                double n = val[b][q] - val[a][q] + slope[a][q] * off[a]
-                           - slope[b + 1][q] * off[b];
-                if (d != 0 && (n - off[a] * d) * d >= 0 && (off[b] * d - n) * d >= 0)
+                size_t b = change[s][q] < lone ? s + 2 : s + 1;
+                double oa = gk_offset(r, a), ob = gk_offset(r, b);
+                double va = SQ_NODE(a), vb = SQ_NODE(b);
+                double sa = (va - SQ_NODE(a - 1)) * r->gap_inv[a <= np ? a - 1 : last - a];
+                double sb = (SQ_NODE(b + 1) - vb) * r->gap_inv[b + 1 <= np ? b : last - b - 1];
+                double d = sa - sb;
+                double n = vb - va + sa * oa - sb * ob;
+                if (d != 0 && (n - oa * d) * d >= 0 && (ob * d - n) * d >= 0)
                     code = (double)(32 * a + b);
             }
         }
+#undef SQ_NODE
         out->jump[j + q] = code;
     }
 }

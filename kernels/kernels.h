@@ -178,6 +178,9 @@ typedef struct sq_gk_rule {
      * the weight of each pair (both values alike). */
     double p2_centre;
     const double *p2;
+    /* 1 / (xgk[i] - xgk[i + 1]) with xgk[npair] = 0: the inverse gaps
+     * between neighbouring nodes, for the slopes of gk_jump. */
+    const double *gap_inv;
 } sq_gk_rule;
 
 enum { SQ_GK_NULL = 6 };
