@@ -394,13 +394,9 @@ int cmd_batch_mpi(const char *cmd, cli_options *o, sq_expr *e)
     }
     /* Ctrl-C, SIGTERM and SIGUSR1 (which Open MPI's mpirun forwards)
      * cancel: every row is still written, the unfinished ones cancelled. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = cli_on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
+    cli_catch(SIGINT);
+    cli_catch(SIGTERM);
+    cli_catch(SIGUSR1);
     job j;
     memset(&j, 0, sizeof j);
     j.comm = MPI_COMM_WORLD;

@@ -17,6 +17,8 @@ enum { EXIT_ALL_OK = 0, EXIT_NOT_OK = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 
  * the library (the command's only process-wide state). */
 extern volatile sig_atomic_t cli_interrupted;
 void cli_on_interrupt(int sig);
+/* From now on, signal `sig` sets cli_interrupted. */
+void cli_catch(int sig);
 
 /* Seconds on a monotonic clock. */
 double cli_now(void);

@@ -16,6 +16,15 @@ void cli_on_interrupt(int sig)
     cli_interrupted = 1;
 }
 
+void cli_catch(int sig)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = cli_on_interrupt;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 double cli_now(void)
 {
     struct timespec t;

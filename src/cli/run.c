@@ -209,11 +209,7 @@ int cmd_batch(int argc, char **argv)
     /* Ctrl-C from here on cancels: the problems not finished come back
      * cancelled with their best estimates, every row is written, and the
      * exit is 130. */
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = cli_on_interrupt;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
+    cli_catch(SIGINT);
     /* Where the results go, before any work. */
     FILE *out = strcmp(o.out, "-") == 0 ? stdout : fopen(o.out, "w");
     if (out == NULL) {
