@@ -232,8 +232,6 @@ static inline int splittable(double c, double h)
 /* What happens to an interval. */
 enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
 
-/* Most children a split makes (see children_of in adapt_decide.c). */
-enum { SQ_GK_CHILDREN = 3 };
 
 typedef struct totals {
     double area, errsum, resabs;

@@ -883,14 +883,14 @@ int sq_adapt_apply(engine *e, gstate *ps)
     const view *v = &w->cur;
     double *const *f = v->f;
     ivs *nl = w->next_live, *nf = w->next_fresh;
-    size_t keep = 0, split = 0;
+    size_t keep = 0, born = 0;
+    double cut[2];
     for (size_t k = 0; k < v->n; k++) {
         keep += w->fate[k] == KEEP;
-        split += w->fate[k] == SPLIT;
+        born += w->fate[k] == SPLIT ? children_of(e, v, k, cut) : 0;
     }
     if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
-        || sq_cols_reserve(nf, NFIELD, nf->n + SQ_GK_CHILDREN * split + SQ_COL_SLACK,
-                           nf->n, 16) != 0)
+        || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
         return -1;
     uint64_t pid = (uint64_t)(ps - w->prob);
     size_t l0 = nl->n, f0 = nf->n;
@@ -909,7 +909,6 @@ int sq_adapt_apply(engine *e, gstate *ps)
                 ps->rxmax = f[F_XF][k];
             break;
         case SPLIT: {
-            double cut[2];
             if (children_of(e, v, k, cut) == 3) {
                 split_at(nf, v, k, cut, pid);
                 break;
