@@ -44,6 +44,9 @@ static size_t children_of(const engine *e, const view *v, size_t k, double cut[2
         || !unresolved_at(v->f[F_RAW][k], v->f[F_RASC][k]))
         return 2;
     size_t ab = (size_t)v->f[F_JUMP][k], a = ab / 32, b = ab % 32;
+    size_t centre = (size_t)e->rule->npair;
+    if (a <= centre && centre <= b)
+        return 2;    /* at the centre, halving puts an end on it (|x - 1/2|) */
     double c = v->f[F_C][k], h = v->f[F_H][k], l = c - h, r = c + h;
     /* Cuts on the grid of sixteenths of h around the two nodes: every
      * child is a union of cells that bisection would make four levels

@@ -144,3 +144,18 @@ Test(rules, null_rules_pick_one_legendre_coefficient)
         }
     }
 }
+
+Test(rules, gap_table_is_the_inverse_gaps_between_nodes)
+{
+    /* gk_jump's slopes: 1 / (xgk[i] - xgk[i + 1]), xgk[npair] = 0, to the
+     * last bit of a double computed from the rule's abscissae. */
+    for (size_t q = 0; q < sizeof rules / sizeof rules[0]; q++) {
+        const sq_gk_rule *r = rules[q];
+        for (int i = 0; i < r->npair; i++) {
+            double next = i + 1 < r->npair ? r->xgk[i + 1] : 0.0;
+            double want = 1.0 / (r->xgk[i] - next);
+            cr_assert_eq(r->gap_inv[i], want, "%s gap %d: %a, not %a", r->name, i,
+                         r->gap_inv[i], want);
+        }
+    }
+}
