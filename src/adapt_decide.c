@@ -32,9 +32,10 @@ static double node_offset(const sq_gk_rule *r, size_t s)
  * nodes saw a jump or a kink between nodes a and b (F_JUMP = 32 a + b, see
  * gk_jump) that the rule has not resolved (its error at the cap, resasc):
  * it is cut around those nodes, cut[0] < cut[1] (in t), so that the middle
- * child, which holds the feature, is an eighth of the parent or less.
- * Halving gains one bit of the feature's position per two intervals'
- * evaluations, this three to five bits per three; the outer children are
+ * child, which holds the feature, is an eighth of the parent or less (three
+ * sixteenths for a kink's window of two gaps). Halving gains one bit of the
+ * feature's position per two intervals' evaluations, this two to five bits
+ * per three; the outer children are
  * smooth and usually done next round. Two (halves) otherwise, or when a
  * child would be too narrow to split again.
  */
