@@ -9,7 +9,9 @@
  *   adapt_extrap.c   Wynn's epsilon extrapolation as QUADPACK's qags runs
  *                    it, and the result of a problem that stops;
  *   adapt_edges.c    jumps the rule cannot see: neighbour checks across
- *                    every inside end, probes at the ends of the range.
+ *                    every inside end, probes at the ends of the range;
+ *   adapt_cuts.c     where an interval is split: halves, or three pieces
+ *                    around a jump or a kink between its nodes.
  *
  * The columns and buffers under them are the frontier layer's (frontier.h).
  */
@@ -69,7 +71,7 @@ enum {
  * (0 and NaN for none); and for the first intervals of a problem, where in
  * t their probes go (F_QL, F_QR: just inside an end of the range or a
  * breakpoint; NaN for none); where a single jump lies between its nodes
- * (F_JUMP, see sq_gk_out.jump; children_of cuts there); and the number of
+ * (F_JUMP, see sq_gk_out.jump; sq_adapt_children cuts there); and the number of
  * children its parent had, on the first of them (F_SIBS; 0 on the others,
  * 1 on a first interval): siblings are adjacent in the fresh run.
  */
@@ -278,6 +280,12 @@ int sq_adapt_apply(engine *e, gstate *ps);
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
 /* Room for n entries in the decision scratch arrays. */
 int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n);
+
+/* How many children interval k of v makes when split (2 or 3), and for 3
+ * the cuts in t; and the three children, appended to nf (adapt_cuts.c). */
+size_t sq_adapt_children(const engine *e, const view *v, size_t k, double cut[2]);
+void sq_adapt_split_at(ivs *nf, const view *v, size_t k, const double cut[2],
+                       uint64_t pid);
 
 /* Stop ps with `status` and its best estimate from t (adapt_extrap.c). */
 void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,
