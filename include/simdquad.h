@@ -414,15 +414,26 @@ SQ_API int sq_expr_uses_x(const sq_expr *e);
  *  one more than the highest index read: "p1*x" has 2, and reads p1 only). */
 SQ_API int sq_expr_uses_param(const sq_expr *e, size_t k);
 
+/** Number of outputs: 1, or K for "f1; f2; ...; fK" (see sq_vfn_expr()).
+ *  A scalar integrand (sq_fn_expr) needs one output. */
+SQ_API size_t sq_expr_noutputs(const sq_expr *e);
+
 /** Number of machine instructions after folding and sharing. */
 SQ_API size_t sq_expr_ops(const sq_expr *e);
 
-/** The scalar twin: the value at x with parameters p, computed with libm. */
+/** The scalar twin: the value at x with parameters p, computed with libm
+ *  (the first output). */
 SQ_API double sq_expr_twin(const sq_expr *e, double x, const double *p);
+
+/** The scalar twin of output `out` (NaN if there is no such output). */
+SQ_API double sq_expr_twin_output(const sq_expr *e, size_t out, double x,
+                                  const double *p);
 
 /**
  * Evaluate at n points with the given ISA (SQ_ISA_AUTO allowed):
  * y[k] = f(x[k]; p + k * pstride), pstride 0 sharing one parameter row.
+ * An expression of K outputs fills y[j * n + k] with output j (K n
+ * values).
  * Returns SQ_OK, SQ_BAD_INPUT (NULL arrays, missing parameters, an
  * unsupported ISA) or SQ_NOMEM.
  */
@@ -531,6 +542,24 @@ typedef enum sq_errest {
  * for long oscillatory ranges.
  */
 #define SQ_DEFAULT_MAX_INTERVALS ((size_t)250000)
+
+/**
+ * How the errors of a vector integrand's K components are judged
+ * (sq_options.norm). I_k is component k's value, E_k its error estimate.
+ */
+typedef enum sq_norm {
+    /** Every component within its own tolerance: E_k <= max(epsabs,
+     *  epsrel |I_k|) for every k. A component whose integral is zero needs
+     *  epsabs. */
+    SQ_NORM_COMPONENTS = 0,
+    /** The largest error against the largest value: max E_k <=
+     *  max(epsabs, epsrel max |I_k|) (cubature's ERROR_LINF). */
+    SQ_NORM_MAX,
+    /** Euclidean: |E|_2 <= max(epsabs, epsrel |I|_2) (cubature's
+     *  ERROR_L2). */
+    SQ_NORM_L2,
+    SQ_NORM_COUNT
+} sq_norm;
 
 /** What a round did, for sq_options.trace. */
 typedef struct sq_round_info {
@@ -646,6 +675,12 @@ typedef struct sq_options {
      * failing call are still evaluated by calls of their own.
      */
     int gather;
+    /**
+     * Vector integrands (sq_integrate_vec): which error measure must meet
+     * the tolerance (default SQ_NORM_COMPONENTS, every component its own).
+     * Ignored by scalar integrands.
+     */
+    sq_norm norm;
 } sq_options;
 
 /** Fill `opt` with the defaults documented above. */
@@ -775,6 +810,146 @@ SQ_API sq_status sq_integrate_batch(sq_workspace *ws, const sq_integrand *f,
                                     const sq_batch *batch,
                                     const sq_options *opt,
                                     sq_result *results);
+
+/* ------------------------------------------------------------------------ */
+/* Vector-valued integrands: K functions sharing one subdivision             */
+/* ------------------------------------------------------------------------ */
+
+/** The most components a vector integrand may have. */
+#define SQ_VEC_MAX_COMPONENTS ((size_t)65536)
+
+/**
+ * A vector integrand: fill the K values of each of n points,
+ * y[k * n + i] = f_k(x[i]) for i < n and k < K, and return 0, or return
+ * nonzero to stop the problems of the call with SQ_CALLBACK_ABORT.
+ *
+ * Component-major: each component is a contiguous row of n values, so a
+ * loop over i vectorizes. pid[i] is the problem of point i, as for
+ * sq_param_fn (always 0 in sq_integrate_vec). The rules of sq_batch_fn
+ * apply: concurrent calls from several threads, no dependence on the other
+ * points of the call.
+ */
+typedef int (*sq_vec_fn)(size_t n, const double *x, const size_t *pid,
+                         size_t K, double *y, void *ctx);
+
+/**
+ * An expensive vector integrand, one point at a time: set y[k] = f_k(x)
+ * for k < K and return 0, or nonzero to fail (SQ_CALLBACK_ABORT).
+ * options.workers threads call it concurrently (see sq_point_fn).
+ */
+typedef int (*sq_vec_point_fn)(double x, size_t K, double *y, void *ctx);
+
+/** Which kind of vector integrand an sq_vec_integrand holds. */
+typedef enum sq_vec_kind {
+    SQ_VEC_INVALID = 0,
+    SQ_VEC_CALLBACK,  /**< a user callback (sq_vec_fn) */
+    SQ_VEC_POINT,     /**< an expensive callback (sq_vec_point_fn), workers */
+    SQ_VEC_EXPR,      /**< an expression with K outputs "f1; f2; ..." */
+    SQ_VEC_MOMENTS,   /**< x^k f(x), k = 0 .. K-1 */
+    SQ_VEC_COSINE,    /**< cos(k w x) f(x), k = 0 .. K-1 */
+    SQ_VEC_SINE       /**< sin(k w x) f(x), k = 1 .. K */
+} sq_vec_kind;
+
+/**
+ * A vector integrand: K components. Build it with sq_vfn_callback(),
+ * sq_vfn_point(), sq_vfn_expr(), sq_vfn_moments(), sq_vfn_cosine() or
+ * sq_vfn_sine(); a small value type that may be copied freely.
+ */
+typedef struct sq_vec_integrand {
+    sq_vec_kind kind;
+    size_t K;                 /**< components */
+    sq_vec_fn fn;             /**< SQ_VEC_CALLBACK */
+    sq_vec_point_fn point;    /**< SQ_VEC_POINT */
+    void *ctx;                /**< passed to the callbacks unchanged */
+    const sq_expr *expr;      /**< SQ_VEC_EXPR (sq_expr_noutputs() == K) */
+    const double *params;     /**< the expression's parameters, or NULL */
+    /** The common factor f of the moment and Fourier families: any scalar
+     *  integrand (a kernel, a family, an expression, a batch or parametric
+     *  callback; not an expensive one), evaluated once per node. */
+    sq_integrand base;
+    double omega;             /**< SQ_VEC_COSINE, SQ_VEC_SINE: w */
+} sq_vec_integrand;
+
+/** K components from a user callback (see sq_vec_fn). */
+SQ_API sq_vec_integrand sq_vfn_callback(sq_vec_fn f, size_t K, void *ctx);
+
+/** K components from an expensive callback (see sq_vec_point_fn). */
+SQ_API sq_vec_integrand sq_vfn_point(sq_vec_point_fn f, size_t K, void *ctx);
+
+/**
+ * An expression with several outputs, separated by semicolons
+ * ("exp(-x*x); x*exp(-x*x)"): K = sq_expr_noutputs(e). Equal
+ * subexpressions of different outputs are computed once.
+ */
+SQ_API sq_vec_integrand sq_vfn_expr(const sq_expr *e, const double *params);
+
+/**
+ * The moments x^k f(x) for k = 0 .. K-1 of a scalar integrand f: f is
+ * evaluated once per node, each component costs one multiplication.
+ */
+SQ_API sq_vec_integrand sq_vfn_moments(const sq_integrand *f, size_t K);
+
+/**
+ * Fourier cosine coefficients cos(k w x) f(x) for k = 0 .. K-1: f once
+ * per node; cos and sin of w x once per node, the multiples by rotation
+ * (recomputed from cos and sin every 16 components, so the rotations'
+ * rounding never builds up beyond 16 steps).
+ */
+SQ_API sq_vec_integrand sq_vfn_cosine(const sq_integrand *f, size_t K,
+                                      double omega);
+
+/** Fourier sine coefficients sin(k w x) f(x) for k = 1 .. K. */
+SQ_API sq_vec_integrand sq_vfn_sine(const sq_integrand *f, size_t K,
+                                    double omega);
+
+/**
+ * Integrate the K components of f over [a, b] on one shared subdivision:
+ * values[k] and errors[k] for k < K (each array K doubles), and in *res the
+ * whole: status, counts (evals counts points, each giving K values), and
+ * as value and error the norms of the values and of the errors in the
+ * options' norm (SQ_NORM_COMPONENTS: the largest |value| and the largest
+ * error).
+ *
+ * An interval is split while the errors, judged by options.norm, exceed
+ * the tolerance: each round splits the intervals with the largest errors
+ * (relative to each component's tolerance) until what is left would meet
+ * it. Gauss-Kronrod rules with global control only (Simpson's rule or
+ * local control: SQ_BAD_INPUT); no extrapolation. Infinite limits,
+ * breakpoints, a > b, a == b, budgets, threads, cancellation and every
+ * status work as for sq_integrate. A non-finite value in any component
+ * stops the integral with SQ_NONFINITE and the previous round's
+ * estimates.
+ *
+ * K = 1 is the scalar engine itself: the same bits as sq_integrate with
+ * the same integrand (Wynn extrapolation and the neighbour checks
+ * included). Results never depend on the thread count.
+ *
+ * @code
+ *   sq_integrand g = sq_fn_kernel("gauss_cos");   // exp(-x*x)*cos(3*x)
+ *   sq_vec_integrand m = sq_vfn_moments(&g, 16);
+ *   double v[16], e[16];
+ *   sq_result r;
+ *   sq_integrate_vec(NULL, &m, 0, 10, NULL, v, e, &r);
+ * @endcode
+ */
+SQ_API sq_status sq_integrate_vec(sq_workspace *ws, const sq_vec_integrand *f,
+                                  double a, double b, const sq_options *opt,
+                                  double *values, double *errors,
+                                  sq_result *res);
+
+/**
+ * A batch of vector integrals: problem i's components in values[i * K +
+ * k] and errors[i * K + k], its whole in results[i]. Parameter rows feed
+ * an expression or the base integrand of the moment and Fourier families
+ * as in sq_integrate_batch; callbacks get each point's problem in pid.
+ * Problems are independent and spread over the threads; each result is the
+ * same bits as the problem alone.
+ */
+SQ_API sq_status sq_integrate_vec_batch(sq_workspace *ws,
+                                        const sq_vec_integrand *f,
+                                        const sq_batch *batch,
+                                        const sq_options *opt, double *values,
+                                        double *errors, sq_result *results);
 
 /** Number of threads a call with options.threads == 0 uses. */
 SQ_API int sq_default_threads(void);

@@ -194,6 +194,7 @@ void SQ_MATH_SYM(sq_vm_run)(const sq_vm *prog, size_t rows, size_t ld,
     for (int k = 0; k < 16; k++)
         slot[SQ_VM_P0 + k] = regs[0];      /* unused parameters */
     const sq_vm_instr *body = prog->code + prog->nprologue;
+    size_t nout = prog->nout > 0 ? prog->nout : 1;
     for (size_t j0 = 0; j0 < ld; j0 += SQ_VM_CHUNK) {
         size_t m = ld - j0 < SQ_VM_CHUNK ? ld - j0 : SQ_VM_CHUNK;
         for (size_t k = 0; k < prog->nparams; k++)
@@ -201,12 +202,15 @@ void SQ_MATH_SYM(sq_vm_run)(const sq_vm *prog, size_t rows, size_t ld,
         run(prog->code, prog->nprologue, slot, m);
         for (size_t r = 0; r < rows; r++) {
             slot[SQ_VM_X] = (double *)(uintptr_t)(x + r * ld + j0);
-            slot[SQ_VM_OUT] = y + r * ld + j0;
+            for (size_t k = 0; k < nout; k++)
+                slot[SQ_VM_OUT + k] = y + k * rows * ld + r * ld + j0;
             run(body, prog->nbody, slot, m);
 #if defined(SQ_MATH_DET)
-            double *out = y + r * ld + j0;
-            for (size_t j = 0; j < m; j += SQ_VLEN)
-                vstore_out(out + j, vload(out + j));
+            for (size_t k = 0; k < nout; k++) {
+                double *out = y + k * rows * ld + r * ld + j0;
+                for (size_t j = 0; j < m; j += SQ_VLEN)
+                    vstore_out(out + j, vload(out + j));
+            }
 #endif
         }
     }

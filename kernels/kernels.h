@@ -308,8 +308,9 @@ enum {
     SQ_VM_REGS = 32,
     SQ_VM_X = SQ_VM_REGS,          /* slot of the node row */
     SQ_VM_P0,                      /* slots of the parameter columns */
-    SQ_VM_OUT = SQ_VM_P0 + 16,     /* slot of the output row */
-    SQ_VM_SLOTS,
+    SQ_VM_OUT = SQ_VM_P0 + 16,     /* slots of the output rows */
+    SQ_VM_MAX_OUT = 128,           /* outputs of one expression, at most */
+    SQ_VM_SLOTS = SQ_VM_OUT + SQ_VM_MAX_OUT,
     SQ_VM_CHUNK = 64               /* doubles per register */
 };
 
@@ -343,6 +344,8 @@ typedef struct sq_vm {
     const sq_vm_instr *code;
     size_t nprologue, nbody;       /* code[0 .. nprologue), then the body */
     size_t nparams;
+    size_t nout;                   /* outputs: row r of output k is y + k *
+                                    * rows * ld + r * ld */
 } sq_vm;
 
 /* y = f(x; p) over a tile laid out as for sq_fam_fn. */

@@ -51,6 +51,8 @@ typedef struct sq_slot {
 struct sq_workspace {
     sq_slot *slots;
     int nslots;
+    struct sq_vec_ws **vec;  /* vector integrands' slots (src/vector.c) */
+    int nvec;
 };
 
 sq_workspace *sq_workspace_new(void)
@@ -77,6 +79,11 @@ static void workspace_clear(sq_workspace *ws)
     sq_free(ws->slots);
     ws->slots = NULL;
     ws->nslots = 0;
+    for (int i = 0; i < ws->nvec; i++)
+        sq_vec_ws_free(ws->vec[i]);
+    sq_free(ws->vec);
+    ws->vec = NULL;
+    ws->nvec = 0;
 }
 
 void sq_workspace_free(sq_workspace *ws)
@@ -98,7 +105,49 @@ size_t sq_workspace_bytes(const sq_workspace *ws)
                + s->cap * (sizeof(sq_problem) + sizeof(sq_result) + sizeof(size_t))
                + s->cuts_cap * sizeof(double);
     }
+    for (int i = 0; i < ws->nvec; i++)
+        bytes += sq_vec_ws_bytes(ws->vec[i]);
     return bytes;
+}
+
+int sq_workspace_vec_slots(sq_workspace *ws, int n, struct sq_vec_ws ***slots)
+{
+    struct sq_vec_ws **v;
+    if (ws == NULL) {
+        /* A call without a workspace: slots of its own, freed at its end. */
+        v = sq_alloc_array((size_t)n, sizeof *v);
+        if (v == NULL)
+            return -1;
+        for (int i = 0; i < n; i++)
+            v[i] = NULL;
+    } else if (n > ws->nvec) {
+        v = sq_alloc_array((size_t)n, sizeof *v);
+        if (v == NULL)
+            return -1;
+        for (int i = 0; i < n; i++)
+            v[i] = i < ws->nvec ? ws->vec[i] : NULL;
+        sq_free(ws->vec);
+        ws->vec = v;
+        ws->nvec = n;
+    } else {
+        v = ws->vec;
+    }
+    for (int i = 0; i < n; i++)
+        if (v[i] == NULL && (v[i] = sq_vec_ws_new(n)) == NULL) {
+            sq_workspace_vec_done(ws, v, n);
+            return -1;
+        }
+    *slots = v;
+    return 0;
+}
+
+void sq_workspace_vec_done(sq_workspace *ws, struct sq_vec_ws **slots, int n)
+{
+    if (ws != NULL)
+        return;
+    for (int i = 0; i < n; i++)
+        sq_vec_ws_free(slots[i]);
+    sq_free(slots);
 }
 
 static int workspace_slots(sq_workspace *ws, int n)
@@ -406,10 +455,8 @@ static void group_body(size_t g, int slot, void *ctx)
     run_group(c, &c->ws->slots[slot], lo, hi, 1, slot == 0);
 }
 
-/* The evaluator of f: a kernel or family at the options' ISA, or a
- * callback. Family parameters come from the batch rows when given. */
-static sq_evaluator evaluator(const sq_integrand *f, const sq_batch *b,
-                              const sq_options *o)
+sq_evaluator sq_evaluator_of(const sq_integrand *f, const sq_batch *b,
+                             const sq_options *o)
 {
     sq_evaluator ev;
     memset(&ev, 0, sizeof ev);
@@ -519,7 +566,7 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
                        const sq_batch *batch, const sq_options *opt,
                        sq_result *results)
 {
-    sq_evaluator ev = evaluator(f, batch, opt);
+    sq_evaluator ev = sq_evaluator_of(f, batch, opt);
     if (f->kind == SQ_INTEGRAND_POINT && batch->n > 0) {
         ev.oracle = sq_oracle_new(f->point, f->ctx, ev.workers);
         if (ev.oracle == NULL) {

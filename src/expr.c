@@ -568,20 +568,29 @@ static int schedule(codegen *g, int root)
     return 0;
 }
 
-/* Compile the DAG under root into e. Returns -1 with ps->err set. */
-static int generate(parser *ps, int root, sq_expr *e)
+/*
+ * Compile the DAG under the roots (nroots outputs) into e. Returns -1 with
+ * ps->err set. With one output the root's instruction writes the output
+ * row itself; with several, each root is copied to its row as soon as it
+ * is computed (or at the end of the body, for a root that does not depend
+ * on x), so that its register is free for the rest.
+ */
+static int generate(parser *ps, const int *roots, size_t nroots, sq_expr *e)
 {
+    int root = roots[0];
+    int multi = nroots > 1;
     size_t n = ps->n;
     codegen g = {ps, sq_malloc(n * sizeof(int)), 0, sq_calloc(n, 1),
                  sq_malloc(n * sizeof(int))};
     int *seq = sq_malloc(n * sizeof *seq);
     int *slot = sq_malloc(n * sizeof *slot);
     int *last = sq_malloc(n * sizeof *last);
-    e->code = sq_malloc((n + 1) * sizeof *e->code);
+    e->code = sq_malloc((n + nroots) * sizeof *e->code);
     int ok = g.order && g.seen && g.need && seq && slot && last && e->code;
     if (ok) {
         needs(&g);
-        ok = schedule(&g, root) == 0;
+        for (size_t r = 0; r < nroots && ok; r++)
+            ok = schedule(&g, roots[r]) == 0;
     }
     if (!ok) {
         sq_free(g.order);
@@ -606,7 +615,8 @@ static int generate(parser *ps, int root, sq_expr *e)
             if (ops[j] >= 0)
                 used_by[ops[j]] |= (uint8_t)(in_body ? 2 : 1);
     }
-    used_by[root] |= 2;
+    for (size_t r = 0; r < nroots; r++)
+        used_by[roots[r]] |= 2;
     size_t nseq = 0, nprologue = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t k = 0; k < g.norder; k++) {
@@ -614,8 +624,11 @@ static int generate(parser *ps, int root, sq_expr *e)
             const node *nd = &ps->nodes[i];
             if (leaf(nd))
                 continue;
+            int is_root = 0;
+            for (size_t r = 0; r < nroots; r++)
+                is_root |= roots[r] == i;
             int body = nd->dep_x
-                       || (nd->op == SQ_OP_CONST && used_by[i] == 2 && i != root);
+                       || (nd->op == SQ_OP_CONST && used_by[i] == 2 && !is_root);
             if (body != pass)
                 continue;
             seq[nseq++] = i;
@@ -647,9 +660,13 @@ static int generate(parser *ps, int root, sq_expr *e)
             }
     }
     const node *rn = &ps->nodes[root];
-    int root_in_body = !leaf(rn) && !placed_early[root];
-    if (!root_in_body)
-        last[root] = (int)nseq;              /* copied to the output at the end */
+    int root_in_body = !multi && !leaf(rn) && !placed_early[root];
+    for (size_t r = 0; r < nroots; r++) {
+        int q = roots[r];
+        const node *qn = &ps->nodes[q];
+        if (!multi ? !root_in_body : leaf(qn) || placed_early[q])
+            last[q] = (int)nseq;             /* copied to the output at the end */
+    }
 
     /* Registers by last use: operands that die here free theirs first, so
      * that the result may take one of them (element-wise, in place). */
@@ -689,12 +706,33 @@ static int generate(parser *ps, int root, sq_expr *e)
             maxreg = r + 1 > maxreg ? r + 1 : maxreg;
         }
         e->code[nc++] = in;
+        if (multi && k >= nprologue) {
+            /* Outputs computed here: copied to their rows now, and the
+             * register freed unless a later instruction reads it. */
+            for (size_t r = 0; r < nroots; r++)
+                if (roots[r] == i) {
+                    sq_vm_instr copy = {SQ_OP_COPY, (uint8_t)(SQ_VM_OUT + r),
+                                        in.dst, 0, 0, 0};
+                    e->code[nc++] = copy;
+                }
+            if (last[i] <= (int)k && (used >> in.dst & 1u)) {
+                int is_root = 0;
+                for (size_t r = 0; r < nroots; r++)
+                    is_root |= roots[r] == i;
+                if (is_root)
+                    used &= ~(1u << in.dst);
+            }
+        }
     }
-    if (!fail_regs && !root_in_body) {
-        uint8_t src = (uint8_t)(rn->op == N_X ? SQ_VM_X
-                                : rn->op == N_P ? SQ_VM_P0 + (int)rn->imm
-                                                : slot[root]);
-        sq_vm_instr copy = {SQ_OP_COPY, SQ_VM_OUT, src, 0, 0, 0};
+    for (size_t r = 0; r < nroots && !fail_regs; r++) {
+        int q = roots[r];
+        const node *qn = &ps->nodes[q];
+        if (multi ? !leaf(qn) && !placed_early[q] : root_in_body)
+            continue;
+        uint8_t src = (uint8_t)(qn->op == N_X ? SQ_VM_X
+                                : qn->op == N_P ? SQ_VM_P0 + (int)qn->imm
+                                                : slot[q]);
+        sq_vm_instr copy = {SQ_OP_COPY, (uint8_t)(SQ_VM_OUT + r), src, 0, 0, 0};
         e->code[nc++] = copy;
     }
     size_t nparams = 0;
@@ -706,7 +744,9 @@ static int generate(parser *ps, int root, sq_expr *e)
         if (nd->op == N_P)
             read_params |= (uint32_t)1 << (unsigned)nd->imm;
     }
-    int uses_x = ps->nodes[root].dep_x;
+    int uses_x = 0;
+    for (size_t r = 0; r < nroots; r++)
+        uses_x |= ps->nodes[roots[r]].dep_x;
     sq_free(placed_early);
     sq_free(g.order);
     sq_free(g.seen);
@@ -723,6 +763,7 @@ static int generate(parser *ps, int root, sq_expr *e)
     e->vm.nprologue = nprologue;
     e->vm.nbody = nc - nprologue;
     e->vm.nparams = nparams;
+    e->vm.nout = nroots;
     e->uses_x = uses_x;
     e->params_used = read_params;
     return 0;
@@ -763,11 +804,21 @@ sq_expr *sq_expr_compile_n(const char *text, size_t len, sq_expr_error *err)
         snprintf(err->message, sizeof err->message, "out of memory");
         return NULL;
     }
-    int root = -1;
-    if (peek(&ps) < 0)
-        fail(&ps, ps.pos, "%s", "empty expression");
-    else
-        root = parse_expr(&ps);
+    /* Outputs separated by semicolons, each a whole expression. */
+    int roots[SQ_VM_MAX_OUT];
+    size_t nroots = 0;
+    do {
+        if (nroots == SQ_VM_MAX_OUT) {
+            fail(&ps, ps.pos, "more than %s outputs", "128");
+            break;
+        }
+        int ch = peek(&ps);
+        if (ch < 0 || ch == ';')
+            fail(&ps, ps.pos, "%s", nroots == 0 && ch < 0 ? "empty expression"
+                                                          : "empty output");
+        else
+            roots[nroots++] = parse_expr(&ps);
+    } while (!ps.failed && accept(&ps, ";"));
     if (!ps.failed && peek(&ps) >= 0) {
         char b[16];
         fail(&ps, ps.pos, "unexpected %s after the expression",
@@ -778,7 +829,7 @@ sq_expr *sq_expr_compile_n(const char *text, size_t len, sq_expr_error *err)
         e = sq_calloc(1, sizeof *e);
         if (e == NULL)
             out_of_memory(&ps);
-        else if (generate(&ps, root, e) != 0) {
+        else if (generate(&ps, roots, nroots, e) != 0) {
             sq_free(e->code);
             sq_free(e);
             e = NULL;
@@ -817,6 +868,11 @@ int sq_expr_uses_x(const sq_expr *e)
 int sq_expr_uses_param(const sq_expr *e, size_t k)
 {
     return e != NULL && k < SQ_MAX_PARAMS && (e->params_used >> k & 1u) != 0;
+}
+
+size_t sq_expr_noutputs(const sq_expr *e)
+{
+    return e != NULL ? e->vm.nout : 0;
 }
 
 size_t sq_expr_ops(const sq_expr *e)

@@ -70,7 +70,13 @@ double sq_expr_apply(int op, double a, double b, double c)
 
 double sq_expr_twin(const sq_expr *e, double x, const double *p)
 {
-    if (e == NULL || (e->vm.nparams > 0 && p == NULL))
+    return sq_expr_twin_output(e, 0, x, p);
+}
+
+double sq_expr_twin_output(const sq_expr *e, size_t out, double x,
+                           const double *p)
+{
+    if (e == NULL || (e->vm.nparams > 0 && p == NULL) || out >= e->vm.nout)
         return NAN;
     double r[SQ_VM_SLOTS];
     for (int i = 0; i < SQ_VM_SLOTS; i++)
@@ -89,7 +95,7 @@ double sq_expr_twin(const sq_expr *e, double x, const double *p)
             v = sq_expr_apply(in->op, r[in->a], r[in->b], r[in->c]);
         r[in->dst] = v;
     }
-    return r[SQ_VM_OUT];
+    return r[SQ_VM_OUT + out];
 }
 
 size_t sq_expr_describe_error(const char *text, const sq_expr_error *err,
@@ -145,6 +151,27 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
     sq_vm_fn *run = ops->vm[backend];
     enum { BLOCK = 256 };
     double xt[BLOCK], yt[BLOCK];
+    size_t nout = e->vm.nout;
+    if (nout > 1) {
+        /* Several outputs: y[k * n + i], through padded blocks. */
+        double *cols = sq_malloc((np + nout) * BLOCK * sizeof *cols);
+        if (cols == NULL)
+            return SQ_NOMEM;
+        double *ys = cols + np * BLOCK;
+        const double *pc[16];
+        for (size_t k = 0; k < np; k++)
+            pc[k] = cols + k * BLOCK;
+        for (size_t lo = 0; lo < n; lo += BLOCK) {
+            size_t m = n - lo < BLOCK ? n - lo : BLOCK;
+            size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
+            sq_pack_block(x, p, pstride, np, lo, m, ld, xt, cols, BLOCK);
+            run(&e->vm, 1, ld, xt, pc, ys);
+            for (size_t k = 0; k < nout; k++)
+                memcpy(y + k * n + lo, ys + k * ld, m * sizeof *y);
+        }
+        sq_free(cols);
+        return SQ_OK;
+    }
     if (np == 0) {
         /* Whole vectors in place, the tail through a padded copy. */
         size_t bulk = n - n % ops->vlen;

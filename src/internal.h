@@ -350,11 +350,33 @@ static inline double sq_tolerance(double epsabs, double epsrel, double value)
     return r > epsabs ? r : epsabs;
 }
 
+/* NULL if the options are valid, else a sentence naming the field that is
+ * not; tolerances: 0 allows both epsabs and epsrel zero (rows carry their
+ * own). */
+const char *sq_check_options(const sq_options *o, int tolerances);
+
 /* NULL if the integrand and the options (limits aside) are valid, else a
  * sentence naming the field that is not. */
 const char *sq_check_common(const sq_integrand *f, const sq_options *o);
 
 /* ---- calls (src/batch.c) --------------------------------------------------- */
+
+/* The evaluator of f: a kernel or family at the options' ISA, or a
+ * callback. Parameters come from the batch rows when given. */
+sq_evaluator sq_evaluator_of(const sq_integrand *f, const sq_batch *b,
+                             const sq_options *o);
+
+/* Vector integrands' per-thread state (src/vector.c), each with tiles for
+ * `ntiles` threads. */
+struct sq_vec_ws;
+struct sq_vec_ws *sq_vec_ws_new(int ntiles);
+void sq_vec_ws_free(struct sq_vec_ws *w);
+size_t sq_vec_ws_bytes(const struct sq_vec_ws *w);
+
+/* n slots of vector state from ws (kept there for the next call), or of the
+ * call's own when ws is NULL; sq_workspace_vec_done frees those. */
+int sq_workspace_vec_slots(sq_workspace *ws, int n, struct sq_vec_ws ***slots);
+void sq_workspace_vec_done(sq_workspace *ws, struct sq_vec_ws **slots, int n);
 
 /* sq_integrate_batch once its arguments have been checked (batch and
  * opt not NULL). */

@@ -30,11 +30,12 @@ void sq_options_init(sq_options *opt)
     opt->speculate = 1;
     opt->family_points = 1;
     opt->gather = 0;
+    opt->norm = SQ_NORM_COMPONENTS;
 }
 
 /* The options alone; a batch whose rows carry their own tolerances may
  * leave both of the options' zero (tolerances: 0). */
-static const char *check_options(const sq_options *o, int tolerances)
+const char *sq_check_options(const sq_options *o, int tolerances)
 {
     if (!sq_tolerance_valid(o->epsabs))
         return "epsabs: must be finite and >= 0";
@@ -56,6 +57,8 @@ static const char *check_options(const sq_options *o, int tolerances)
         return "control: unknown";
     if ((unsigned)o->errest > SQ_ERREST_RAW)
         return "errest: unknown";
+    if ((unsigned)o->norm >= SQ_NORM_COUNT)
+        return "norm: unknown";
     if (o->rule == SQ_RULE_SIMPSON && o->control == SQ_CONTROL_GLOBAL)
         return "control: Simpson's rule runs with local control only";
     if (o->npoints > 0 && o->points == NULL)
@@ -90,7 +93,7 @@ static const char *check_options(const sq_options *o, int tolerances)
 
 const char *sq_options_check(const sq_options *opt)
 {
-    return opt != NULL ? check_options(opt, 1) : NULL;
+    return opt != NULL ? sq_check_options(opt, 1) : NULL;
 }
 
 const char *sq_check_common(const sq_integrand *f, const sq_options *o)
@@ -117,6 +120,9 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
     case SQ_INTEGRAND_EXPR:
         if (f->expr == NULL)
             return "integrand: NULL expression";
+        if (sq_expr_noutputs(f->expr) != 1)
+            return "integrand: the expression has several outputs (integrate "
+                   "it with sq_integrate_vec)";
         break;
     case SQ_INTEGRAND_POINT:
         if (f->point == NULL)
@@ -125,5 +131,5 @@ const char *sq_check_common(const sq_integrand *f, const sq_options *o)
     default:
         return "integrand: unknown kind";
     }
-    return check_options(o, 0);
+    return sq_check_options(o, 0);
 }

@@ -1,0 +1,1381 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Vector integrands: K components on one shared subdivision.
+ *
+ * A problem keeps all its intervals (global control), each with K values
+ * and K errors. A round evaluates the fresh intervals in tiles: the tile's
+ * nodes (node-major, as the scalar engine lays them out), one call that
+ * fills K blocks of values (component-major: y[k * n + i]), then the
+ * Gauss-Kronrod estimate of each component's block by the same kernel the
+ * scalar engine uses (QUADPACK's error raised by the null rules). Then,
+ * per problem: the totals of each component (compensated sums in the order
+ * of the intervals), the test of the caller's norm, and the selection of
+ * the intervals to split: by decreasing weight, the largest of an
+ * interval's errors relative to each component's share of the tolerance,
+ * until what is left would meet half of it (cubature's rule for a
+ * frontier). An interval splits in place: its left half takes its slot,
+ * its right half a new one at the end, so the order of the intervals, and
+ * every sum over them, depends on the problem's own history only.
+ *
+ * Tiles are cut from the fresh intervals at a fixed size, so threads
+ * (over the tiles of a single integral, or over the problems of a batch)
+ * never change a bit. K = 1 is handed to the scalar engine (same bits as
+ * sq_integrate), except the sine family, which has no scalar form.
+ */
+#include <float.h>
+#include <math.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+enum {
+    ZERO_LOOK = 10,       /* rounds of halving before f == 0 is believed */
+    TILE_VALUES = 4096,   /* intervals x components a tile holds at most */
+    TILE_MAX = 64,        /* intervals per tile */
+    ANCHOR = 16           /* Fourier multiples recomputed every ANCHOR */
+};
+
+/* ---- constructors -------------------------------------------------------- */
+
+sq_vec_integrand sq_vfn_callback(sq_vec_fn f, size_t K, void *ctx)
+{
+    sq_vec_integrand v;
+    memset(&v, 0, sizeof v);
+    v.kind = SQ_VEC_CALLBACK;
+    v.fn = f;
+    v.K = K;
+    v.ctx = ctx;
+    return v;
+}
+
+sq_vec_integrand sq_vfn_point(sq_vec_point_fn f, size_t K, void *ctx)
+{
+    sq_vec_integrand v;
+    memset(&v, 0, sizeof v);
+    v.kind = SQ_VEC_POINT;
+    v.point = f;
+    v.K = K;
+    v.ctx = ctx;
+    return v;
+}
+
+sq_vec_integrand sq_vfn_expr(const sq_expr *e, const double *params)
+{
+    sq_vec_integrand v;
+    memset(&v, 0, sizeof v);
+    v.kind = SQ_VEC_EXPR;
+    v.expr = e;
+    v.params = params;
+    v.K = sq_expr_noutputs(e);
+    return v;
+}
+
+static sq_vec_integrand family_of(sq_vec_kind kind, const sq_integrand *f,
+                                  size_t K, double omega)
+{
+    sq_vec_integrand v;
+    memset(&v, 0, sizeof v);
+    v.kind = f != NULL ? kind : SQ_VEC_INVALID;
+    if (f != NULL)
+        v.base = *f;
+    v.K = K;
+    v.omega = omega;
+    return v;
+}
+
+sq_vec_integrand sq_vfn_moments(const sq_integrand *f, size_t K)
+{
+    return family_of(SQ_VEC_MOMENTS, f, K, 0.0);
+}
+
+sq_vec_integrand sq_vfn_cosine(const sq_integrand *f, size_t K, double omega)
+{
+    return family_of(SQ_VEC_COSINE, f, K, omega);
+}
+
+sq_vec_integrand sq_vfn_sine(const sq_integrand *f, size_t K, double omega)
+{
+    return family_of(SQ_VEC_SINE, f, K, omega);
+}
+
+/* ---- validation ------------------------------------------------------------ */
+
+static const char *check_vec(const sq_vec_integrand *f, const sq_batch *b,
+                             const sq_options *o, int tolerances)
+{
+    if (f == NULL || f->kind == SQ_VEC_INVALID)
+        return "integrand: NULL or invalid";
+    if (f->K == 0 || f->K > SQ_VEC_MAX_COMPONENTS)
+        return "K: must be from 1 to 65536";
+    const char *bad = sq_check_options(o, tolerances);
+    if (bad != NULL)
+        return bad;
+    if (o->rule == SQ_RULE_SIMPSON)
+        return "rule: vector integrands need a Gauss-Kronrod rule";
+    if (o->control == SQ_CONTROL_LOCAL)
+        return "control: vector integrands run with global control only";
+    size_t np = 0;
+    switch (f->kind) {
+    case SQ_VEC_CALLBACK:
+        if (f->fn == NULL)
+            return "integrand: NULL callback";
+        break;
+    case SQ_VEC_POINT:
+        if (f->point == NULL)
+            return "integrand: NULL callback";
+        break;
+    case SQ_VEC_EXPR:
+        if (f->expr == NULL)
+            return "integrand: NULL expression";
+        if (sq_expr_noutputs(f->expr) != f->K)
+            return "K: not the expression's number of outputs";
+        np = sq_expr_nparams(f->expr);
+        if (np > 0 && f->params == NULL && (b == NULL || b->params == NULL))
+            return "params: the expression uses parameters";
+        if (np > 0 && b != NULL && b->params != NULL && b->nparams < np)
+            return "batch: nparams is below the expression's parameter count";
+        break;
+    case SQ_VEC_MOMENTS:
+    case SQ_VEC_COSINE:
+    case SQ_VEC_SINE:
+        if (f->base.kind == SQ_INTEGRAND_POINT)
+            return "integrand: the moment and Fourier families take a cheap "
+                   "integrand (an expensive one: write a vector point "
+                   "callback)";
+        bad = sq_check_common(&f->base, o);
+        if (bad != NULL)
+            return bad;
+        if (f->base.kind == SQ_INTEGRAND_EXPR && sq_expr_noutputs(f->base.expr) != 1)
+            return "integrand: the base expression has several outputs";
+        if (!isfinite(f->omega))
+            return "omega: not finite";
+        if (f->base.kind == SQ_INTEGRAND_FAMILY)
+            np = sq_family_table[f->base.family].nparams;
+        else if (f->base.kind == SQ_INTEGRAND_EXPR)
+            np = sq_expr_nparams(f->base.expr);
+        if (np > 0 && f->base.params == NULL && (b == NULL || b->params == NULL))
+            return "params: the integrand needs parameters";
+        if (np > 0 && b != NULL && b->params != NULL && b->nparams < np)
+            return "batch: nparams is below the integrand's parameter count";
+        break;
+    default:
+        return "integrand: unknown kind";
+    }
+    return NULL;
+}
+
+/* ---- the call ---------------------------------------------------------------- */
+
+/* A tile's buffers (one per thread). */
+typedef struct tile {
+    size_t cap, kcap, rows;        /* intervals (ld), components, rows */
+    double *cc, *hh, *x, *jac, *y, *fb, *org, *scl, *tmp;
+    /* The estimate's columns: component k of interval i is column
+     * k * m + i, with its centre and half-width, and its values, row
+     * r at ye[r * LD + k * m + i] (LD: K m padded). */
+    double *kc, *kh, *ye;
+    int64_t *kind;
+    size_t *pid;
+    double *outv[21];
+    int64_t *bad;
+    sq_eval_scratch es;
+    size_t tcap;                   /* point workers' scratch, doubles */
+} tile;
+
+/* An interval's claim to be split. */
+typedef struct weight {
+    double w;
+    size_t s;
+} weight;
+
+/* One problem's intervals and totals (one per thread). */
+typedef struct sq_vec_ws {
+    size_t K, cap, n;
+    double *c, *h, *val, *err, *rabs;
+    uint8_t *stuck;
+    size_t *fresh, nfresh;
+    double *w;                    /* scratch: the first pieces' ends */
+    struct weight *order;         /* candidates for splitting */
+    double *tot;                  /* I, I's compensation, E, E's, prev I, prev E */
+    size_t kcap;
+    tile *tiles;
+    int ntiles;
+} sq_vec_ws;
+
+typedef struct vcall {
+    const sq_vec_integrand *f;
+    const sq_options *o;
+    const sq_batch *b;
+    size_t K;
+    const sq_isa_ops *ops;
+    const sq_gk_rule *rule;
+    int errkind;
+    sq_evaluator ev;               /* the base of a family, or the expression */
+    const double *params;          /* parameter rows (expression, base) */
+    size_t pstride, nparams;
+    int x_free;                    /* zeros are proof (no x in the expression) */
+    int threads;                   /* over tiles (single) or problems (batch) */
+    int workers;
+    sq_monitor mon;
+    /* the batch's outputs */
+    double *values, *errors;
+    sq_result *res;
+    sq_vec_ws **slots;
+} vcall;
+
+/* The state of the problem a thread runs. */
+typedef struct vprob {
+    vcall *c;
+    sq_vec_ws *w;
+    size_t uid;
+    int64_t map;
+    double origin, scale;
+    double epsabs, epsrel;
+    int master;
+    int tile_threads;
+    /* the round's outcome, written by the tiles */
+    _Atomic int failed;            /* a callback returned nonzero */
+    _Atomic int nomem;
+    double where;                  /* leftmost non-finite point, per tile */
+    double *tile_where;            /* per tile, NaN: none */
+    int *tile_bad;
+} vprob;
+
+sq_vec_ws *sq_vec_ws_new(int ntiles)
+{
+    sq_vec_ws *w = sq_calloc(1, sizeof *w);
+    if (w == NULL)
+        return NULL;
+    w->tiles = sq_calloc((size_t)ntiles, sizeof *w->tiles);
+    if (w->tiles == NULL) {
+        sq_free(w);
+        return NULL;
+    }
+    w->ntiles = ntiles;
+    return w;
+}
+
+/* Tiles for n threads. */
+static int ws_tiles(sq_vec_ws *w, int n)
+{
+    if (n <= w->ntiles)
+        return 0;
+    tile *t = sq_calloc((size_t)n, sizeof *t);
+    if (t == NULL)
+        return -1;
+    memcpy(t, w->tiles, (size_t)w->ntiles * sizeof *t);
+    sq_free(w->tiles);
+    w->tiles = t;
+    w->ntiles = n;
+    return 0;
+}
+
+void sq_vec_ws_free(sq_vec_ws *w)
+{
+    if (w == NULL)
+        return;
+    sq_free(w->c);
+    sq_free(w->h);
+    sq_free(w->val);
+    sq_free(w->err);
+    sq_free(w->rabs);
+    sq_free(w->stuck);
+    sq_free(w->fresh);
+    sq_free(w->w);
+    sq_free(w->order);
+    sq_free(w->tot);
+    for (int i = 0; i < w->ntiles; i++) {
+        tile *t = &w->tiles[i];
+        sq_free(t->cc);
+        sq_free(t->kind);
+        sq_free(t->pid);
+        sq_free(t->y);
+        sq_free(t->tmp);
+        sq_eval_scratch_free(&t->es);
+    }
+    sq_free(w->tiles);
+    sq_free(w);
+}
+
+size_t sq_vec_ws_bytes(const sq_vec_ws *w)
+{
+    if (w == NULL)
+        return 0;
+    size_t b = sizeof *w + w->cap * (3 * sizeof(double) + 1 + sizeof(size_t) * 2
+                                     + 3 * w->K * sizeof(double))
+               + 6 * w->kcap * sizeof(double);
+    for (int i = 0; i < w->ntiles; i++) {
+        const tile *t = &w->tiles[i];
+        b += sizeof *t + t->cap * t->rows * (4 + t->kcap) * sizeof(double)
+             + t->cap * 40 * sizeof(double) + t->tcap * sizeof(double);
+    }
+    return b;
+}
+
+/* Room for `need` intervals of K components. */
+static int ws_reserve(sq_vec_ws *w, size_t need, size_t K)
+{
+    if (K != w->K) {
+        /* Another K: the per-interval arrays change shape. */
+        sq_free(w->val);
+        sq_free(w->err);
+        sq_free(w->rabs);
+        w->val = w->err = w->rabs = NULL;
+        w->cap = w->n = 0;
+        w->K = K;
+    }
+    if (K > w->kcap) {
+        double *t = sq_alloc_array(6 * K, sizeof *t);
+        if (t == NULL)
+            return -1;
+        sq_free(w->tot);
+        w->tot = t;
+        w->kcap = K;
+    }
+    if (need <= w->cap)
+        return 0;
+    size_t cap = w->cap ? w->cap : 64;
+    while (cap < need)
+        cap *= 2;
+    double *c = sq_alloc_array(cap, sizeof *c), *h = sq_alloc_array(cap, sizeof *h);
+    double *val = sq_alloc_array(cap, K * sizeof *val);
+    double *err = sq_alloc_array(cap, K * sizeof *err);
+    double *rabs = sq_alloc_array(cap, K * sizeof *rabs);
+    uint8_t *stuck = sq_alloc(cap);
+    size_t *fresh = sq_alloc_array(cap, sizeof *fresh);
+    double *wt = sq_alloc_array(cap, sizeof *wt);
+    weight *order = sq_alloc_array(cap, sizeof *order);
+    if (!c || !h || !val || !err || !rabs || !stuck || !fresh || !wt || !order) {
+        sq_free(c);
+        sq_free(h);
+        sq_free(val);
+        sq_free(err);
+        sq_free(rabs);
+        sq_free(stuck);
+        sq_free(fresh);
+        sq_free(wt);
+        sq_free(order);
+        return -1;
+    }
+    if (w->n > 0) {
+        memcpy(c, w->c, w->n * sizeof *c);
+        memcpy(h, w->h, w->n * sizeof *h);
+        memcpy(val, w->val, w->n * K * sizeof *val);
+        memcpy(err, w->err, w->n * K * sizeof *err);
+        memcpy(rabs, w->rabs, w->n * K * sizeof *rabs);
+        memcpy(stuck, w->stuck, w->n);
+    }
+    if (w->nfresh > 0)
+        memcpy(fresh, w->fresh, w->nfresh * sizeof *fresh);
+    sq_free(w->c);
+    sq_free(w->h);
+    sq_free(w->val);
+    sq_free(w->err);
+    sq_free(w->rabs);
+    sq_free(w->stuck);
+    sq_free(w->fresh);
+    sq_free(w->w);
+    sq_free(w->order);
+    w->c = c;
+    w->h = h;
+    w->val = val;
+    w->err = err;
+    w->rabs = rabs;
+    w->stuck = stuck;
+    w->fresh = fresh;
+    w->w = wt;
+    w->order = order;
+    w->cap = cap;
+    return 0;
+}
+
+/* A tile of up to `ld` intervals (a multiple of the vector length) of K
+ * components and `rows` nodes each; `tcap` doubles for point workers. */
+static int tile_reserve(tile *t, size_t ld, size_t K, size_t rows, size_t tcap)
+{
+    if (ld <= t->cap && K <= t->kcap && rows <= t->rows && tcap <= t->tcap)
+        return 0;
+    size_t cap = ld > t->cap ? ld : t->cap;
+    size_t kc = K > t->kcap ? K : t->kcap;
+    size_t rw = rows > t->rows ? rows : t->rows;
+    size_t nn = cap * rw;
+    size_t nout = sizeof t->outv / sizeof t->outv[0];
+    size_t kl = kc * cap;
+    /* cc, hh, org, scl: cap each; the outputs, kc and kh: kl each; x, jac,
+     * fb: nn each. */
+    double *m = sq_alloc_array(4 * cap + (2 + nout) * kl + 3 * nn, sizeof *m);
+    int64_t *kind = sq_alloc_array(cap + kl, sizeof *kind);
+    size_t *pid = sq_alloc_array(nn, sizeof *pid);
+    double *y = sq_alloc_array(nn, 2 * kc * sizeof *y);
+    double *tmp = tcap > 0 ? sq_alloc_array(tcap, sizeof *tmp) : NULL;
+    sq_eval_scratch es;
+    memset(&es, 0, sizeof es);
+    int es_bad = sq_eval_scratch_init(&es, rw, cap) != 0;
+    if (!m || !kind || !pid || !y || (tcap > 0 && !tmp) || es_bad) {
+        sq_free(m);
+        sq_free(kind);
+        sq_free(pid);
+        sq_free(y);
+        sq_free(tmp);
+        sq_eval_scratch_free(&es);
+        return -1;
+    }
+    sq_free(t->cc);
+    sq_free(t->kind);
+    sq_free(t->pid);
+    sq_free(t->y);
+    sq_free(t->tmp);
+    sq_eval_scratch_free(&t->es);
+    t->cc = m;
+    t->hh = m + cap;
+    t->org = m + 2 * cap;
+    t->scl = m + 3 * cap;
+    for (size_t i = 0; i < nout; i++)
+        t->outv[i] = m + 4 * cap + i * kl;
+    t->kc = m + 4 * cap + nout * kl;
+    t->kh = t->kc + kl;
+    t->x = t->kh + kl;
+    t->jac = t->x + nn;
+    t->fb = t->jac + nn;
+    t->kind = kind;
+    t->bad = kind + cap;
+    t->pid = pid;
+    t->y = y;
+    t->ye = y + nn * kc;
+    t->tmp = tmp;
+    t->es = es;
+    t->cap = cap;
+    t->kcap = kc;
+    t->rows = rw;
+    t->tcap = tcap;
+    return 0;
+}
+
+/* ---- evaluation --------------------------------------------------------------- */
+
+/*
+ * The moment and Fourier families: from f (fb, times the Jacobian when
+ * jac is not NULL) at the nodes x of m intervals (rows x ld), component k
+ * of interval i at row r into ye[r * LD + k * m + i], the estimate's
+ * layout. Component k is x^k f, cos(k w x) f or sin((k + 1) w x) f.
+ */
+static void expand(const vcall *c, size_t m, size_t ld, size_t LD, size_t rows,
+                   const double *x, const double *fb, const double *jac,
+                   double *ye)
+{
+    size_t K = c->K;
+    double om = c->f->omega;
+    int sine = c->f->kind == SQ_VEC_SINE;
+    for (size_t r = 0; r < rows; r++) {
+        const double *xr = x + r * ld, *fr = fb + r * ld;
+        double *dst = ye + r * LD;
+        double f[TILE_MAX], xv[TILE_MAX];
+        for (size_t i = 0; i < m; i++) {
+            f[i] = jac != NULL ? fr[i] * jac[r * ld + i] : fr[i];
+            xv[i] = xr[i];
+        }
+        if (c->f->kind == SQ_VEC_MOMENTS) {
+            for (size_t i = 0; i < m; i++)
+                dst[i] = f[i];
+            for (size_t k = 1; k < K; k++) {
+                const double *p = dst + (k - 1) * m;
+                double *q = dst + k * m;
+                for (size_t i = 0; i < m; i++)
+                    q[i] = p[i] * xv[i];
+            }
+            continue;
+        }
+        /* cos and sin of j w x by rotation from the last anchor, where
+         * they are computed afresh; component k is the multiple j = k
+         * (cosine) or k + 1 (sine). */
+        for (size_t i = 0; i < m; i++) {
+            double c1 = cos(om * xv[i]), s1 = sin(om * xv[i]);
+            double cm = 1, sm = 0;
+            for (size_t k = 0; k < K; k++) {
+                size_t mult = k + (size_t)sine;
+                if (mult % ANCHOR == 0 || mult == 1) {
+                    double arg = ((double)mult * om) * xv[i];
+                    cm = mult == 0 ? 1.0 : mult == 1 ? c1 : cos(arg);
+                    sm = mult == 0 ? 0.0 : mult == 1 ? s1 : sin(arg);
+                } else {
+                    double cn = cm * c1 - sm * s1;
+                    sm = sm * c1 + cm * s1;
+                    cm = cn;
+                }
+                dst[k * m + i] = (sine ? sm : cm) * f[i];
+            }
+        }
+    }
+}
+
+typedef struct point_job {
+    const vcall *c;
+    const double *x;
+    double *y, *tmp;
+    size_t n, rows, m, ld;
+    _Atomic int failed;
+} point_job;
+
+/* Point i of the real columns (j < m) of every row. */
+static void point_body(size_t i, int slot, void *ctx)
+{
+    point_job *pj = ctx;
+    size_t K = pj->c->K;
+    size_t p = (i / pj->m) * pj->ld + i % pj->m;
+    double *t = pj->tmp + (size_t)slot * K;
+    if (pj->c->f->point(pj->x[p], K, t, pj->c->f->ctx) != 0) {
+        atomic_store(&pj->failed, 1);
+        for (size_t k = 0; k < K; k++)
+            t[k] = NAN;
+    }
+    for (size_t k = 0; k < K; k++)
+        pj->y[k * pj->n + p] = t[k];
+}
+
+/* Fill t->y (K blocks of rows * ld values) for the m intervals of a tile
+ * whose nodes are in t->x. Returns nonzero if a callback failed. */
+static int evaluate(const vprob *ps, tile *t, size_t m, size_t ld, size_t rows)
+{
+    const vcall *c = ps->c;
+    size_t n = rows * ld, K = c->K;
+    switch (c->f->kind) {
+    case SQ_VEC_CALLBACK:
+        for (size_t i = 0; i < n; i++)
+            t->pid[i] = ps->uid;
+        return c->f->fn(n, t->x, t->pid, K, t->y, c->f->ctx) != 0;
+    case SQ_VEC_POINT: {
+        /* Every real point of the tile in flight at once; the padding
+         * columns copy column 0's values, never evaluated twice. */
+        point_job pj = {c, t->x, t->y, t->tmp, n, rows, m, ld, 0};
+        sq_parallel_for(rows * m, c->workers, point_body, &pj);
+        for (size_t k = 0; k < K; k++)
+            for (size_t r = 0; r < rows; r++)
+                for (size_t j = m; j < ld; j++)
+                    t->y[k * n + r * ld + j] = t->y[k * n + r * ld];
+        return atomic_load(&pj.failed);
+    }
+    case SQ_VEC_EXPR: {
+        const double *p[SQ_MAX_PARAMS];
+        for (size_t k = 0; k < c->nparams; k++) {
+            double *col = t->es.par + k * t->es.pcap;
+            for (size_t j = 0; j < ld; j++)
+                col[j] = c->params[ps->uid * c->pstride + k];
+            p[k] = col;
+        }
+        c->ev.vm_run(c->ev.vm, rows, ld, t->x, p, t->y);
+        return 0;
+    }
+    default: {
+        /* The families' common factor only; expand() does the rest. */
+        size_t *uid = t->pid;
+        for (size_t j = 0; j < ld; j++)
+            uid[j] = ps->uid;
+        return sq_eval_tile(&c->ev, rows, ld, t->x, uid, &t->es, t->fb) != 0;
+    }
+    }
+}
+
+typedef struct round_job {
+    vprob *ps;
+    size_t nfresh, per;            /* fresh intervals, per tile */
+} round_job;
+
+/* Tile q of the round: nodes, values, estimates, into the slots. */
+static void tile_body(size_t q, int slot, void *ctx)
+{
+    round_job *rj = ctx;
+    vprob *ps = rj->ps;
+    const vcall *c = ps->c;
+    sq_vec_ws *w = ps->w;
+    tile *t = &w->tiles[slot];
+    size_t lo = q * rj->per;
+    size_t m = rj->nfresh - lo < rj->per ? rj->nfresh - lo : rj->per;
+    size_t vlen = c->ops->vlen;
+    size_t ld = (m + vlen - 1) / vlen * vlen;
+    size_t rows = sq_gk_rows(c->rule), K = c->K;
+    ps->tile_where[q] = NAN;
+    ps->tile_bad[q] = 0;
+    size_t tcap = c->f->kind == SQ_VEC_POINT ? (size_t)c->workers * K : 0;
+    if (tile_reserve(t, ld, K, rows, tcap) != 0) {
+        atomic_store(&ps->nomem, 1);
+        return;
+    }
+    for (size_t i = 0; i < ld; i++) {
+        size_t s = w->fresh[lo + (i < m ? i : 0)];
+        t->cc[i] = w->c[s];
+        t->hh[i] = w->h[s];
+    }
+    c->ops->gk->nodes(m, ld, c->rule, t->cc, t->hh, t->x);
+    const double *jac = NULL;
+    if (ps->map != SQ_MAP_NONE) {
+        for (size_t j = 0; j < ld; j++) {
+            t->kind[j] = ps->map;
+            t->org[j] = ps->origin;
+            t->scl[j] = ps->scale;
+        }
+        c->ops->gk->map(rows, ld, t->kind, t->org, t->scl, t->x, t->jac);
+        jac = t->jac;
+    }
+    if (evaluate(ps, t, m, ld, rows) != 0) {
+        atomic_store(&ps->failed, 1);
+        return;
+    }
+    size_t n = rows * ld;
+    sq_gk_out out = {
+        t->outv[0], t->outv[1], t->outv[2], t->outv[3], t->outv[4], t->outv[5],
+        t->bad, t->outv[6], t->outv[7], t->outv[8], t->outv[9], t->outv[10],
+        {t->outv[11], t->outv[12], t->outv[13], t->outv[14]},
+        t->outv[15], t->outv[16], t->outv[17], t->outv[18], t->outv[19]};
+    /* One estimate over all K m columns, so that lanes are full however
+     * few intervals the round has: the values transposed to the
+     * estimate's layout, times the Jacobian. */
+    size_t km = K * m, vl = c->ops->vlen;
+    size_t LD = (km + vl - 1) / vl * vl;
+    for (size_t k = 0; k < K; k++)
+        for (size_t i = 0; i < m; i++) {
+            t->kc[k * m + i] = t->cc[i];
+            t->kh[k * m + i] = t->hh[i];
+        }
+    for (size_t j = km; j < LD; j++) {
+        t->kc[j] = t->cc[0];
+        t->kh[j] = t->hh[0];
+    }
+    int family = c->f->kind == SQ_VEC_MOMENTS || c->f->kind == SQ_VEC_COSINE
+                 || c->f->kind == SQ_VEC_SINE;
+    if (family)
+        expand(c, m, ld, LD, rows, t->x, t->fb, jac, t->ye);
+    for (size_t r = 0; r < rows; r++) {
+        double *dst = t->ye + r * LD;
+        const double *jr = jac != NULL ? jac + r * ld : NULL;
+        for (size_t k = 0; k < K && !family; k++) {
+            const double *src = t->y + k * n + r * ld;
+            double *d = dst + k * m;
+            if (jr != NULL)
+                for (size_t i = 0; i < m; i++)
+                    d[i] = src[i] * jr[i];
+            else
+                for (size_t i = 0; i < m; i++)
+                    d[i] = src[i];
+        }
+        for (size_t j = km; j < LD; j++)
+            dst[j] = dst[0];
+    }
+    size_t nbad = c->ops->gk->estimate(km, LD, c->rule, t->kc, t->kh, t->ye, NULL,
+                                       c->errkind, &out);
+    for (size_t k = 0; k < K; k++)
+        for (size_t i = 0; i < m; i++) {
+            size_t s = w->fresh[lo + i], j = k * m + i;
+            /* The rounding of the nodes (the kernel's xerr) is added
+             * outright, not in quadrature: it matters only at peaks far
+             * from 0, where a shifted node is a real error. */
+            double v = out.val[j], e = out.err[j] + out.xerr[j];
+            w->val[s * K + k] = v;
+            w->err[s * K + k] = e;
+            w->rabs[s * K + k] = out.resabs[j];
+            if (!isfinite(v) || !isfinite(e))
+                nbad += out.bad[j] ? 0 : 1;
+        }
+    double where = NAN;
+    if (nbad > 0) {
+        ps->tile_bad[q] = 1;
+        /* The leftmost node with a non-finite value in any component. */
+        for (size_t k = 0; k < K; k++)
+            for (size_t r = 0; r < rows; r++)
+                for (size_t i = 0; i < m; i++)
+                    if (!isfinite(t->ye[r * LD + k * m + i])
+                        && !(t->x[r * ld + i] >= where))
+                        where = t->x[r * ld + i];
+    }
+    ps->tile_where[q] = where;
+}
+
+/* ---- one problem ------------------------------------------------------------- */
+
+/* t for x under the problem's change of variable. */
+static double to_t(const vprob *ps, double x)
+{
+    switch (ps->map) {
+    case SQ_MAP_UPPER: {
+        double u = (x - ps->origin) / ps->scale;
+        return u / (1 + u);
+    }
+    case SQ_MAP_LOWER: {
+        double u = (ps->origin - x) / ps->scale;
+        return u / (1 + u);
+    }
+    case SQ_MAP_BOTH:
+        return x / (0.5 + hypot(0.5, x));
+    default:
+        return x;
+    }
+}
+
+static int cmp_double(const void *p, const void *q)
+{
+    double a = *(const double *)p, b = *(const double *)q;
+    return (a > b) - (a < b);
+}
+
+/* Heaviest first; ties by slot, so that the order is a function of the
+ * problem alone. */
+static int cmp_weight(const void *p, const void *q)
+{
+    const weight *x = p, *y = q;
+    if (x->w != y->w)
+        return x->w > y->w ? -1 : 1;
+    return (x->s > y->s) - (x->s < y->s);
+}
+
+/* The norms of the values and the errors, and the tolerance the errors'
+ * norm must meet. */
+static void norms(const vprob *ps, const double *I, const double *E,
+                  double *vnorm, double *enorm, double *tol)
+{
+    size_t K = ps->c->K;
+    double vn = 0, en = 0;
+    if (ps->c->o->norm == SQ_NORM_L2) {
+        for (size_t k = 0; k < K; k++) {
+            vn += I[k] * I[k];
+            en += E[k] * E[k];
+        }
+        vn = sqrt(vn);
+        en = sqrt(en);
+    } else {
+        for (size_t k = 0; k < K; k++) {
+            vn = fabs(I[k]) > vn ? fabs(I[k]) : vn;
+            en = E[k] > en ? E[k] : en;
+        }
+    }
+    *vnorm = vn;
+    *enorm = en;
+    *tol = sq_tolerance(ps->epsabs, ps->epsrel, vn);
+}
+
+/* Each component's share of the tolerance: what its error must meet. */
+static void shares(const vprob *ps, const double *I, double *T)
+{
+    size_t K = ps->c->K;
+    double vn, en, tol;
+    switch (ps->c->o->norm) {
+    case SQ_NORM_MAX:
+        norms(ps, I, I, &vn, &en, &tol);
+        for (size_t k = 0; k < K; k++)
+            T[k] = tol;
+        break;
+    case SQ_NORM_L2:
+        norms(ps, I, I, &vn, &en, &tol);
+        for (size_t k = 0; k < K; k++)
+            T[k] = tol / sqrt((double)K);
+        break;
+    default:
+        for (size_t k = 0; k < K; k++)
+            T[k] = sq_tolerance(ps->epsabs, ps->epsrel, I[k]);
+        break;
+    }
+}
+
+static int converged(const vprob *ps, const double *I, const double *E)
+{
+    size_t K = ps->c->K;
+    if (ps->c->o->norm == SQ_NORM_COMPONENTS) {
+        for (size_t k = 0; k < K; k++)
+            if (!(E[k] <= sq_tolerance(ps->epsabs, ps->epsrel, I[k])))
+                return 0;
+        return 1;
+    }
+    double vn, en, tol;
+    norms(ps, I, E, &vn, &en, &tol);
+    return en <= tol;
+}
+
+/* The totals of every component over the intervals, in slot order. */
+static void totals(sq_vec_ws *w, double *I, double *E)
+{
+    size_t K = w->K;
+    double *ic = w->tot + K, *ec = w->tot + 3 * K;
+    for (size_t k = 0; k < K; k++)
+        I[k] = ic[k] = E[k] = ec[k] = 0;
+    for (size_t s = 0; s < w->n; s++) {
+        const double *v = w->val + s * K, *e = w->err + s * K;
+        for (size_t k = 0; k < K; k++) {
+            sq_sum_add(&I[k], &ic[k], v[k]);
+            sq_sum_add(&E[k], &ec[k], e[k]);
+        }
+    }
+    for (size_t k = 0; k < K; k++) {
+        I[k] += ic[k];
+        E[k] += ec[k];
+    }
+}
+
+/* Whether an interval in t can still be halved: its halves' centres and
+ * nodes must be distinct doubles. */
+static int splittable(double c, double h)
+{
+    double q = 0.5 * h;
+    return q > 0 && q >= 1024 * DBL_EPSILON * fabs(c) && q >= 1024 * DBL_MIN;
+}
+
+/*
+ * Choose the intervals to split (into w->fresh, nfresh of them): the
+ * heaviest first, until the errors left would meet half the tolerance.
+ * An interval whose every error is at QUADPACK's rounding floor (50 eps
+ * of its |f| integral, so halving cannot lower it) weighs nothing.
+ */
+static size_t select_splits(vprob *ps, const double *I, const double *E,
+                            int everything)
+{
+    sq_vec_ws *w = ps->w;
+    size_t K = w->K;
+    double *T = w->tot + 4 * K;   /* free here: see solve */
+    double *R = w->tot + 5 * K;
+    double *ic = w->tot + K;      /* the totals' compensations, spent */
+    shares(ps, I, T);
+    /* The error splitting can remove, per component (R): what is not at
+     * the rounding floor. A component that is not met and cannot be met
+     * by splitting (what would be left is above half its share, and is
+     * most of its error already) is limited by rounding; it neither weighs
+     * nor is waited for. */
+    for (size_t k = 0; k < K; k++)
+        R[k] = 0;
+    for (size_t s = 0; s < w->n; s++) {
+        if (w->stuck[s])
+            continue;
+        const double *e = w->err + s * K, *ra = w->rabs + s * K;
+        for (size_t k = 0; k < K; k++)
+            if (e[k] > 100 * DBL_EPSILON * ra[k])
+                R[k] += e[k];
+    }
+    int any = 0;
+    for (size_t k = 0; k < K; k++) {
+        int met = E[k] <= T[k];
+        int limited = !met && E[k] - R[k] > 0.5 * T[k] && R[k] <= E[k] - R[k];
+        ic[k] = everything || (!met && !limited) ? 1 : 0;   /* wanted */
+        any |= ic[k] != 0;
+    }
+    if (ps->c->o->norm != SQ_NORM_COMPONENTS && !any) {
+        /* The norm may fail while every share is met: all are wanted. */
+        for (size_t k = 0; k < K; k++)
+            any |= (int)(ic[k] = R[k] > 0);
+    }
+    if (!any)
+        return 0;
+    size_t ncand = 0;
+    for (size_t s = 0; s < w->n; s++) {
+        double wt = 0;
+        if (!w->stuck[s]) {
+            const double *e = w->err + s * K, *ra = w->rabs + s * K;
+            for (size_t k = 0; k < K; k++) {
+                if (ic[k] == 0 || (!(e[k] > 100 * DBL_EPSILON * ra[k]) && !everything))
+                    continue;
+                double r = T[k] > 0 ? e[k] / T[k] : e[k] > 0 ? INFINITY : 0;
+                wt = r > wt ? r : wt;
+            }
+            if (everything)
+                wt = wt > 0 ? wt : 1;
+        }
+        if (wt > 0) {
+            w->order[ncand].w = wt;
+            w->order[ncand++].s = s;
+        }
+    }
+    if (ncand == 0)
+        return 0;
+    qsort(w->order, ncand, sizeof *w->order, cmp_weight);
+    if (everything) {
+        for (size_t i = 0; i < ncand; i++)
+            w->fresh[i] = w->order[i].s;
+        return ncand;
+    }
+    /* Heaviest first, until every wanted component's error left is at
+     * most half its share. */
+    for (size_t k = 0; k < K; k++)
+        R[k] = E[k];
+    size_t nsel = 0;
+    while (nsel < ncand) {
+        size_t s = w->order[nsel++].s;
+        const double *e = w->err + s * K;
+        int left = 0;
+        for (size_t k = 0; k < K; k++) {
+            R[k] -= e[k];
+            left |= ic[k] != 0 && R[k] > 0.5 * T[k];
+        }
+        if (ps->c->o->norm == SQ_NORM_L2 && left) {
+            double r2 = 0, t2 = 0;
+            for (size_t k = 0; k < K; k++) {
+                double r = R[k] > 0 ? R[k] : 0;
+                r2 += r * r;
+                t2 += T[k] * T[k];
+            }
+            left = r2 > 0.25 * t2;
+        }
+        if (!left)
+            break;
+    }
+    for (size_t i = 0; i < nsel; i++)
+        w->fresh[i] = w->order[i].s;
+    return nsel;
+}
+
+/* Evaluate the fresh intervals: tiles over the threads. Returns the
+ * status that stops the problem, or SQ_STATUS_COUNT. */
+static sq_status run_round(vprob *ps, double *where)
+{
+    sq_vec_ws *w = ps->w;
+    const vcall *c = ps->c;
+    size_t K = c->K, nf = w->nfresh;
+    size_t per = TILE_VALUES / K;
+    per = per < 1 ? 1 : per > TILE_MAX ? TILE_MAX : per;
+    if (c->f->kind == SQ_VEC_POINT)
+        per = nf;                 /* every point of the round in flight */
+    size_t ntiles = (nf + per - 1) / per;
+    double *tw = sq_alloc_array(ntiles, sizeof *tw);
+    int *tb = sq_alloc_array(ntiles, sizeof *tb);
+    if (tw == NULL || tb == NULL) {
+        sq_free(tw);
+        sq_free(tb);
+        return SQ_NOMEM;
+    }
+    ps->tile_where = tw;
+    ps->tile_bad = tb;
+    atomic_store(&ps->failed, 0);
+    atomic_store(&ps->nomem, 0);
+    round_job rj = {ps, nf, per};
+    int threads = c->f->kind == SQ_VEC_POINT ? 1 : ps->tile_threads;
+    sq_parallel_for(ntiles, threads, tile_body, &rj);
+    sq_status st = SQ_STATUS_COUNT;
+    if (atomic_load(&ps->nomem))
+        st = SQ_NOMEM;
+    else if (atomic_load(&ps->failed))
+        st = SQ_CALLBACK_ABORT;
+    else {
+        *where = NAN;
+        for (size_t q = 0; q < ntiles; q++)
+            if (tb[q]) {
+                st = SQ_NONFINITE;
+                if (!(tw[q] >= *where))
+                    *where = tw[q];
+            }
+    }
+    sq_free(tw);
+    sq_free(tb);
+    return st;
+}
+
+/* Set up the problem's first intervals over [a, b] (a < b) in t. */
+static int start(vprob *ps, double a, double b, const double *points,
+                 size_t npoints)
+{
+    sq_vec_ws *w = ps->w;
+    ps->map = SQ_MAP_NONE;
+    ps->origin = 0;
+    ps->scale = 1;
+    double t0 = a, t1 = b;
+    int huge = isinf(b - a);
+    if (isinf(a) && isinf(b)) {
+        ps->map = SQ_MAP_BOTH;
+        t0 = -1;
+        t1 = 1;
+    } else if (isinf(b)) {
+        ps->map = SQ_MAP_UPPER;
+        ps->origin = a;
+        ps->scale = fmax(1.0, fabs(a));
+        t0 = 0;
+        t1 = 1;
+    } else if (isinf(a)) {
+        ps->map = SQ_MAP_LOWER;
+        ps->origin = b;
+        ps->scale = fmax(1.0, fabs(b));
+        t0 = 0;
+        t1 = 1;
+    } else if (huge) {
+        ps->map = SQ_MAP_BOTH;
+        t0 = to_t(ps, a);
+        t1 = to_t(ps, b);
+    }
+    w->n = w->nfresh = 0;
+    if (ws_reserve(w, npoints + 2, ps->c->K) != 0)
+        return -1;
+    /* The pieces' ends in t, sorted, into w->w (free until selection). */
+    double *tp = w->w;
+    size_t np = 0;
+    tp[np++] = t0;
+    for (size_t i = 0; i < npoints; i++)
+        if (points[i] > a && points[i] < b) {
+            tp[np++] = to_t(ps, points[i]);   /* lower map: t falls as x grows */
+        }
+    tp[np++] = t1;
+    qsort(tp + 1, np - 2, sizeof *tp, cmp_double);
+    for (size_t i = 0; i + 1 < np; i++) {
+        if (!(tp[i + 1] > tp[i]))
+            continue;       /* repeated points */
+        size_t s = w->n++;
+        w->h[s] = 0.5 * tp[i + 1] - 0.5 * tp[i];
+        w->c[s] = tp[i] + w->h[s];
+        w->stuck[s] = 0;
+        w->fresh[w->nfresh++] = s;
+    }
+    return 0;
+}
+
+/*
+ * Integrate one problem: values and errors (K each, for [a, b] with a < b),
+ * its whole in *res. The intervals live in ps->w.
+ */
+static void solve(vprob *ps, double a, double b, const double *points,
+                  size_t npoints, double *values, double *errors,
+                  sq_result *res)
+{
+    const vcall *c = ps->c;
+    sq_vec_ws *w = ps->w;
+    size_t K = c->K, rows = sq_gk_rows(c->rule);
+    memset(res, 0, sizeof *res);
+    res->where = NAN;
+    if (start(ps, a, b, points, npoints) != 0) {
+        for (size_t k = 0; k < K; k++) {
+            values[k] = NAN;
+            errors[k] = INFINITY;
+        }
+        res->value = NAN;
+        res->error = INFINITY;
+        res->status = SQ_NOMEM;
+        return;
+    }
+    double *I = w->tot, *E = w->tot + 2 * K;
+    double *PI = values, *PE = errors;   /* the last good totals */
+    for (size_t k = 0; k < K; k++) {
+        PI[k] = NAN;
+        PE[k] = INFINITY;
+    }
+    sq_status st = SQ_STATUS_COUNT;
+    for (;;) {
+        double where = NAN;
+        sq_status r = run_round(ps, &where);
+        res->rounds++;
+        res->evals += w->nfresh * rows;
+        res->intervals += w->nfresh;
+        if (r != SQ_STATUS_COUNT) {
+            st = r;
+            res->where = where;
+            break;
+        }
+        totals(w, I, E);
+        memcpy(PI, I, K * sizeof *PI);
+        memcpy(PE, E, K * sizeof *PE);
+        if (c->o->trace != NULL && ps->master) {
+            sq_round_info info = {res->rounds, w->nfresh, w->nfresh * rows, 1};
+            c->o->trace(&info, c->o->trace_ctx);
+        }
+        /* Nothing seen yet (every value zero): halve everything for a few
+         * rounds before zeros are believed, as the scalar engine does. */
+        int all_zero = !c->x_free;
+        for (size_t s = 0; all_zero && s < w->n * K; s++)
+            all_zero = w->rabs[s] == 0;
+        if (!all_zero && converged(ps, I, E)) {
+            st = SQ_OK;
+            break;
+        }
+        if (all_zero && res->rounds > ZERO_LOOK) {
+            st = SQ_UNSEEN;
+            for (size_t k = 0; k < K; k++)
+                PE[k] = INFINITY;
+            break;
+        }
+        if (sq_monitor_poll(&ps->c->mon, ps->master)) {
+            st = SQ_CANCELLED;
+            break;
+        }
+        if (res->evals >= c->o->max_evals) {
+            st = SQ_MAX_EVALS;
+            break;
+        }
+        size_t nsel = select_splits(ps, I, E, all_zero);
+        if (nsel == 0) {
+            st = SQ_ROUNDOFF;
+            break;
+        }
+        if (w->n + nsel > c->o->max_intervals) {
+            st = SQ_MAX_INTERVALS;
+            break;
+        }
+        /* select_splits put the chosen slots in w->fresh; reserve keeps
+         * them. */
+        w->nfresh = nsel;
+        if (ws_reserve(w, w->n + nsel, K) != 0) {
+            st = SQ_NOMEM;
+            break;
+        }
+        for (size_t i = 0; i < nsel; i++) {
+            size_t s = w->fresh[i], t = w->n++;
+            double h = 0.5 * w->h[s];
+            w->c[t] = w->c[s] + h;
+            w->h[t] = h;
+            w->c[s] -= h;
+            w->h[s] = h;
+            w->stuck[s] = w->stuck[t] = !splittable(w->c[s], h);
+            w->fresh[nsel + i] = t;
+        }
+        w->nfresh = 2 * nsel;
+        /* Evaluate in position order of the slots: a function of the
+         * problem alone either way, this keeps tiles' memory local. */
+    }
+    res->status = st;
+    double vn, en, tol;
+    norms(ps, PI, PE, &vn, &en, &tol);
+    res->value = vn;
+    res->error = en;
+    if (st != SQ_NONFINITE)
+        res->where = NAN;
+}
+
+/* ---- entry points ------------------------------------------------------------ */
+
+static void fail_all(size_t n, size_t K, double *values, double *errors,
+                     sq_result *res, sq_status st, const char *detail)
+{
+    for (size_t i = 0; i < n; i++) {
+        memset(&res[i], 0, sizeof res[i]);
+        res[i].value = st == SQ_OK ? 0 : NAN;
+        res[i].error = st == SQ_OK ? 0 : INFINITY;
+        res[i].where = NAN;
+        res[i].status = st;
+        res[i].detail = detail;
+        for (size_t k = 0; values != NULL && k < K; k++)
+            values[i * K + k] = res[i].value;
+        for (size_t k = 0; errors != NULL && k < K; k++)
+            errors[i * K + k] = res[i].error;
+    }
+}
+
+/* Problem i of the batch, on the thread's slot. */
+static void problem_body(size_t i, int slot, void *ctx)
+{
+    vcall *c = ctx;
+    const sq_batch *b = c->b;
+    size_t K = c->K;
+    double *values = c->values + i * K, *errors = c->errors + i * K;
+    sq_result *res = &c->res[i];
+    double lo = b->a[i], hi = b->b[i];
+    double ea = b->epsabs ? b->epsabs[i] : c->o->epsabs;
+    double er = b->epsrel ? b->epsrel[i] : c->o->epsrel;
+    const char *bad = isnan(lo)                    ? "a: NaN"
+                      : isnan(hi)                  ? "b: NaN"
+                      : !sq_tolerance_valid(ea)    ? "epsabs: must be finite and >= 0"
+                      : !sq_tolerance_valid(er)    ? "epsrel: must be finite and >= 0"
+                      : ea == 0 && er == 0         ? "epsabs, epsrel: both zero"
+                                                   : NULL;
+    if (bad != NULL) {
+        fail_all(1, K, values, errors, res, SQ_BAD_INPUT, bad);
+        sq_monitor_add_done(&c->mon, 1);
+        return;
+    }
+    if (lo == hi) {
+        fail_all(1, K, values, errors, res, SQ_OK, NULL);
+        sq_monitor_add_done(&c->mon, 1);
+        return;
+    }
+    if (atomic_load(&c->mon.cancel)) {
+        fail_all(1, K, values, errors, res, SQ_CANCELLED, NULL);
+        return;
+    }
+    int reversed = lo > hi;
+    vprob ps;
+    memset(&ps, 0, sizeof ps);
+    ps.c = c;
+    ps.w = c->slots[slot];
+    ps.uid = i;
+    ps.epsabs = ea;
+    ps.epsrel = er;
+    ps.master = slot == 0;
+    ps.tile_threads = b->n == 1 ? c->threads : 1;
+    const double *pts = b->points != NULL ? b->points + i * b->npoints : c->o->points;
+    size_t npts = b->points != NULL ? b->npoints : c->o->npoints;
+    double *pbuf = NULL;
+    if (ws_tiles(ps.w, ps.tile_threads) != 0) {
+        fail_all(1, K, values, errors, res, SQ_NOMEM, NULL);
+        return;
+    }
+    if (pts != NULL && npts > 0) {
+        /* Rows may hold NaN or points outside the range: kept out. */
+        pbuf = sq_alloc_array(npts, sizeof *pbuf);
+        if (pbuf == NULL) {
+            fail_all(1, K, values, errors, res, SQ_NOMEM, NULL);
+            return;
+        }
+        size_t m = 0;
+        double l = reversed ? hi : lo, h = reversed ? lo : hi;
+        for (size_t k = 0; k < npts; k++)
+            if (pts[k] > l && pts[k] < h)
+                pbuf[m++] = pts[k];
+        npts = m;
+    }
+    solve(&ps, reversed ? hi : lo, reversed ? lo : hi, pbuf, npts, values,
+          errors, res);
+    sq_free(pbuf);
+    if (reversed)
+        for (size_t k = 0; k < K; k++)
+            values[k] = -values[k];
+    sq_monitor_add_done(&c->mon, 1);
+}
+
+/* The scalar integrand a vector integrand of one component is. */
+typedef struct scalar_of {
+    const sq_vec_integrand *f;
+} scalar_of;
+
+static int param_one(size_t n, const double *x, const size_t *pid, double *y,
+                     void *ctx)
+{
+    const scalar_of *s = ctx;
+    return s->f->fn(n, x, pid, 1, y, s->f->ctx);
+}
+
+static int point_one(double x, double *y, void *ctx)
+{
+    const scalar_of *s = ctx;
+    return s->f->point(x, 1, y, s->f->ctx);
+}
+
+/* Nonzero (and *g set) if f with K = 1 is a scalar integrand. */
+static int as_scalar(const sq_vec_integrand *f, scalar_of *s, sq_integrand *g)
+{
+    s->f = f;
+    memset(g, 0, sizeof *g);
+    switch (f->kind) {
+    case SQ_VEC_CALLBACK:
+        *g = sq_fn_param(param_one, s);
+        return 1;
+    case SQ_VEC_POINT:
+        *g = sq_fn_point(point_one, s);
+        return 1;
+    case SQ_VEC_EXPR:
+        *g = sq_fn_expr(f->expr, f->params);
+        return 1;
+    case SQ_VEC_MOMENTS:
+    case SQ_VEC_COSINE:
+        *g = f->base;      /* x^0 f = cos(0) f = f */
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+sq_status sq_integrate_vec_batch(sq_workspace *ws, const sq_vec_integrand *f,
+                                 const sq_batch *batch, const sq_options *opt,
+                                 double *values, double *errors,
+                                 sq_result *results)
+{
+    if (batch == NULL || f == NULL
+        || (batch->n > 0 && (results == NULL || values == NULL || errors == NULL)))
+        return SQ_BAD_INPUT;
+    sq_options defaults;
+    if (opt == NULL) {
+        sq_options_init(&defaults);
+        opt = &defaults;
+    }
+    size_t n = batch->n, K = f->K;
+    const char *bad = check_vec(f, batch, opt, 0);
+    if (bad == NULL && n > 0 && (batch->a == NULL || batch->b == NULL))
+        bad = "batch: a or b is NULL";
+    if (bad == NULL && batch->npoints > 0 && batch->points == NULL)
+        bad = "batch: points is NULL with npoints > 0";
+    if (bad == NULL && batch->epsabs == NULL && batch->epsrel == NULL
+        && opt->epsabs == 0 && opt->epsrel == 0)
+        bad = "epsabs, epsrel: both zero";
+    if (bad != NULL) {
+        fail_all(n, K <= SQ_VEC_MAX_COMPONENTS ? K : 0, values, errors, results,
+                 SQ_BAD_INPUT, bad);
+        return SQ_BAD_INPUT;
+    }
+    scalar_of so;
+    sq_integrand g;
+    if (K == 1 && as_scalar(f, &so, &g)) {
+        sq_status st = sq_integrate_batch(ws, &g, batch, opt, results);
+        for (size_t i = 0; i < n; i++) {
+            values[i] = results[i].value;
+            errors[i] = results[i].error;
+        }
+        return st;
+    }
+
+    vcall c;
+    memset(&c, 0, sizeof c);
+    c.f = f;
+    c.o = opt;
+    c.b = batch;
+    c.K = K;
+    sq_math m = SQ_MATH_SLEEF_U10;
+    (void)sq_dispatch(opt->isa, opt->math, &c.ops, &m);   /* checked */
+    c.rule = opt->rule == SQ_RULE_GK15 ? &sq_gk15 : &sq_gk21;
+    c.errkind = opt->errest == SQ_ERREST_RAW        ? SQ_GK_ERROR_RAW
+                : opt->errest == SQ_ERREST_QUADPACK ? SQ_GK_ERROR_QUADPACK
+                                                    : SQ_GK_ERROR_NULL;
+    c.threads = sq_threads_for(opt->threads);
+    c.workers = opt->workers > 0 ? opt->workers : sq_default_threads();
+    c.values = values;
+    c.errors = errors;
+    c.res = results;
+    if (f->kind == SQ_VEC_EXPR) {
+        c.ev.ops = c.ops;
+        c.ev.vm = sq_expr_vm(f->expr);
+        c.ev.vm_run = c.ops->vm[m];
+        c.nparams = sq_expr_nparams(f->expr);
+        c.params = batch->params != NULL ? batch->params : f->params;
+        c.pstride = batch->params != NULL ? batch->nparams : 0;
+        c.x_free = !sq_expr_uses_x(f->expr);
+    } else if (f->kind != SQ_VEC_CALLBACK && f->kind != SQ_VEC_POINT) {
+        c.ev = sq_evaluator_of(&f->base, batch, opt);
+        c.x_free = f->base.kind == SQ_INTEGRAND_EXPR && !sq_expr_uses_x(f->base.expr);
+    }
+    sq_monitor_start(&c.mon, opt->progress, opt->progress_ctx, n);
+    /* Expensive integrands: one problem at a time, its points over the
+     * workers. Otherwise the problems over the threads, or a single
+     * problem's tiles. */
+    int over_problems = f->kind == SQ_VEC_POINT ? 1 : c.threads;
+    if (sq_workspace_vec_slots(ws, c.threads, &c.slots) != 0) {
+        fail_all(n, K, values, errors, results, SQ_NOMEM, NULL);
+        sq_monitor_end(&c.mon);
+        return n > 0 ? SQ_NOMEM : SQ_OK;
+    }
+    if (n == 1)
+        problem_body(0, 0, &c);
+    else
+        sq_parallel_for(n, over_problems, problem_body, &c);
+    sq_workspace_vec_done(ws, c.slots, c.threads);
+    sq_monitor_end(&c.mon);
+    sq_status worst = SQ_OK;
+    for (size_t i = 0; i < n; i++)
+        worst = sq_status_worse(worst, results[i].status);
+    return worst;
+}
+
+sq_status sq_integrate_vec(sq_workspace *ws, const sq_vec_integrand *f,
+                           double a, double b, const sq_options *opt,
+                           double *values, double *errors, sq_result *res)
+{
+    if (res == NULL || values == NULL || errors == NULL)
+        return SQ_BAD_INPUT;
+    sq_options defaults;
+    if (opt == NULL) {
+        sq_options_init(&defaults);
+        opt = &defaults;
+    }
+    const char *bad = check_vec(f, NULL, opt, 1);
+    if (bad == NULL && opt->npoints > 0) {
+        double lo = a < b ? a : b, hi = a < b ? b : a;
+        for (size_t i = 0; i < opt->npoints && bad == NULL; i++)
+            if (!isfinite(opt->points[i]))
+                bad = "points: not finite";
+            else if (opt->points[i] < lo || opt->points[i] > hi)
+                bad = "points: outside [a, b]";
+    }
+    if (bad != NULL) {
+        size_t K = f != NULL && f->K <= SQ_VEC_MAX_COMPONENTS ? f->K : 0;
+        fail_all(1, K, values, errors, res, SQ_BAD_INPUT, bad);
+        return SQ_BAD_INPUT;
+    }
+    sq_batch one = {.n = 1, .a = &a, .b = &b};
+    return sq_integrate_vec_batch(ws, f, &one, opt, values, errors, res);
+}
