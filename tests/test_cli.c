@@ -856,3 +856,49 @@ Test(cli, a_missing_column_is_the_one_the_expression_reads)
     cr_assert_eq(o->code, 2);
     cr_assert(strstr(o->err, "uses p0, the file has no column p0") != NULL, "%s", o->err);
 }
+
+Test(cli, several_outputs_give_a_row_or_columns_per_component)
+{
+    /* integrate: a row per component, the library's numbers. */
+    const char *text = "exp(-x*x); x*exp(-x*x)";
+    const char *args[] = {"integrate", text, "0", "inf", NULL};
+    outcome *o = run(args);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    sq_expr *e = sq_expr_compile(text, NULL);
+    sq_vec_integrand f = sq_vfn_expr(e, NULL);
+    double v[2], err[2];
+    sq_result r;
+    sq_integrate_vec(NULL, &f, 0, INFINITY, NULL, v, err, &r);
+    char want[512];
+    snprintf(want, sizeof want, "0: %.17g +- %.3g\n1: %.17g +- %.3g\nok: 2 components",
+             v[0], err[0], v[1], err[1]);
+    cr_assert(strncmp(o->out, want, strlen(want)) == 0, "%s", o->out);
+    const char *jargs[] = {"integrate", text, "0", "inf", "--json", NULL};
+    o = run(jargs);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    cr_assert(strstr(o->out, "\"values\": [") != NULL, "%s", o->out);
+    /* batch: K value and K error columns, the same numbers. */
+    const char *csv = "a,b,p0\n0,1,2\n2,0,3\n";
+    const char *bargs[] = {"batch", "p0*x; x*x; exp(-x)", "--params", "-", NULL};
+    o = run_full(bargs, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    sq_expr_free(e);
+    e = sq_expr_compile("p0*x; x*x; exp(-x)", NULL);
+    double a[2] = {0, 2}, b[2] = {1, 0}, p[2] = {2, 3}, bv[6], be[6];
+    sq_result br[2];
+    sq_batch bt = {.n = 2, .a = a, .b = b, .params = p, .nparams = 1};
+    f = sq_vfn_expr(e, NULL);
+    sq_integrate_vec_batch(NULL, &f, &bt, NULL, bv, be, br);
+    char bwant[1024];
+    size_t n = (size_t)snprintf(bwant, sizeof bwant,
+                                "value0,value1,value2,error0,error1,error2,evals,"
+                                "status,intervals,where,detail\n");
+    for (int i = 0; i < 2; i++)
+        n += (size_t)snprintf(bwant + n, sizeof bwant - n,
+                              "%.17g,%.17g,%.17g,%.17g,%.17g,%.17g,%zu,ok,%zu,nan,\n",
+                              bv[3 * i], bv[3 * i + 1], bv[3 * i + 2], be[3 * i],
+                              be[3 * i + 1], be[3 * i + 2], br[i].evals,
+                              br[i].intervals);
+    cr_assert_str_eq(o->out, bwant);
+    sq_expr_free(e);
+}

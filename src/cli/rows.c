@@ -369,15 +369,68 @@ int read_rows(reader *r, table *t, size_t max)
     return status;
 }
 
+void rows_csv_header_vec(FILE *out, size_t K)
+{
+    for (size_t k = 0; k < K; k++)
+        fprintf(out, "value%zu,", k);
+    for (size_t k = 0; k < K; k++)
+        fprintf(out, "error%zu,", k);
+    fputs("evals,status,intervals,where,detail\n", out);
+}
+
+int cli_slow_vector_point(double x, size_t K, double *y, void *ctx)
+{
+    (void)K;   /* the expression's outputs: y[k] at one point */
+    return cli_slow_point(x, y, ctx);
+}
+
+/* A JSON array of K numbers. */
+static void json_array(FILE *out, const double *v, size_t K)
+{
+    fputc('[', out);
+    for (size_t k = 0; k < K; k++) {
+        if (k > 0)
+            fputs(", ", out);
+        cli_json_number(out, v[k]);
+    }
+    fputc(']', out);
+}
+
 size_t write_rows(FILE *out, int json, const sq_result *res, size_t n)
+{
+    return write_rows_vec(out, json, res, n, 1, NULL, NULL);
+}
+
+size_t write_rows_vec(FILE *out, int json, const sq_result *res, size_t n,
+                      size_t K, const double *v, const double *e)
 {
     size_t not_ok = 0;
     for (size_t i = 0; i < n; i++) {
-        if (json) {
+        if (v != NULL && !json) {
+            for (size_t k = 0; k < K; k++)
+                fprintf(out, "%.17g,", v[i * K + k]);
+            for (size_t k = 0; k < K; k++)
+                fprintf(out, "%.17g,", e[i * K + k]);
+            fprintf(out, "%zu,%s,%zu,%.17g,", res[i].evals,
+                    sq_status_name(res[i].status), res[i].intervals, res[i].where);
+            if (res[i].detail != NULL)
+                cli_csv_string(out, res[i].detail);
+            fputc('\n', out);
+            not_ok += res[i].status != SQ_OK;
+            continue;
+        }
+        if (json && v != NULL) {
+            fputs("{\"values\": ", out);
+            json_array(out, v + i * K, K);
+            fputs(", \"errors\": ", out);
+            json_array(out, e + i * K, K);
+        } else if (json) {
             fputs("{\"value\": ", out);
             cli_json_number(out, res[i].value);
             fputs(", \"error\": ", out);
             cli_json_number(out, res[i].error);
+        }
+        if (json) {
             fprintf(out, ", \"evals\": %zu, \"intervals\": %zu, \"rounds\": %u, "
                          "\"status\": \"%s\", \"where\": ", res[i].evals,
                     res[i].intervals, res[i].rounds, sq_status_name(res[i].status));
@@ -405,6 +458,16 @@ int solve_rows(const table *t, sq_expr *e, size_t np, sq_options *opt,
                const cli_slow *expensive, double *params, double *ea, double *er,
                sq_result *res, sq_status *worst_out)
 {
+    return solve_rows_vec(t, e, np, opt, expensive, params, ea, er, res, NULL,
+                          NULL, worst_out);
+}
+
+int solve_rows_vec(const table *t, sq_expr *e, size_t np, sq_options *opt,
+                   const cli_slow *expensive, double *params, double *ea,
+                   double *er, sq_result *res, double *v, double *err,
+                   sq_status *worst_out)
+{
+    size_t K = sq_expr_noutputs(e);
     size_t width = t->has_points ? t->widest : 0;
     double *rows = width > 0 ? malloc(t->n * width * sizeof *rows) : NULL;
     if (width > 0 && rows == NULL)
@@ -422,9 +485,19 @@ int solve_rows(const table *t, sq_expr *e, size_t np, sq_options *opt,
     sq_batch bt = {.n = t->n, .a = t->col[COL_A], .b = t->col[COL_B], .epsabs = ea,
                    .epsrel = er, .params = np > 0 ? params : NULL, .nparams = np,
                    .points = rows, .npoints = width};
-    sq_integrand f = expensive != NULL ? sq_fn_point(cli_slow_point, (void *)expensive)
-                                       : sq_fn_expr(e, NULL);
-    sq_status worst = sq_integrate_batch(NULL, &f, &bt, opt, res);
+    sq_status worst;
+    if (v != NULL) {
+        sq_vec_integrand f = expensive != NULL
+                                 ? sq_vfn_point(cli_slow_vector_point, K,
+                                                (void *)expensive)
+                                 : sq_vfn_expr(e, NULL);
+        worst = sq_integrate_vec_batch(NULL, &f, &bt, opt, v, err, res);
+    } else {
+        sq_integrand f = expensive != NULL
+                             ? sq_fn_point(cli_slow_point, (void *)expensive)
+                             : sq_fn_expr(e, NULL);
+        worst = sq_integrate_batch(NULL, &f, &bt, opt, res);
+    }
     free(rows);
     /* Rows that could not be read: bad_input with the reason and line. */
     for (size_t i = 0; i < t->n; i++)
@@ -435,6 +508,10 @@ int solve_rows(const table *t, sq_expr *e, size_t np, sq_options *opt,
             res[i].error = INFINITY;
             res[i].evals = res[i].intervals = 0;
             res[i].where = NAN;
+            for (size_t k = 0; v != NULL && k < K; k++) {
+                v[i * K + k] = NAN;
+                err[i * K + k] = INFINITY;
+            }
             worst = SQ_BAD_INPUT;     /* the most serious of all */
         }
     *worst_out = worst;

@@ -73,8 +73,20 @@ int reader_seek(reader *r, off_t start, off_t limit, size_t lineno_before);
 /* Rows of results, CSV or JSON Lines; returns how many are not ok. */
 size_t write_rows(FILE *out, int json, const sq_result *res, size_t n);
 
+/* With K > 1 (an expression of K outputs) the components' values and
+ * errors, v[i * K + k] and e[i * K + k], replace the value and error
+ * columns. */
+size_t write_rows_vec(FILE *out, int json, const sq_result *res, size_t n,
+                      size_t K, const double *v, const double *e);
+
 /* The CSV header of the results. */
 extern const char rows_csv_header[];
+
+/* The CSV header of K components: value0, ..., error0, ..., then the rest. */
+void rows_csv_header_vec(FILE *out, size_t K);
+
+/* An sq_vec_point_fn over a cli_slow: every output at one point. */
+int cli_slow_vector_point(double x, size_t K, double *y, void *ctx);
 
 /* The chunk's problems in t, solved into res (room for CHUNK), with the
  * scratch arrays the library reads; the batch's worst status in *worst.
@@ -82,6 +94,13 @@ extern const char rows_csv_header[];
 int solve_rows(const table *t, sq_expr *e, size_t np, sq_options *opt,
                const cli_slow *expensive, double *params, double *ea, double *er,
                sq_result *res, sq_status *worst_out);
+
+/* The same for an expression of K > 1 outputs, the components into v and
+ * err (K a row); v NULL: solve_rows. */
+int solve_rows_vec(const table *t, sq_expr *e, size_t np, sq_options *opt,
+                   const cli_slow *expensive, double *params, double *ea,
+                   double *er, sq_result *res, double *v, double *err,
+                   sq_status *worst_out);
 
 /* The first parameter the expression uses that t has no column for, or -1. */
 int rows_missing_param(const table *t, const sq_expr *e);

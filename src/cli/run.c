@@ -35,6 +35,69 @@ static const char *rule_name(const sq_options *o)
          : o->rule == SQ_RULE_GK15 ? "gk15" : "gk21";
 }
 
+/* `simdquad integrate 'f1; f2; ...' A B`: one subdivision for all, a row
+ * per component. */
+static int integrate_vector(const cli_options *o, const sq_expr *e, double a,
+                            double b)
+{
+    const char *cmd = "integrate";
+    size_t K = sq_expr_noutputs(e);
+    sq_vec_integrand f = sq_vfn_expr(e, NULL);
+    cli_slow expensive = {e, o->cost, o->opt.isa, o->opt.math};
+    if (o->workers_given)
+        f = sq_vfn_point(cli_slow_vector_point, K, &expensive);
+    double *v = malloc(2 * K * sizeof *v);
+    if (v == NULL) {
+        fprintf(stderr, "simdquad integrate: out of memory\n");
+        return EXIT_NOT_OK;
+    }
+    double *err = v + K;
+    sq_result r;
+    double t = cli_now();
+    sq_status s = sq_integrate_vec(NULL, &f, a, b, &o->opt, v, err, &r);
+    t = cli_now() - t;
+    if (s == SQ_BAD_INPUT) {
+        fprintf(stderr, "simdquad integrate: %s\n", r.detail ? r.detail : sq_strerror(s));
+        free(v);
+        return EXIT_USAGE;
+    }
+    const char *isa = sq_isa_name(sq_isa_resolve(o->opt.isa));
+    int threads = o->opt.threads > 0 ? o->opt.threads : sq_default_threads();
+    if (o->json) {
+        printf("{\"values\": [");
+        for (size_t k = 0; k < K; k++) {
+            printf(k ? ", " : "");
+            cli_json_number(stdout, v[k]);
+        }
+        printf("], \"errors\": [");
+        for (size_t k = 0; k < K; k++) {
+            printf(k ? ", " : "");
+            cli_json_number(stdout, err[k]);
+        }
+        printf("], \"evals\": %zu, \"rounds\": %u, \"intervals\": %zu, "
+               "\"status\": \"%s\", \"seconds\": ", r.evals, r.rounds,
+               r.intervals, sq_status_name(s));
+        cli_json_number(stdout, t);
+        printf(", \"isa\": \"%s\", \"threads\": %d, \"rule\": \"%s\", "
+               "\"where\": ", isa, threads, rule_name(&o->opt));
+        cli_json_number(stdout, r.where);
+        printf("}\n");
+    } else {
+        for (size_t k = 0; k < K; k++)
+            printf("%zu: %.17g +- %.3g\n", k, v[k], err[k]);
+        printf("%s: %zu components on one subdivision\n", sq_status_name(s), K);
+        printf("  %zu evaluations, %u rounds, %zu intervals, %s, %s, %d "
+               "threads, %.3g s\n", r.evals, r.rounds, r.intervals,
+               rule_name(&o->opt), isa, threads, t);
+        if (s != SQ_OK)
+            printf("  %s\n", sq_strerror(s));
+        if (s == SQ_NONFINITE && !isnan(r.where))
+            printf("  where: x = %.17g\n", r.where);
+    }
+    free(v);
+    return cli_finish(cmd, s == SQ_OK ? EXIT_ALL_OK : EXIT_NOT_OK);
+}
+
 int cmd_integrate(int argc, char **argv)
 {
     const char *cmd = "integrate";
@@ -60,6 +123,11 @@ int cmd_integrate(int argc, char **argv)
                         "(p0 ...): give them per problem with simdquad batch\n");
         sq_expr_free(e);
         return EXIT_USAGE;
+    }
+    if (sq_expr_noutputs(e) > 1) {
+        int rc = integrate_vector(&o, e, a, b);
+        sq_expr_free(e);
+        return rc;
     }
     sq_integrand f = sq_fn_expr(e, NULL);
     cli_slow expensive = {e, o.cost, o.opt.isa, o.opt.math};
@@ -184,11 +252,19 @@ int cmd_batch(int argc, char **argv)
     cli_slow expensive = {e, o.cost, o.opt.isa, o.opt.math};
     {
         /* The options, checked once on an empty problem. */
-        double zero = 0, p[16] = {0};
-        sq_integrand g = sq_fn_expr(e, p);
+        double zero = 0, p[16] = {0}, v[2 * 128];
         sq_batch probe = {.n = 1, .a = &zero, .b = &zero};
         sq_result r;
-        if (sq_integrate_batch(NULL, &g, &probe, &o.opt, &r) == SQ_BAD_INPUT) {
+        sq_status st;
+        if (sq_expr_noutputs(e) > 1) {
+            sq_vec_integrand g = sq_vfn_expr(e, p);
+            st = sq_integrate_vec_batch(NULL, &g, &probe, &o.opt, v,
+                                        v + 128, &r);
+        } else {
+            sq_integrand g = sq_fn_expr(e, p);
+            st = sq_integrate_batch(NULL, &g, &probe, &o.opt, &r);
+        }
+        if (st == SQ_BAD_INPUT) {
             fprintf(stderr, "simdquad batch: %s\n", r.detail ? r.detail : "bad options");
             sq_expr_free(e);
             return EXIT_USAGE;
@@ -196,7 +272,12 @@ int cmd_batch(int argc, char **argv)
     }
     if (cli_mpi_launched()) {
 #ifdef SQ_CLI_MPI
-        int s = cmd_batch_mpi(cmd, &o, e);
+        int s = EXIT_USAGE;
+        if (sq_expr_noutputs(e) > 1)
+            fprintf(stderr, "simdquad batch: an expression of several outputs "
+                            "runs in one process (not yet over MPI ranks)\n");
+        else
+            s = cmd_batch_mpi(cmd, &o, e);
 #else
         fprintf(stderr, "simdquad batch: started by an MPI launcher, but this "
                         "simdquad was built without MPI (every rank would solve "
@@ -224,7 +305,7 @@ int cmd_batch(int argc, char **argv)
     table t;
     int status = reader_open(&rd, cmd, o.params, o.strict, &t) != 0
                      ? EXIT_USAGE
-                     : read_rows(&rd, &t, CHUNK) != 0 ? EXIT_USAGE : EXIT_ALL_OK;
+                     : read_rows(&rd, &t, 0) != 0 ? EXIT_USAGE : EXIT_ALL_OK;
     size_t np = sq_expr_nparams(e);
     int missing = status == EXIT_ALL_OK ? rows_missing_param(&t, e) : -1;
     if (missing >= 0) {
@@ -235,14 +316,24 @@ int cmd_batch(int argc, char **argv)
     double *params = malloc(CHUNK * (np > 0 ? np : 1) * sizeof *params);
     double *ea = malloc(CHUNK * sizeof *ea), *er = malloc(CHUNK * sizeof *er);
     sq_result *res = malloc(CHUNK * sizeof *res);
-    if (status == EXIT_ALL_OK && (!params || !ea || !er || !res)) {
+    /* Several outputs: K values and errors a row, in chunks of fewer rows
+     * so that a chunk's memory stays about the same. */
+    size_t K = sq_expr_noutputs(e);
+    size_t chunk = K > 1 ? CHUNK / K : CHUNK;
+    double *vals = K > 1 ? malloc(2 * chunk * K * sizeof *vals) : NULL;
+    double *verr = vals != NULL ? vals + chunk * K : NULL;
+    if (status == EXIT_ALL_OK && (!params || !ea || !er || !res || (K > 1 && !vals))) {
         fprintf(stderr, "simdquad batch: out of memory\n");
         status = EXIT_USAGE;
     }
     size_t done = 0, not_ok = 0, wasted = 0;
     sq_status worst = SQ_OK;
     double secs = 0;
-    if (status == EXIT_ALL_OK && !o.json)
+    if (status == EXIT_ALL_OK && read_rows(&rd, &t, chunk) != 0)
+        status = EXIT_USAGE;
+    if (status == EXIT_ALL_OK && !o.json && K > 1)
+        rows_csv_header_vec(out, K);
+    else if (status == EXIT_ALL_OK && !o.json)
         fputs(rows_csv_header, out);
     bar progress = {isatty(2), -1, 0, 0, 0};
     o.opt.progress = on_progress;
@@ -253,22 +344,22 @@ int cmd_batch(int argc, char **argv)
         progress.start = cli_now();
         double t0 = cli_now();
         sq_status w;
-        if (solve_rows(&t, e, np, &o.opt, o.workers_given ? &expensive : NULL, params, ea, er,
-                        res, &w) != 0) {
+        if (solve_rows_vec(&t, e, np, &o.opt, o.workers_given ? &expensive : NULL,
+                           params, ea, er, res, vals, verr, &w) != 0) {
             fprintf(stderr, "simdquad batch: out of memory\n");
             status = EXIT_USAGE;
             break;
         }
         secs += cli_now() - t0;
         worst = sq_status_worse(worst, w);
-        not_ok += write_rows(out, o.json, res, t.n);
+        not_ok += write_rows_vec(out, o.json, res, t.n, K, vals, verr);
         wasted += t.n > 0 ? res[0].wasted : 0;   /* the chunk's, in every row */
         done += t.n;
         /* After a Ctrl-C the rest is still read and written, cancelled
          * (the library cancels a chunk at its first look at progress). */
         if (rd.done)
             break;
-        if (read_rows(&rd, &t, CHUNK) != 0)
+        if (read_rows(&rd, &t, chunk) != 0)
             status = EXIT_USAGE;
     }
     if (progress.shown >= 0)
@@ -297,6 +388,7 @@ int cmd_batch(int argc, char **argv)
         status = EXIT_INTERRUPTED;
     }
     free(params);
+    free(vals);
     free(ea);
     free(er);
     free(res);
