@@ -51,6 +51,7 @@
 #endif
 #ifdef SQ_BENCH_HAVE_GSL
 #include "peers.h"
+#include "vector_bench.h"
 #endif
 
 static int repeats = 7;
@@ -959,11 +960,14 @@ static void usage(void)
                     "[--repeats N] [--threads N] [--problems N] [--json FILE] "
                     "[--plot DIR] [--pin]\n"
                     "       simdquad-bench peers [all|battery|heavy|batch] "
-                    "[--epsrel E] [--repeats N] [--threads N] [--problems N]\n");
+                    "[--epsrel E] [--repeats N] [--threads N] [--problems N]\n"
+                    "       simdquad-bench vector [--repeats N] [--epsrel E]\n");
 }
 
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "vector") == 0)
+        return bench_vector(argc - 2, argv + 2);
     if (argc > 1 && strcmp(argv[1], "peers") == 0) {
 #ifdef SQ_BENCH_HAVE_GSL
         return bench_peers(argc - 2, argv + 2);

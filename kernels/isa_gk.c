@@ -438,11 +438,12 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     gk_cols cols = {out->val, out->err, out->resabs, out->resasc, out->qerr,
                     out->xerr, out->dl, out->dr, out->slack, c, h,
                     {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
+    int kind = error_kind & ~SQ_GK_NO_JUMPS;
     for (size_t j = 0; j < n; j += SQ_VLEN)
-        gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, error_kind);
+        gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, kind);
     /* Jumps and kinks, once the errors are known: only where the rule has
      * not resolved the interval. */
-    for (size_t j = 0; j < n; j += SQ_VLEN)
+    for (size_t j = 0; j < n && !(error_kind & SQ_GK_NO_JUMPS); j += SQ_VLEN)
         gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++)

@@ -227,7 +227,10 @@ typedef void sq_map_fn(size_t rows, size_t ld, const int64_t *restrict kind,
 enum sq_gk_error {
     SQ_GK_ERROR_NULL = 0,       /* QUADPACK's, raised by the null rules */
     SQ_GK_ERROR_RAW = 1,        /* |K - G| itself */
-    SQ_GK_ERROR_QUADPACK = 2    /* QUADPACK's rescaled |K - G| */
+    SQ_GK_ERROR_QUADPACK = 2,   /* QUADPACK's rescaled |K - G| */
+    /* Or'ed into the error kind: leave sq_gk_out.jump alone (callers that
+     * never cut at a jump, such as the vector engine). */
+    SQ_GK_NO_JUMPS = 16
 };
 
 /* The outcome of Gauss-Kronrod visits: per interval the Kronrod value,

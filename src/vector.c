@@ -477,13 +477,14 @@ static void expand(const vcall *c, size_t m, size_t ld, size_t LD, size_t rows,
             xv[i] = xr[i];
         }
         if (c->f->kind == SQ_VEC_MOMENTS) {
-            for (size_t i = 0; i < m; i++)
-                dst[i] = f[i];
-            for (size_t k = 1; k < K; k++) {
-                const double *p = dst + (k - 1) * m;
+            /* The powers run in f[], never read back from dst (a load of
+             * what a store of another width just wrote stalls). */
+            for (size_t k = 0; k < K; k++) {
                 double *q = dst + k * m;
-                for (size_t i = 0; i < m; i++)
-                    q[i] = p[i] * xv[i];
+                for (size_t i = 0; i < m; i++) {
+                    q[i] = f[i];
+                    f[i] *= xv[i];
+                }
             }
             continue;
         }
@@ -663,7 +664,7 @@ static void tile_body(size_t q, int slot, void *ctx)
             dst[j] = dst[0];
     }
     size_t nbad = c->ops->gk->estimate(km, LD, c->rule, t->kc, t->kh, t->ye, NULL,
-                                       c->errkind, &out);
+                                       c->errkind | SQ_GK_NO_JUMPS, &out);
     for (size_t k = 0; k < K; k++)
         for (size_t i = 0; i < m; i++) {
             size_t s = w->fresh[lo + i], j = k * m + i;

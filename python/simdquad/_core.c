@@ -55,8 +55,10 @@ static void keep_error(pycall *pc)
     }
 }
 
-static int call_python(size_t n, const double *x, const size_t *pid, double *y,
-                       void *ctx)
+/* f(x, *args) for n points: (n,) values, or (K, n) for a vector integrand
+ * of K components (K = 0: a scalar one). */
+static int call_python_k(size_t n, const double *x, const size_t *pid, size_t K,
+                         double *y, void *ctx)
 {
     pycall *pc = ctx;
     PyGILState_STATE g = PyGILState_Ensure();
@@ -117,17 +119,26 @@ static int call_python(size_t n, const double *x, const size_t *pid, double *y,
                      "numbers (one value per point of x)", Py_TYPE(out), n);
         goto fail;
     }
-    if (PyArray_NDIM((PyArrayObject *)arr) != 1
-        || (size_t)PyArray_DIM((PyArrayObject *)arr, 0) != n) {
+    PyArrayObject *ya = (PyArrayObject *)arr;
+    int one = K <= 1 && PyArray_NDIM(ya) == 1 && (size_t)PyArray_DIM(ya, 0) == n;
+    int many = K >= 1 && PyArray_NDIM(ya) == 2 && (size_t)PyArray_DIM(ya, 0) == K
+               && (size_t)PyArray_DIM(ya, 1) == n;
+    if (!one && !many) {
         PyObject *shape = PyObject_GetAttrString(arr, "shape");
-        PyErr_Format(PyExc_ValueError,
-                     "the integrand returned shape %S for x of shape (%zu,): "
-                     "it must return one value per point of x",
-                     shape != NULL ? shape : Py_None, n);
+        if (K == 0)
+            PyErr_Format(PyExc_ValueError,
+                         "the integrand returned shape %S for x of shape (%zu,): "
+                         "it must return one value per point of x",
+                         shape != NULL ? shape : Py_None, n);
+        else
+            PyErr_Format(PyExc_ValueError,
+                         "the integrand returned shape %S for x of shape (%zu,): "
+                         "it must return (%zu, %zu), K values per point of x",
+                         shape != NULL ? shape : Py_None, n, K, n);
         Py_XDECREF(shape);
         goto fail;
     }
-    memcpy(y, PyArray_DATA((PyArrayObject *)arr), n * sizeof *y);
+    memcpy(y, PyArray_DATA(ya), (K > 1 ? K : 1) * n * sizeof *y);
     rc = 0;
     goto done;
 fail:
@@ -139,6 +150,18 @@ done:
     Py_XDECREF(arr);
     PyGILState_Release(g);
     return rc;
+}
+
+static int call_python(size_t n, const double *x, const size_t *pid, double *y,
+                       void *ctx)
+{
+    return call_python_k(n, x, pid, 0, y, ctx);
+}
+
+static int call_python_vec(size_t n, const double *x, const size_t *pid, size_t K,
+                           double *y, void *ctx)
+{
+    return call_python_k(n, x, pid, K, y, ctx);
 }
 
 /* An expensive integrand, one point at a time, on the engine's worker
@@ -444,12 +467,21 @@ static PyObject *run(PyObject *self, PyObject *argv)
     const char *kind, *rule_s, *control_s, *math_s, *isa_s;
     PyObject *fo, *ao, *bo, *eao, *ero, *po, *pto, *args, *varies, *progress;
     unsigned long long max_evals, max_intervals;
-    int threads, family_points, workers = 0;
-    if (!PyArg_ParseTuple(argv, "sOOOOOOOOOssKKissOp|i", &kind, &fo, &ao, &bo, &eao,
+    int threads, family_points, workers = 0, norm = 0;
+    Py_ssize_t K = 0;
+    const char *vfam = "";
+    double omega = 0;
+    if (!PyArg_ParseTuple(argv, "sOOOOOOOOOssKKissOp|insdi", &kind, &fo, &ao, &bo, &eao,
                           &ero, &po, &pto, &args, &varies, &rule_s, &control_s,
                           &max_evals, &max_intervals, &threads, &math_s, &isa_s,
-                          &progress, &family_points, &workers))
+                          &progress, &family_points, &workers, &K, &vfam, &omega,
+                          &norm))
         return NULL;
+    if (K < 0 || norm < 0 || norm >= SQ_NORM_COUNT) {
+        PyErr_SetString(PyExc_ValueError, "K or norm out of range");
+        return NULL;
+    }
+    double *vv = NULL;
     PyArrayObject *a = (PyArrayObject *)PyArray_FROMANY(
         ao, NPY_DOUBLE, 1, 1, NPY_ARRAY_C_CONTIGUOUS | NPY_ARRAY_ALIGNED);
     if (a == NULL)
@@ -489,7 +521,42 @@ static PyObject *run(PyObject *self, PyObject *argv)
                       .points = pt != NULL ? PyArray_DATA(pt) : NULL,
                       .npoints = pt != NULL && PyArray_NDIM(pt) == 2
                                      ? (size_t)PyArray_DIM(pt, 1) : 0};
-    if (n > 0) {
+    size_t k_out = (size_t)K;
+    if (K > 0) {
+        /* A vector integrand of K components: values and errors (n, K). */
+        sq_vec_integrand vf;
+        if (strcmp(vfam, "moments") == 0)
+            vf = sq_vfn_moments(&sp.f, k_out);
+        else if (strcmp(vfam, "cosine") == 0)
+            vf = sq_vfn_cosine(&sp.f, k_out, omega);
+        else if (strcmp(vfam, "sine") == 0)
+            vf = sq_vfn_sine(&sp.f, k_out, omega);
+        else if (strcmp(kind, "expr") == 0)
+            vf = sq_vfn_expr(sp.f.expr, NULL);
+        else if (strcmp(kind, "python") == 0)
+            vf = sq_vfn_callback(call_python_vec, k_out, &sp.pc);
+        else {
+            PyErr_Format(PyExc_ValueError, "a vector integrand cannot be of kind '%s'",
+                         kind);
+            goto out;
+        }
+        if (vf.K != k_out) {
+            PyErr_Format(PyExc_ValueError, "K = %zu, but the integrand has %zu outputs",
+                         k_out, vf.K);
+            goto out;
+        }
+        sp.o.norm = (sq_norm)norm;
+        vv = malloc(2 * (n ? n : 1) * k_out * sizeof *vv);
+        if (vv == NULL) {
+            PyErr_NoMemory();
+            goto out;
+        }
+        if (n > 0) {
+            Py_BEGIN_ALLOW_THREADS
+            sq_integrate_vec_batch(NULL, &vf, &batch, &sp.o, vv, vv + n * k_out, res);
+            Py_END_ALLOW_THREADS
+        }
+    } else if (n > 0) {
         Py_BEGIN_ALLOW_THREADS
         sq_integrate_batch(NULL, &sp.f, &batch, &sp.o, res);
         Py_END_ALLOW_THREADS
@@ -497,9 +564,9 @@ static PyObject *run(PyObject *self, PyObject *argv)
     prepared = 0;
     if (finish(&sp) != 0)
         goto out;
-    npy_intp dims[1] = {(npy_intp)n};
-    PyObject *val = PyArray_SimpleNew(1, dims, NPY_DOUBLE);
-    PyObject *err = PyArray_SimpleNew(1, dims, NPY_DOUBLE);
+    npy_intp dims[1] = {(npy_intp)n}, vdims[2] = {(npy_intp)n, K};
+    PyObject *val = PyArray_SimpleNew(K > 0 ? 2 : 1, K > 0 ? vdims : dims, NPY_DOUBLE);
+    PyObject *err = PyArray_SimpleNew(K > 0 ? 2 : 1, K > 0 ? vdims : dims, NPY_DOUBLE);
     PyObject *st = PyArray_SimpleNew(1, dims, NPY_INT32);
     PyObject *ev = PyArray_SimpleNew(1, dims, NPY_INT64);
     PyObject *iv = PyArray_SimpleNew(1, dims, NPY_INT64);
@@ -512,9 +579,15 @@ static PyObject *run(PyObject *self, PyObject *argv)
         int32_t *ps = PyArray_DATA((PyArrayObject *)st);
         int64_t *pev = PyArray_DATA((PyArrayObject *)ev), *piv = PyArray_DATA((PyArrayObject *)iv);
         int64_t *prd = PyArray_DATA((PyArrayObject *)rd);
+        if (K > 0 && n > 0) {
+            memcpy(pv, vv, n * k_out * sizeof *pv);
+            memcpy(pe, vv + n * k_out, n * k_out * sizeof *pe);
+        }
         for (size_t i = 0; i < n; i++) {
-            pv[i] = res[i].value;
-            pe[i] = res[i].error;
+            if (K == 0) {
+                pv[i] = res[i].value;
+                pe[i] = res[i].error;
+            }
             ps[i] = (int32_t)res[i].status;
             pev[i] = (int64_t)res[i].evals;
             piv[i] = (int64_t)res[i].intervals;
@@ -547,6 +620,7 @@ out:
     if (prepared)
         finish(&sp);
     free(res);
+    free(vv);
     Py_XDECREF(a);
     Py_XDECREF(b);
     Py_XDECREF(ea);
@@ -660,7 +734,18 @@ static PyObject *names(PyObject *self, PyObject *noargs)
                          "kernels", ker, "version", sq_version());
 }
 
+/* noutputs(capsule): the number of outputs of a compiled expression. */
+static PyObject *noutputs(PyObject *self, PyObject *cap)
+{
+    (void)self;
+    const sq_expr *x = PyCapsule_GetPointer(cap, EXPR_CAPSULE);
+    if (x == NULL)
+        return NULL;
+    return PyLong_FromSize_t(sq_expr_noutputs(x));
+}
+
 static PyMethodDef methods[] = {
+    {"noutputs", noutputs, METH_O, "Outputs of a compiled expression."},
     {"run", run, METH_VARARGS, "Integrate n problems (see simdquad.quad)."},
     {"run1", run1, METH_VARARGS, "Integrate one problem (see simdquad.quad)."},
     {"compile", compile, METH_VARARGS, "Compile an expression."},

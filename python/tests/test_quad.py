@@ -241,3 +241,82 @@ def test_the_quick_scalar_call_is_the_general_one(f, args):
     assert quick.integral == general.integral and quick.error == general.error
     assert (quick.status, quick.nfev, quick.nintervals, quick.nrounds) == \
         (general.status, general.nfev, general.nintervals, general.nrounds)
+
+
+# ---- quad_vec: K functions on one subdivision --------------------------------
+
+def test_quad_vec_expression_outputs_against_closed_forms():
+    r = simdquad.quad_vec("exp(-x*x); x*exp(-x*x); x^2*exp(-x*x)", 0, np.inf)
+    exact = np.array([np.sqrt(np.pi) / 2, 0.5, np.sqrt(np.pi) / 4])
+    assert r.integral.shape == (3,) and r.error.shape == (3,)
+    assert r.status == "ok"
+    assert np.all(np.abs(r.integral - exact) <= np.maximum(r.error, 1e-16))
+    assert np.all(np.abs(r.integral - exact) <= 1e-10 * exact)
+
+
+def test_quad_vec_moments_and_fourier_families():
+    K = 10
+    r = simdquad.quad_vec("exp(-x)", 0, np.inf, moments=K)
+    exact = np.array([float(math.factorial(k)) for k in range(K)])
+    assert r.status == "ok"
+    assert np.all(np.abs(r.integral - exact) <= np.maximum(r.error, 4e-16 * exact))
+    # cos(k x) e^(-p x) on [0, inf): p / (p^2 + k^2), p broadcast: (2, 1, K)
+    p = np.array([[1.0], [2.0]])
+    r = simdquad.quad_vec("exp(-p0*x)", 0, np.inf, args=(p,), cosine=4, omega=1.0)
+    assert r.integral.shape == (2, 1, 4) and r.status.shape == (2, 1)
+    k = np.arange(4)
+    exact = p[..., None] / (p[..., None] ** 2 + k ** 2)
+    assert np.all(np.abs(r.integral - exact) <= np.maximum(r.error, 1e-16))
+    # sin(k x) e^(-x): k / (1 + k^2), k = 1 .. K
+    r = simdquad.quad_vec("exp(-x)", 0, np.inf, sine=5)
+    k = np.arange(1, 6)
+    assert np.allclose(r.integral, k / (1 + k ** 2), rtol=1e-10, atol=0)
+
+
+def test_quad_vec_python_callable_with_a_varying_argument():
+    w = np.array([1.0, 2.0, 3.0])
+    calls = []
+
+    def f(x, k):
+        calls.append(x.size)
+        return np.stack([np.cos(k * x), np.sin(k * x)])
+
+    r = simdquad.quad_vec(f, 0, 1, args=(w,), K=2)
+    exact = np.stack([np.sin(w) / w, (1 - np.cos(w)) / w], axis=-1)
+    assert r.integral.shape == (3, 2)
+    assert np.all(r.status == "ok")
+    assert np.all(np.abs(r.integral - exact) <= np.maximum(r.error, 1e-16))
+    assert calls
+    with pytest.raises(ValueError, match="shape"):
+        simdquad.quad_vec(lambda x: np.ones(x.size), 0, 1, K=2)
+    with pytest.raises(ValueError, match="needs K"):
+        simdquad.quad_vec(lambda x: np.ones((2, x.size)), 0, 1)
+
+
+def test_quad_vec_one_component_is_quad():
+    r1 = simdquad.quad("exp(-p0*x)", 0, np.inf, args=(2.0,))
+    r2 = simdquad.quad_vec("exp(-p0*x)", 0, np.inf, args=(2.0,), moments=1)
+    assert r2.integral.shape == (1,)
+    assert r1.integral == r2.integral[0] and r1.error == r2.error[0]
+    assert r1.nfev == r2.nfev
+
+
+def test_quad_vec_bad_input():
+    with pytest.raises(ValueError, match="one of"):
+        simdquad.quad_vec("x; x", 0, 1, norm="l3")
+    with pytest.raises(ValueError, match="at most one"):
+        simdquad.quad_vec("x", 0, 1, moments=2, sine=2)
+    with pytest.raises(ValueError, match="outputs"):
+        simdquad.quad_vec("x; x", 0, 1, K=3)
+    with pytest.raises(ValueError, match="one function"):
+        simdquad.quad_vec("gauss", 0, 1)
+    with pytest.raises(ValueError, match="Gauss-Kronrod"):
+        simdquad.quad_vec("x; x", 0, 1, rule="simpson")
+    r = simdquad.quad_vec("x; 1/x", 0, 1)     # 1/x diverges
+    assert r.status != "ok"
+    with pytest.raises(simdquad.IntegrationError):
+        simdquad.quad_vec("x; 1/x", 0, 1, strict=True)
+    for norm in ("max", "l2"):
+        r = simdquad.quad_vec("1e6*sqrt(x); sqrt(x)", 0, 1, norm=norm, epsrel=1e-9)
+        assert r.status == "ok"
+        assert np.allclose(r.integral, [1e6 * 2 / 3, 2 / 3], rtol=1e-9)
