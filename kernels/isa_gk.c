@@ -92,7 +92,8 @@ static inline void vstore_n(double *p, size_t m, vdouble v)
  * never depends on how intervals are grouped or on the ISA.
  */
 static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
-                            const double *restrict y, const sq_gk_out *out)
+                            const double *restrict y, const sq_gk_out *out,
+                            const int full)
 {
     const vdouble wkc = vset1(r->wgk_centre), e0 = vset1(r->end[0]);
     vdouble fc = vload_n(y + j, m);
@@ -110,19 +111,24 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     for (int i = 0; i < r->npair; i++) {
         vdouble f1 = vload_n(y + (2 * (size_t)i + 1) * ld + j, m);
         vdouble f2 = vload_n(y + (2 * (size_t)i + 2) * ld + j, m);
-        vdouble a1 = vabs(f1), a2 = vabs(f2), xi = vset1(r->xgk[i]);
-        ol = vselect_gt(a1, hl, vset1(-r->xgk[i]), ol);
-        hl = vselect_gt(a1, hl, a1, hl);
-        orr = vselect_gt(a2, hr, xi, orr);
-        hr = vselect_gt(a2, hr, a2, hr);
+        vdouble a1 = vabs(f1), a2 = vabs(f2);
+        if (full) {
+            vdouble xi = vset1(r->xgk[i]);
+            ol = vselect_gt(a1, hl, vset1(-r->xgk[i]), ol);
+            hl = vselect_gt(a1, hl, a1, hl);
+            orr = vselect_gt(a2, hr, xi, orr);
+            hr = vselect_gt(a2, hr, a2, hr);
+        }
         vdouble wk = vset1(r->wgk[i]), wgi = vset1(i % 2 ? r->wg[i / 2] : 0.0);
-        vdouble wn = vset1(r->end[2 * i + 1]), wp = vset1(r->end[2 * i + 2]);
         vdouble sum = f1 + f2, dif = f2 - f1;
         k = k + wk * sum;
         g = g + wgi * sum;
-        a = a + wk * (vabs(f1) + vabs(f2));
-        rr = rr + (wn * f1 + wp * f2);
-        l = l + (wp * f1 + wn * f2);
+        a = a + wk * (a1 + a2);
+        if (full) {
+            vdouble wn = vset1(r->end[2 * i + 1]), wp = vset1(r->end[2 * i + 2]);
+            rr = rr + (wn * f1 + wp * f2);
+            l = l + (wp * f1 + wn * f2);
+        }
         nb = nb + ((f1 - f1) + (f2 - f2));
         n0 = n0 + vset1(nw[i]) * sum;
         n1 = n1 + vset1(nw[np + i]) * dif;
@@ -131,16 +137,20 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
         n4 = n4 + vset1(nw[4 * np + i]) * sum;
         n5 = n5 + vset1(nw[5 * np + i]) * dif;
         q2 = q2 + vset1(r->p2[i]) * sum;
-        vdouble dn = vset1(r->dend[2 * i + 1]), dp = vset1(r->dend[2 * i + 2]);
-        dr = dr + (dn * f1 + dp * f2);
-        dl = dl + (dp * f1 + dn * f2);
+        if (full) {
+            vdouble dn = vset1(r->dend[2 * i + 1]), dp = vset1(r->dend[2 * i + 2]);
+            dr = dr + (dn * f1 + dp * f2);
+            dl = dl + (dp * f1 + dn * f2);
+        }
     }
-    vstore_n(out->left_max + j, m, hl);
-    vstore_n(out->left_at + j, m, ol);
-    vstore_n(out->right_max + j, m, hr);
-    vstore_n(out->right_at + j, m, orr);
-    vstore_n(out->dl + j, m, dl);
-    vstore_n(out->dr + j, m, dr);
+    if (full) {
+        vstore_n(out->left_max + j, m, hl);
+        vstore_n(out->left_at + j, m, ol);
+        vstore_n(out->right_max + j, m, hr);
+        vstore_n(out->right_at + j, m, orr);
+        vstore_n(out->dl + j, m, dl);
+        vstore_n(out->dr + j, m, dr);
+    }
     vstore_n(out->nul[0] + j, m, vabs(n0) + vabs(n1));
     vstore_n(out->nul[3] + j, m, vabs(q2));
     vstore_n(out->nul[1] + j, m, vabs(n2) + vabs(n3));
@@ -156,8 +166,10 @@ static inline void gk_block(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     vstore_n(out->err + j, m, g);
     vstore_n(out->resabs + j, m, a);
     vstore_n(out->resasc + j, m, s);
-    vstore_n(out->endl + j, m, l);
-    vstore_n(out->endr + j, m, rr);
+    if (full) {
+        vstore_n(out->endl + j, m, l);
+        vstore_n(out->endr + j, m, rr);
+    }
     double flag[SQ_VLEN];
     vstore(flag, nb);
     for (size_t q = 0; q < m; q++)
@@ -313,7 +325,8 @@ typedef struct gk_cols {
  * estimate (see gk_estimate), with every choice a select, so that each
  * lane does the same arithmetic whatever its neighbours.
  */
-static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kind)
+static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kind,
+                             const int full)
 {
     const vdouble zero = vset1(0.0), one = vset1(1.0);
     const vdouble feps = vset1(50 * DBL_EPSILON);
@@ -359,6 +372,11 @@ static inline void gk_finish(size_t j, size_t m, const gk_cols *k, int error_kin
     vstore_n(k->xerr + j, m, vset1(1.5) * ulp * vload_n(k->nul[3] + j, m));
     vstore_n(k->val + j, m, resk * hj);
     vstore_n(k->err + j, m, err);
+    if (!full) {
+        vstore_n(k->rabs + j, m, ra);
+        vstore_n(k->rasc + j, m, rs);
+        return;
+    }
     /* The end slopes per unit of x, and the slack: the error per unit
      * width, the rounding of |f| and 4 ulps of the end times the slope
      * bound resasc / h^2 (the ulp is the spacing just above |c| + h). */
@@ -412,8 +430,16 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     /* Whole vectors of intervals, the last one partial (masked loads and
      * stores): lanes are independent, so an interval's values do not
      * depend on where in a vector it falls. */
-    for (size_t j = 0; j < n; j += SQ_VLEN)
-        gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+    /* Lean: the value and error alone (the ends, slopes, node maxima and
+     * jumps are for the scalar engine's neighbour checks and cuts). Each
+     * loop calls gk_block with a constant, so each is compiled apart. */
+    int lean = (error_kind & SQ_GK_LEAN) != 0;
+    if (lean)
+        for (size_t j = 0; j < n; j += SQ_VLEN)
+            gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out, 0);
+    else
+        for (size_t j = 0; j < n; j += SQ_VLEN)
+            gk_block(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out, 1);
 
     /*
      * Scale by the half-width and form the error estimate: QUADPACK's
@@ -438,21 +464,63 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     gk_cols cols = {out->val, out->err, out->resabs, out->resasc, out->qerr,
                     out->xerr, out->dl, out->dr, out->slack, c, h,
                     {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
-    int kind = error_kind & ~SQ_GK_NO_JUMPS;
-    for (size_t j = 0; j < n; j += SQ_VLEN)
-        gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, kind);
-    /* Jumps and kinks, once the errors are known: only where the rule has
-     * not resolved the interval. */
-    for (size_t j = 0; j < n && !(error_kind & SQ_GK_NO_JUMPS); j += SQ_VLEN)
-        gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+    int kind = error_kind & ~SQ_GK_LEAN;
+    if (lean) {
+        for (size_t j = 0; j < n; j += SQ_VLEN)
+            gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, kind, 0);
+    } else {
+        for (size_t j = 0; j < n; j += SQ_VLEN)
+            gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, kind, 1);
+        /* Jumps and kinks, once the errors are known: only where the rule
+         * has not resolved the interval. */
+        for (size_t j = 0; j < n; j += SQ_VLEN)
+            gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+    }
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++)
         nbad += (size_t)out->bad[j];
     return nbad;
 }
 
+static void gk_moments(size_t rows, size_t m, size_t ld, size_t LD, size_t K,
+                       const double *restrict x, const double *restrict f,
+                       const double *restrict jac, double *restrict ye)
+{
+    /* ld is a multiple of the vector length: whole loads; the runs of m
+     * in ye are stored masked, so nothing past a run is touched. Four rows
+     * at a time: four chains of multiplications in flight, not one. */
+    for (size_t i = 0; i < m; i += SQ_VLEN) {
+        size_t mm = m - i < SQ_VLEN ? m - i : SQ_VLEN;
+        size_t r = 0;
+        for (; r + 4 <= rows; r += 4) {
+            vdouble p[4], xv[4];
+            for (int q = 0; q < 4; q++) {
+                p[q] = vload(f + (r + q) * ld + i);
+                xv[q] = vload(x + (r + q) * ld + i);
+                if (jac != NULL)
+                    p[q] = p[q] * vload(jac + (r + q) * ld + i);
+            }
+            for (size_t k = 0; k < K; k++)
+                for (int q = 0; q < 4; q++) {
+                    vstore_n(ye + (r + q) * LD + k * m + i, mm, p[q]);
+                    p[q] = p[q] * xv[q];
+                }
+        }
+        for (; r < rows; r++) {
+            vdouble p = vload(f + r * ld + i), xv = vload(x + r * ld + i);
+            if (jac != NULL)
+                p = p * vload(jac + r * ld + i);
+            for (size_t k = 0; k < K; k++) {
+                vstore_n(ye + r * LD + k * m + i, mm, p);
+                p = p * xv;
+            }
+        }
+    }
+}
+
 const sq_gk_ops SQ_ISA_SYM(sq_gk_ops) = {
     .nodes = gk_nodes,
     .map = map_nodes,
     .estimate = gk_estimate,
+    .moments = gk_moments,
 };

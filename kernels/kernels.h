@@ -228,9 +228,11 @@ enum sq_gk_error {
     SQ_GK_ERROR_NULL = 0,       /* QUADPACK's, raised by the null rules */
     SQ_GK_ERROR_RAW = 1,        /* |K - G| itself */
     SQ_GK_ERROR_QUADPACK = 2,   /* QUADPACK's rescaled |K - G| */
-    /* Or'ed into the error kind: leave sq_gk_out.jump alone (callers that
-     * never cut at a jump, such as the vector engine). */
-    SQ_GK_NO_JUMPS = 16
+    /* Or'ed into the error kind: only val, err, resabs, resasc, qerr,
+     * xerr and bad are written (the vector engine, which has no neighbour
+     * checks and never cuts at a jump); the value and error are the same
+     * bits as without it. */
+    SQ_GK_LEAN = 16
 };
 
 /* The outcome of Gauss-Kronrod visits: per interval the Kronrod value,
@@ -274,11 +276,24 @@ typedef size_t sq_gk_estimate_fn(size_t n, size_t ld, const sq_gk_rule *r,
                                  const double *restrict jac, int error_kind,
                                  const sq_gk_out *out);
 
+/*
+ * The moments x^k f, k < K, at the nodes of m intervals (x and f laid out
+ * rows x ld as the nodes; f multiplied first by jac when jac is not NULL),
+ * in the layout of a vector integrand's estimate: row r of component k of
+ * interval i at ye[r * LD + k * m + i]. Each power is the previous one
+ * times x, so every lane gives the scalar loop's bits.
+ */
+typedef void sq_gk_moments_fn(size_t rows, size_t m, size_t ld, size_t LD,
+                              size_t K, const double *restrict x,
+                              const double *restrict f,
+                              const double *restrict jac, double *restrict ye);
+
 /* The Gauss-Kronrod kernels of one ISA. */
 typedef struct sq_gk_ops {
     sq_gk_nodes_fn *nodes;
     sq_map_fn *map;
     sq_gk_estimate_fn *estimate;
+    sq_gk_moments_fn *moments;
 } sq_gk_ops;
 
 /*

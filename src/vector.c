@@ -200,6 +200,9 @@ typedef struct sq_vec_ws {
     struct weight *order;         /* candidates for splitting */
     double *tot;                  /* I, I's compensation, E, E's, prev I, prev E */
     size_t kcap;
+    double *twhere;               /* per tile of a round: leftmost non-finite */
+    int *tbad;                    /* ... and whether it saw one */
+    size_t tcap;
     tile *tiles;
     int ntiles;
 } sq_vec_ws;
@@ -286,6 +289,8 @@ void sq_vec_ws_free(sq_vec_ws *w)
     sq_free(w->w);
     sq_free(w->order);
     sq_free(w->tot);
+    sq_free(w->twhere);
+    sq_free(w->tbad);
     for (int i = 0; i < w->ntiles; i++) {
         tile *t = &w->tiles[i];
         sq_free(t->cc);
@@ -468,26 +473,16 @@ static void expand(const vcall *c, size_t m, size_t ld, size_t LD, size_t rows,
     size_t K = c->K;
     double om = c->f->omega;
     int sine = c->f->kind == SQ_VEC_SINE;
+    if (c->f->kind == SQ_VEC_MOMENTS) {
+        c->ops->gk->moments(rows, m, ld, LD, K, x, fb, jac, ye);
+        return;
+    }
     for (size_t r = 0; r < rows; r++) {
-        const double *xr = x + r * ld, *fr = fb + r * ld;
+        const double *xv = x + r * ld, *fr = fb + r * ld;
         double *dst = ye + r * LD;
-        double f[TILE_MAX], xv[TILE_MAX];
-        for (size_t i = 0; i < m; i++) {
+        double f[TILE_MAX];
+        for (size_t i = 0; i < m; i++)
             f[i] = jac != NULL ? fr[i] * jac[r * ld + i] : fr[i];
-            xv[i] = xr[i];
-        }
-        if (c->f->kind == SQ_VEC_MOMENTS) {
-            /* The powers run in f[], never read back from dst (a load of
-             * what a store of another width just wrote stalls). */
-            for (size_t k = 0; k < K; k++) {
-                double *q = dst + k * m;
-                for (size_t i = 0; i < m; i++) {
-                    q[i] = f[i];
-                    f[i] *= xv[i];
-                }
-            }
-            continue;
-        }
         /* cos and sin of j w x by rotation from the last anchor, where
          * they are computed afresh; component k is the multiple j = k
          * (cosine) or k + 1 (sine). */
@@ -634,14 +629,11 @@ static void tile_body(size_t q, int slot, void *ctx)
      * estimate's layout, times the Jacobian. */
     size_t km = K * m, vl = c->ops->vlen;
     size_t LD = (km + vl - 1) / vl * vl;
-    for (size_t k = 0; k < K; k++)
-        for (size_t i = 0; i < m; i++) {
-            t->kc[k * m + i] = t->cc[i];
-            t->kh[k * m + i] = t->hh[i];
-        }
-    for (size_t j = km; j < LD; j++) {
-        t->kc[j] = t->cc[0];
-        t->kh[j] = t->hh[0];
+    for (size_t j = 0, i = 0; j < LD; j++) {
+        /* column j is interval i = j mod m (the padding: interval 0) */
+        t->kc[j] = j < km ? t->cc[i] : t->cc[0];
+        t->kh[j] = j < km ? t->hh[i] : t->hh[0];
+        i = i + 1 == m ? 0 : i + 1;
     }
     int family = c->f->kind == SQ_VEC_MOMENTS || c->f->kind == SQ_VEC_COSINE
                  || c->f->kind == SQ_VEC_SINE;
@@ -664,7 +656,7 @@ static void tile_body(size_t q, int slot, void *ctx)
             dst[j] = dst[0];
     }
     size_t nbad = c->ops->gk->estimate(km, LD, c->rule, t->kc, t->kh, t->ye, NULL,
-                                       c->errkind | SQ_GK_NO_JUMPS, &out);
+                                       c->errkind | SQ_GK_LEAN, &out);
     for (size_t k = 0; k < K; k++)
         for (size_t i = 0; i < m; i++) {
             size_t s = w->fresh[lo + i], j = k * m + i;
@@ -791,18 +783,24 @@ static int converged(const vprob *ps, const double *I, const double *E)
     return en <= tol;
 }
 
-/* The totals of every component over the intervals, in slot order. */
-static void totals(sq_vec_ws *w, double *I, double *E)
+/* The totals of every component over the intervals, in slot order (I, E
+ * and their compensations are distinct parts of w->tot). */
+static void totals(sq_vec_ws *w, double *restrict I, double *restrict E)
 {
     size_t K = w->K;
-    double *ic = w->tot + K, *ec = w->tot + 3 * K;
+    double *restrict ic = w->tot + K, *restrict ec = w->tot + 3 * K;
     for (size_t k = 0; k < K; k++)
         I[k] = ic[k] = E[k] = ec[k] = 0;
+    /* Neumaier's sums (sq_sum_add) with selects for its branch, so that
+     * the loop over the components vectorizes; the same bits. */
     for (size_t s = 0; s < w->n; s++) {
-        const double *v = w->val + s * K, *e = w->err + s * K;
+        const double *restrict v = w->val + s * K, *restrict e = w->err + s * K;
         for (size_t k = 0; k < K; k++) {
-            sq_sum_add(&I[k], &ic[k], v[k]);
-            sq_sum_add(&E[k], &ec[k], e[k]);
+            double t = I[k] + v[k], u = E[k] + e[k];
+            ic[k] += fabs(I[k]) >= fabs(v[k]) ? (I[k] - t) + v[k] : (v[k] - t) + I[k];
+            ec[k] += fabs(E[k]) >= fabs(e[k]) ? (E[k] - u) + e[k] : (e[k] - u) + E[k];
+            I[k] = t;
+            E[k] = u;
         }
     }
     for (size_t k = 0; k < K; k++) {
@@ -863,6 +861,10 @@ static size_t select_splits(vprob *ps, const double *I, const double *E,
     }
     if (!any)
         return 0;
+    /* Weights by multiplication: 1 / T once per component (a zero share
+     * makes any error infinitely heavy). */
+    for (size_t k = 0; k < K; k++)
+        R[k] = T[k] > 0 ? 1 / T[k] : INFINITY;
     size_t ncand = 0;
     for (size_t s = 0; s < w->n; s++) {
         double wt = 0;
@@ -871,7 +873,7 @@ static size_t select_splits(vprob *ps, const double *I, const double *E,
             for (size_t k = 0; k < K; k++) {
                 if (ic[k] == 0 || (!(e[k] > 100 * DBL_EPSILON * ra[k]) && !everything))
                     continue;
-                double r = T[k] > 0 ? e[k] / T[k] : e[k] > 0 ? INFINITY : 0;
+                double r = e[k] > 0 ? e[k] * R[k] : 0;
                 wt = r > wt ? r : wt;
             }
             if (everything)
@@ -932,13 +934,22 @@ static sq_status run_round(vprob *ps, double *where)
     if (c->f->kind == SQ_VEC_POINT)
         per = nf;                 /* every point of the round in flight */
     size_t ntiles = (nf + per - 1) / per;
-    double *tw = sq_alloc_array(ntiles, sizeof *tw);
-    int *tb = sq_alloc_array(ntiles, sizeof *tb);
-    if (tw == NULL || tb == NULL) {
-        sq_free(tw);
-        sq_free(tb);
-        return SQ_NOMEM;
+    if (ntiles > w->tcap) {
+        double *nw = sq_alloc_array(ntiles, sizeof *nw);
+        int *nb = sq_alloc_array(ntiles, sizeof *nb);
+        if (nw == NULL || nb == NULL) {
+            sq_free(nw);
+            sq_free(nb);
+            return SQ_NOMEM;
+        }
+        sq_free(w->twhere);
+        sq_free(w->tbad);
+        w->twhere = nw;
+        w->tbad = nb;
+        w->tcap = ntiles;
     }
+    double *tw = w->twhere;
+    int *tb = w->tbad;
     ps->tile_where = tw;
     ps->tile_bad = tb;
     atomic_store(&ps->failed, 0);
@@ -960,8 +971,6 @@ static sq_status run_round(vprob *ps, double *where)
                     *where = tw[q];
             }
     }
-    sq_free(tw);
-    sq_free(tb);
     return st;
 }
 
@@ -1051,6 +1060,7 @@ static void solve(vprob *ps, double a, double b, const double *points,
         PE[k] = INFINITY;
     }
     sq_status st = SQ_STATUS_COUNT;
+    int seen = 0;                        /* a value other than zero */
     for (;;) {
         double where = NAN;
         sq_status r = run_round(ps, &where);
@@ -1071,9 +1081,10 @@ static void solve(vprob *ps, double a, double b, const double *points,
         }
         /* Nothing seen yet (every value zero): halve everything for a few
          * rounds before zeros are believed, as the scalar engine does. */
-        int all_zero = !c->x_free;
+        int all_zero = !c->x_free && !seen;
         for (size_t s = 0; all_zero && s < w->n * K; s++)
             all_zero = w->rabs[s] == 0;
+        seen = !all_zero;
         if (!all_zero && converged(ps, I, E)) {
             st = SQ_OK;
             break;
