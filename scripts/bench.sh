@@ -3,7 +3,8 @@
 # Build simdquad with its benchmarks (installing what is missing, GSL and
 # gnuplot included) and run them: kernels, math backends, functions, engine
 # and a batch (measurements in build/bench-results.json, plots in
-# build/bench-plots), then the comparisons with GSL. Arguments go to both runs (e.g. --repeats 9).
+# build/bench-plots), then the comparisons with GSL and, for K integrands on
+# one subdivision, with cubature. Arguments go to the first two (e.g. --repeats 9).
 set -eu
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench
@@ -12,3 +13,4 @@ cmake --build build -j "$(nproc)" >/dev/null
 build/bench/simdquad-bench all --json build/bench-results.json \
   --plot build/bench-plots "$@"
 build/bench/simdquad-bench peers "$@"
+build/bench/simdquad-bench vector

@@ -6,8 +6,9 @@
 #                           Python package Python's headers, NumPy, pytest,
 #                           SciPy, tqdm, Dask's distributed, mpi4py, venv,
 #                           wheel
-#   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks) and
-#                           gnuplot (the plots)
+#   scripts/deps.sh bench   the above, GSL (the peer in the benchmarks),
+#                           cubature (the vector benchmark's) and gnuplot
+#                           (the plots)
 #   scripts/deps.sh fuzz    the above and clang with libFuzzer and OpenMP
 #   scripts/deps.sh tsan    test's, and clang with OpenMP and its ThreadSanitizer
 #                           support (libarcher)
@@ -53,6 +54,8 @@ case "$group" in
     command -v gcovr >/dev/null 2>&1 || need="$need gcovr" ;;
   bench)
     have_pc gsl || need="$need libgsl-dev"
+    # cubature's hcubature_v, the peer of simdquad-bench vector (no .pc file).
+    [ -f /usr/include/cubature.h ] || need="$need libcubature-dev"
     command -v gnuplot >/dev/null 2>&1 || need="$need gnuplot-nox" ;;
   fuzz)
     command -v clang >/dev/null 2>&1 || need="$need clang"

@@ -31,7 +31,7 @@ check() {
 }
 for t in test_api test_rules test_kernels test_expr test_badinput test_faults \
          test_simpson test_batch test_threads test_expensive test_cli \
-         test_deterministic; do
+         test_deterministic test_vector; do
   code=0
   # The demo is seconds natively and many minutes under valgrind; it runs
   # the paths the other suites do. So are the streaming and Ctrl-C tests'

@@ -55,6 +55,47 @@ static int wave_point(double x, double *y, void *ctx)
     return wave(1, &x, y, ctx);
 }
 
+/* Vector integrands: 8 moments of the wave, and the same from points. */
+static int wave_vec_point(double x, size_t K, double *y, void *ctx)
+{
+    double f;
+    wave(1, &x, &f, ctx);
+    for (size_t k = 0; k < K; k++, f *= x / 2000)
+        y[k] = f;
+    return 0;
+}
+
+static void vector_run(int threads, int workers, int points, double *v)
+{
+    sq_integrand f = sq_fn_batch(wave, NULL);
+    sq_vec_integrand m = points ? sq_vfn_point(wave_vec_point, 8, NULL)
+                                : sq_vfn_cosine(&f, 8, 0.01);
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = threads;
+    o.workers = workers;
+    o.epsabs = 1e-8;
+    double e[8];
+    sq_result r;
+    sq_integrate_vec(NULL, &m, 0, 2000, &o, v, e, &r);
+    v[8] = (double)r.evals;
+    /* A batch of them over the threads: the grid of limits. */
+    double a[6] = {0, 1, 2, 3, 4, 5}, b[6] = {500, 900, 1300, 1700, 2100, 2500};
+    sq_batch bt = {.n = 6, .a = a, .b = b};
+    double bv[48], be[48];
+    sq_result br[6];
+    sq_integrate_vec_batch(NULL, &m, &bt, &o, bv, be, br);
+    memcpy(v + 9, bv, sizeof bv);
+}
+
+static void expect_same_vec(const char *what, const double *a, const double *b)
+{
+    if (memcmp(a, b, 57 * sizeof *a) != 0) {
+        fprintf(stderr, "%s: the vector results differ\n", what);
+        failures++;
+    }
+}
+
 static sq_result single(int threads, sq_rule rule)
 {
     sq_integrand f = sq_fn_batch(wave, NULL);
@@ -145,6 +186,9 @@ int main(int argc, char **argv)
     for (int k = 0; k < 3; k++)
         ref[k] = single(1, rules[k]);
     batch(1, &q, ref_b, 0);
+    static double ref_v[57], ref_p[57], vv[57];
+    vector_run(1, 1, 0, ref_v);
+    vector_run(1, 1, 1, ref_p);
 
     for (int round = 0; round < rounds; round++) {
         /* One integral, a team of threads. */
@@ -159,6 +203,15 @@ int main(int argc, char **argv)
             batch(t, &q, rb, 1);
             for (size_t i = 0; i < NB; i++)
                 expect_same("batch", &rb[i], &ref_b[i]);
+        }
+
+        /* Vector integrands: tiles and problems over threads, points
+         * over workers. */
+        for (int t = 2; t <= 4; t++) {
+            vector_run(t, 1, 0, vv);
+            expect_same_vec("vector", vv, ref_v);
+            vector_run(1, 2 * t, 1, vv);
+            expect_same_vec("vector points", vv, ref_p);
         }
 
         /* Cancellation from the progress callback. */

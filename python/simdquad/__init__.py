@@ -576,11 +576,35 @@ def quad_vec(f, a, b, args=(), *, K=None, moments=None, cosine=None, sine=None,
     if rule in ("simpson",):
         raise ValueError("vector integrands need a Gauss-Kronrod rule (gk21, gk15)")
     opts = _options(rule, "global", max_evals, max_intervals, threads, math, isa)
+    vec = (int(K), family, om, _NORMS.index(norm))
+    if (progress is None and points is None and kind != "python"
+            and _all_scalar(kind, a, b, epsabs, epsrel, args, None)):
+        # One integral of plain numbers: the C call without broadcasting.
+        ea, er = float(epsabs), float(epsrel)
+        if not (ea >= 0 and er >= 0) or not (_finite(ea) and _finite(er)) \
+                or (ea == 0 and er == 0):
+            _check_tolerances(np.array([ea]), np.array([er]))
+        params = np.array([[float(x) for x in args]]) if args else np.zeros((1, 0))
+        rule_, control, max_evals_, max_intervals_, threads_, mth, isa_ = opts
+        one = np.array([float(a)]), np.array([float(b)]), np.array([ea]), np.array([er])
+        value, error, status, evals, nint, rounds, where, calls, _, detail = _core.run(
+            kind, fn, *one, params, None, (), (), rule_, control, max_evals_,
+            max_intervals_, threads_, mth, isa_, None, True, 0, *vec)
+        r = QuadResult()
+        r.shape = ()
+        r.integral, r.error = value[0], error[0]
+        r.status = STATUSES[status[0]]
+        r.success = r.status == "ok"
+        r.nfev, r.nintervals, r.nrounds = int(evals[0]), int(nint[0]), int(rounds[0])
+        r.where, r.detail, r.ncalls = float(where[0]), detail.get(0), calls
+        if strict:
+            _raise_unless_ok(r)
+        return r
     cb, bar = _progress(progress, _count(a, b, epsabs, epsrel, args)
                         if progress is True else 1)
     try:
         r = _many(kind, fn, f, a, b, epsabs, epsrel, args, points, True, opts, cb, bar,
-                  True, 0, vec=(int(K), family, om, _NORMS.index(norm)))
+                  True, 0, vec=vec)
     finally:
         if bar is not None:
             bar.close()
