@@ -385,21 +385,8 @@ static int evaluate_fresh(engine *e)
 /* t for x under a problem's change of variable. */
 static double to_t(const gstate *ps, double x)
 {
-    switch (ps->map) {
-    case SQ_MAP_UPPER: {
-        double u = (x - ps->origin) / ps->scale;
-        return u / (1 + u);
-    }
-    case SQ_MAP_LOWER: {
-        double u = (ps->origin - x) / ps->scale;
-        return u / (1 + u);
-    }
-    case SQ_MAP_BOTH:
-        /* 2x / (1 + sqrt(1 + 4x^2)), written so that nothing overflows. */
-        return x / (0.5 + hypot(0.5, x));
-    default:
-        return x;
-    }
+    sq_range_map m = {ps->map, ps->origin, ps->scale};
+    return sq_range_to_t(&m, x);
 }
 
 static int cmp_double(const void *p, const void *q)
@@ -420,35 +407,12 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
     struct sq_adapt_ws *w = e->w;
     double a = def->a, b = def->b;
     ps->def = *def;
-    ps->map = SQ_MAP_NONE;
-    ps->origin = 0;
-    ps->scale = 1;
-    double t0 = a, t1 = b;
-    /* A finite range whose width overflows (such as [-DBL_MAX, DBL_MAX]) is
-     * compressed with the doubly infinite map, restricted to [t(a), t(b)]. */
-    int huge = isinf(b - a);
-    ps->huge = huge && isfinite(a) && isfinite(b);
-    if (isinf(a) && isinf(b)) {
-        ps->map = SQ_MAP_BOTH;
-        t0 = -1;
-        t1 = 1;
-    } else if (isinf(b)) {
-        ps->map = SQ_MAP_UPPER;
-        ps->origin = a;
-        ps->scale = fmax(1.0, fabs(a));
-        t0 = 0;
-        t1 = 1;
-    } else if (isinf(a)) {
-        ps->map = SQ_MAP_LOWER;
-        ps->origin = b;
-        ps->scale = fmax(1.0, fabs(b));
-        t0 = 0;
-        t1 = 1;
-    } else if (huge) {
-        ps->map = SQ_MAP_BOTH;
-        t0 = to_t(ps, a);
-        t1 = to_t(ps, b);
-    }
+    sq_range_map rm;
+    double t0, t1;
+    ps->huge = sq_range_map_for(a, b, &rm, &t0, &t1);
+    ps->map = rm.kind;
+    ps->origin = rm.origin;
+    ps->scale = rm.scale;
     ps->half_width = 0.5 * t1 - 0.5 * t0;   /* never overflows */
     /* t0 is x = a, or b under the lower map; t1 is x = b, or infinity
      * under the half-infinite maps. */

@@ -152,27 +152,7 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
     enum { BLOCK = 256 };
     double xt[BLOCK], yt[BLOCK];
     size_t nout = e->vm.nout;
-    if (nout > 1) {
-        /* Several outputs: y[k * n + i], through padded blocks. */
-        double *cols = sq_malloc((np + nout) * BLOCK * sizeof *cols);
-        if (cols == NULL)
-            return SQ_NOMEM;
-        double *ys = cols + np * BLOCK;
-        const double *pc[16];
-        for (size_t k = 0; k < np; k++)
-            pc[k] = cols + k * BLOCK;
-        for (size_t lo = 0; lo < n; lo += BLOCK) {
-            size_t m = n - lo < BLOCK ? n - lo : BLOCK;
-            size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
-            sq_pack_block(x, p, pstride, np, lo, m, ld, xt, cols, BLOCK);
-            run(&e->vm, 1, ld, xt, pc, ys);
-            for (size_t k = 0; k < nout; k++)
-                memcpy(y + k * n + lo, ys + k * ld, m * sizeof *y);
-        }
-        sq_free(cols);
-        return SQ_OK;
-    }
-    if (np == 0) {
+    if (np == 0 && nout == 1) {
         /* Whole vectors in place, the tail through a padded copy. */
         size_t bulk = n - n % ops->vlen;
         if (bulk > 0)
@@ -185,9 +165,11 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
         }
         return SQ_OK;
     }
-    double *cols = sq_malloc(np * BLOCK * sizeof *cols);
+    /* Parameters or several outputs (y[k * n + i]): through padded blocks. */
+    double *cols = sq_malloc((np + nout) * BLOCK * sizeof *cols);
     if (cols == NULL)
         return SQ_NOMEM;
+    double *ys = cols + np * BLOCK;
     const double *pc[16];
     for (size_t k = 0; k < np; k++)
         pc[k] = cols + k * BLOCK;
@@ -195,8 +177,9 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
         size_t m = n - lo < BLOCK ? n - lo : BLOCK;
         size_t ld = (m + ops->vlen - 1) / ops->vlen * ops->vlen;
         sq_pack_block(x, p, pstride, np, lo, m, ld, xt, cols, BLOCK);
-        run(&e->vm, 1, ld, xt, pc, yt);
-        memcpy(y + lo, yt, m * sizeof *y);
+        run(&e->vm, 1, ld, xt, pc, ys);
+        for (size_t k = 0; k < nout; k++)
+            memcpy(y + k * n + lo, ys + k * ld, m * sizeof *y);
     }
     sq_free(cols);
     return SQ_OK;

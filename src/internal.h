@@ -256,6 +256,21 @@ typedef struct sq_problem {
     size_t uid;
 } sq_problem;
 
+/* The change of variable of a range (src/ranges.c): kind (enum
+ * sq_map_kind), origin and scale, as the kernels' sq_map_fn takes them. */
+typedef struct sq_range_map {
+    int64_t kind;
+    double origin, scale;
+} sq_range_map;
+
+/* The map for [a, b] (a < b; either may be infinite) and the ends in t.
+ * Returns nonzero for a finite range whose width overflows (compressed
+ * with the doubly infinite map). */
+int sq_range_map_for(double a, double b, sq_range_map *m, double *t0, double *t1);
+
+/* t for x under the map. */
+double sq_range_to_t(const sq_range_map *m, double x);
+
 /* Progress and cancellation of a call, shared by its threads. */
 typedef struct sq_monitor {
     int (*progress)(double fraction, void *ctx);

@@ -39,48 +39,46 @@ enum {
 
 /* ---- constructors -------------------------------------------------------- */
 
-sq_vec_integrand sq_vfn_callback(sq_vec_fn f, size_t K, void *ctx)
+/* A vector integrand of the kind with K components, nothing else set. */
+static sq_vec_integrand blank(sq_vec_kind kind, size_t K)
 {
     sq_vec_integrand v;
     memset(&v, 0, sizeof v);
-    v.kind = SQ_VEC_CALLBACK;
-    v.fn = f;
+    v.kind = kind;
     v.K = K;
+    return v;
+}
+
+sq_vec_integrand sq_vfn_callback(sq_vec_fn f, size_t K, void *ctx)
+{
+    sq_vec_integrand v = blank(SQ_VEC_CALLBACK, K);
+    v.fn = f;
     v.ctx = ctx;
     return v;
 }
 
 sq_vec_integrand sq_vfn_point(sq_vec_point_fn f, size_t K, void *ctx)
 {
-    sq_vec_integrand v;
-    memset(&v, 0, sizeof v);
-    v.kind = SQ_VEC_POINT;
+    sq_vec_integrand v = blank(SQ_VEC_POINT, K);
     v.point = f;
-    v.K = K;
     v.ctx = ctx;
     return v;
 }
 
 sq_vec_integrand sq_vfn_expr(const sq_expr *e, const double *params)
 {
-    sq_vec_integrand v;
-    memset(&v, 0, sizeof v);
-    v.kind = SQ_VEC_EXPR;
+    sq_vec_integrand v = blank(SQ_VEC_EXPR, sq_expr_noutputs(e));
     v.expr = e;
     v.params = params;
-    v.K = sq_expr_noutputs(e);
     return v;
 }
 
 static sq_vec_integrand family_of(sq_vec_kind kind, const sq_integrand *f,
                                   size_t K, double omega)
 {
-    sq_vec_integrand v;
-    memset(&v, 0, sizeof v);
-    v.kind = f != NULL ? kind : SQ_VEC_INVALID;
+    sq_vec_integrand v = blank(f != NULL ? kind : SQ_VEC_INVALID, K);
     if (f != NULL)
         v.base = *f;
-    v.K = K;
     v.omega = omega;
     return v;
 }
@@ -686,25 +684,6 @@ static void tile_body(size_t q, int slot, void *ctx)
 
 /* ---- one problem ------------------------------------------------------------- */
 
-/* t for x under the problem's change of variable. */
-static double to_t(const vprob *ps, double x)
-{
-    switch (ps->map) {
-    case SQ_MAP_UPPER: {
-        double u = (x - ps->origin) / ps->scale;
-        return u / (1 + u);
-    }
-    case SQ_MAP_LOWER: {
-        double u = (ps->origin - x) / ps->scale;
-        return u / (1 + u);
-    }
-    case SQ_MAP_BOTH:
-        return x / (0.5 + hypot(0.5, x));
-    default:
-        return x;
-    }
-}
-
 static int cmp_double(const void *p, const void *q)
 {
     double a = *(const double *)p, b = *(const double *)q;
@@ -979,32 +958,12 @@ static int start(vprob *ps, double a, double b, const double *points,
                  size_t npoints)
 {
     sq_vec_ws *w = ps->w;
-    ps->map = SQ_MAP_NONE;
-    ps->origin = 0;
-    ps->scale = 1;
-    double t0 = a, t1 = b;
-    int huge = isinf(b - a);
-    if (isinf(a) && isinf(b)) {
-        ps->map = SQ_MAP_BOTH;
-        t0 = -1;
-        t1 = 1;
-    } else if (isinf(b)) {
-        ps->map = SQ_MAP_UPPER;
-        ps->origin = a;
-        ps->scale = fmax(1.0, fabs(a));
-        t0 = 0;
-        t1 = 1;
-    } else if (isinf(a)) {
-        ps->map = SQ_MAP_LOWER;
-        ps->origin = b;
-        ps->scale = fmax(1.0, fabs(b));
-        t0 = 0;
-        t1 = 1;
-    } else if (huge) {
-        ps->map = SQ_MAP_BOTH;
-        t0 = to_t(ps, a);
-        t1 = to_t(ps, b);
-    }
+    sq_range_map rm;
+    double t0, t1;
+    (void)sq_range_map_for(a, b, &rm, &t0, &t1);
+    ps->map = rm.kind;
+    ps->origin = rm.origin;
+    ps->scale = rm.scale;
     w->n = w->nfresh = 0;
     if (ws_reserve(w, npoints + 2, ps->c->K) != 0)
         return -1;
@@ -1014,7 +973,7 @@ static int start(vprob *ps, double a, double b, const double *points,
     tp[np++] = t0;
     for (size_t i = 0; i < npoints; i++)
         if (points[i] > a && points[i] < b) {
-            tp[np++] = to_t(ps, points[i]);   /* lower map: t falls as x grows */
+            tp[np++] = sq_range_to_t(&rm, points[i]);   /* lower map: t falls as x grows */
         }
     tp[np++] = t1;
     qsort(tp + 1, np - 2, sizeof *tp, cmp_double);

@@ -468,33 +468,19 @@ def _many(kind, fn, f, a, b, epsabs, epsrel, args, points, vectorized, opts, cb,
         details[i] = d
     if vec is not None:
         # K components: a trailing axis on the values and errors only.
-        K = vec[0]
-        r.integral = value.reshape(shape + (K,))
-        r.error = error.reshape(shape + (K,))
-        if shape == ():
-            r.status = STATUSES[status[0]]
-            r.success = r.status == "ok"
-            r.nfev, r.nintervals, r.nrounds = int(evals[0]), int(nint[0]), int(rounds[0])
-            r.where, r.detail = float(where[0]), details[0]
-        else:
-            r.status = _STATUS_ARRAY[status].reshape(shape)
-            r.success = (status == 0).reshape(shape)
-            r.nfev = evals.reshape(shape)
-            r.nintervals = nint.reshape(shape)
-            r.nrounds = rounds.reshape(shape)
-            r.where = where.reshape(shape)
-            r.detail = details.reshape(shape)
-        r.ncalls = calls
-        return r
-    if shape == ():
+        r.integral = value.reshape(shape + (vec[0],))
+        r.error = error.reshape(shape + (vec[0],))
+    elif shape == ():
         r.integral, r.error = float(value[0]), float(error[0])
+    else:
+        r.integral = value.reshape(shape)
+        r.error = error.reshape(shape)
+    if shape == ():
         r.status = STATUSES[status[0]]
         r.success = r.status == "ok"
         r.nfev, r.nintervals, r.nrounds = int(evals[0]), int(nint[0]), int(rounds[0])
         r.where, r.detail = float(where[0]), details[0]
     else:
-        r.integral = value.reshape(shape)
-        r.error = error.reshape(shape)
         r.status = _STATUS_ARRAY[status].reshape(shape)
         r.success = (status == 0).reshape(shape)
         r.nfev = evals.reshape(shape)
