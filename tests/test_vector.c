@@ -539,3 +539,33 @@ Test(vector, expensive_points_over_workers_never_twice)
     sq_integrate_vec(NULL, &f, 0, 2, &o, w, e, &r);
     cr_expect_eq(memcmp(v, w, sizeof v), 0);
 }
+
+Test(vector, the_same_bits_at_every_isa_in_deterministic_mode)
+{
+    /* Moments, cosines and an expression of two outputs: with the
+     * deterministic backend every ISA gives the bits of the scalar one. */
+    sq_integrand g = sq_fn_kernel("gauss_cos");
+    sq_expr *e = sq_expr_compile("exp(-x)*sin(5*x); x*exp(-x)", NULL);
+    sq_vec_integrand fs[3] = {sq_vfn_moments(&g, 12), sq_vfn_cosine(&g, 12, 0.7),
+                              sq_vfn_expr(e, NULL)};
+    for (int f = 0; f < 3; f++) {
+        double ref[12], v[12], err[12];
+        sq_result r;
+        int have_ref = 0;
+        for (int isa = SQ_ISA_SCALAR; isa < SQ_ISA_COUNT; isa++) {
+            if (!sq_math_supported(SQ_MATH_DETERMINISTIC, (sq_isa)isa))
+                continue;
+            sq_options o = opts(0, 1e-11);
+            o.isa = (sq_isa)isa;
+            o.math = SQ_MATH_DETERMINISTIC;
+            cr_assert_eq(sq_integrate_vec(NULL, &fs[f], 0, 8, &o, v, err, &r), SQ_OK);
+            if (!have_ref) {
+                memcpy(ref, v, sizeof ref);
+                have_ref = 1;
+            }
+            cr_expect_eq(memcmp(ref, v, fs[f].K * sizeof *v), 0, "integrand %d at %s", f,
+                         sq_isa_name((sq_isa)isa));
+        }
+    }
+    sq_expr_free(e);
+}
