@@ -432,10 +432,9 @@ SQ_API double sq_expr_twin_output(const sq_expr *e, size_t out, double x,
 /**
  * Evaluate at n points with the given ISA (SQ_ISA_AUTO allowed):
  * y[k] = f(x[k]; p + k * pstride), pstride 0 sharing one parameter row.
- * An expression of K outputs fills y[j * n + k] with output j (K n
- * values).
  * Returns SQ_OK, SQ_BAD_INPUT (NULL arrays, missing parameters, an
- * unsupported ISA) or SQ_NOMEM.
+ * unsupported ISA, an expression of several outputs: see
+ * sq_expr_eval_outputs) or SQ_NOMEM.
  */
 SQ_API sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n,
                               const double *x, const double *p,
@@ -445,6 +444,14 @@ SQ_API sq_status sq_expr_eval(const sq_expr *e, sq_isa isa, size_t n,
 SQ_API sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
                                    size_t n, const double *x, const double *p,
                                    size_t pstride, double *y);
+
+/**
+ * sq_expr_eval_math for an expression of any number of outputs K
+ * (sq_expr_noutputs()): y[j * n + k] is output j at point k, K n values.
+ */
+SQ_API sq_status sq_expr_eval_outputs(const sq_expr *e, sq_isa isa, sq_math math,
+                                      size_t n, const double *x, const double *p,
+                                      size_t pstride, double *y);
 
 /**
  * Format an error for people: the message and position, the line of text

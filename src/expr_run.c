@@ -137,6 +137,16 @@ sq_status sq_expr_eval_math(const sq_expr *e, sq_isa isa, sq_math math,
                             size_t n, const double *x, const double *p,
                             size_t pstride, double *y)
 {
+    /* y holds n values: an expression of several outputs would need more. */
+    if (e != NULL && e->vm.nout != 1)
+        return SQ_BAD_INPUT;
+    return sq_expr_eval_outputs(e, isa, math, n, x, p, pstride, y);
+}
+
+sq_status sq_expr_eval_outputs(const sq_expr *e, sq_isa isa, sq_math math,
+                               size_t n, const double *x, const double *p,
+                               size_t pstride, double *y)
+{
     if (e == NULL || (n > 0 && (x == NULL || y == NULL)))
         return SQ_BAD_INPUT;
     size_t np = e->vm.nparams;

@@ -238,8 +238,10 @@ int cmd_bench(int argc, char **argv)
         s.expr = cli_compile(cmd, text);
         if (s.expr == NULL)
             return EXIT_USAGE;
-        if (sq_expr_nparams(s.expr) > 0) {
-            fprintf(stderr, "simdquad bench: the expression uses parameters\n");
+        if (sq_expr_nparams(s.expr) > 0 || sq_expr_noutputs(s.expr) != 1) {
+            fprintf(stderr, "simdquad bench: the expression %s\n",
+                    sq_expr_nparams(s.expr) > 0 ? "uses parameters"
+                                                : "has several outputs");
             sq_expr_free(s.expr);
             return EXIT_USAGE;
         }

@@ -393,7 +393,7 @@ int cli_slow_point(double x, double *y, void *ctx)
         while (nanosleep(&t, &t) != 0 && errno == EINTR)
             ;
     }
-    return sq_expr_eval_math(s->e, s->isa, s->math, 1, &x, NULL, 0, y) != SQ_OK;
+    return sq_expr_eval_outputs(s->e, s->isa, s->math, 1, &x, NULL, 0, y) != SQ_OK;
 }
 
 int cli_mpi_launched(void)
