@@ -210,6 +210,9 @@ def quad(f, a, b, args=(), *, epsabs=0.0, epsrel=1e-10, points=None, rule="gk21"
         workers, fn = f.workers, f.fn
     elif kind == "expr":
         fn = _compiled(f)
+        if _core.noutputs(fn) != 1:
+            raise ValueError("the expression has {} outputs: integrate them with "
+                             "simdquad.quad_vec".format(_core.noutputs(fn)))
     if kind == "kernel" and args:
         raise ValueError("the kernel {!r} takes no parameters".format(f))
     if kind == "family" and len(args) != _FAMILIES[f][0]:
@@ -270,6 +273,8 @@ def _fast(f, a, b, args, epsabs, epsrel, rule, control, threads, mth, isa, vecto
             try:
                 fn = _compiled(f)
             except ValueError:
+                return None
+            if _core.noutputs(fn) != 1:
                 return None
             kind, params, pyargs = "expr", tuple(map(float, args)), ()
     elif callable(f) and vectorized and type(f).__name__ != "_PointKind":

@@ -310,6 +310,8 @@ def test_quad_vec_bad_input():
         simdquad.quad_vec("x; x", 0, 1, K=3)
     with pytest.raises(ValueError, match="one function"):
         simdquad.quad_vec("gauss", 0, 1)
+    with pytest.raises(ValueError, match="quad_vec"):
+        simdquad.quad("x; x*x", 0, 1)
     with pytest.raises(ValueError, match="Gauss-Kronrod"):
         simdquad.quad_vec("x; x", 0, 1, rule="simpson")
     r = simdquad.quad_vec("x; 1/x", 0, 1)     # 1/x diverges
