@@ -1,8 +1,13 @@
 # SPDX-License-Identifier: MIT
-"""K moments on one subdivision from Python: simdquad.quad_vec against
-scipy.integrate.quad_vec, in one run.
+"""K moments on one subdivision, every peer in one run: first the C table
+of simdquad-bench vector (the vector call, K separate integrals and
+cubature's hcubature_v with fdim = K), then from Python simdquad.quad_vec
+against scipy.integrate.quad_vec.
 
-    PYTHONPATH=build/python python3 bench/vector.py [--repeats N]
+    PYTHONPATH=build/python python3 bench/vector.py [--repeats N] [--bench PATH]
+
+PATH is the simdquad-bench to run (default: bench/simdquad-bench beside the
+python directory of PYTHONPATH's build, when it is there).
 
 The integrand of simdquad-bench vector: x^k exp(-x^2) cos(3x), k < K, on
 [0, 10] at epsrel 1e-10 (every component its own tolerance: simdquad's
@@ -15,6 +20,7 @@ relative error of a component against a reference from 4000 panels of
 import os
 import platform
 import statistics
+import subprocess
 import sys
 import time
 
@@ -50,7 +56,23 @@ def timed(fn):
     return time.perf_counter() - t, r
 
 
+def c_table():
+    """Run simdquad-bench vector, when it can be found, and print its report."""
+    if "--bench" in sys.argv:
+        path = sys.argv[sys.argv.index("--bench") + 1]
+    else:
+        pkg = os.path.dirname(os.path.dirname(os.path.abspath(simdquad.__file__)))
+        path = os.path.join(os.path.dirname(pkg), "bench", "simdquad-bench")
+    if not os.path.exists(path):
+        print("(simdquad-bench not found at {}: the C table is left out)\n".format(path))
+        return
+    out = subprocess.run([path, "vector", "--repeats", str(2 * REPEATS + 1)],
+                         capture_output=True, text=True, check=True).stdout
+    print(out)
+
+
 def main():
+    c_table()
     print("# K moments from Python: simdquad.quad_vec and scipy.integrate.quad_vec\n")
     print("machine: {}, {} logical cores; Python {}, NumPy {}, SciPy {}, simdquad {}\n"
           .format(platform.processor() or platform.machine(), os.cpu_count(),
