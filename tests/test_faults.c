@@ -263,6 +263,104 @@ static outcome expensive(void)
     return of(&r);
 }
 
+/* Vector integrands: one outcome from all components. */
+static outcome of_vec(const sq_result *r, const double *v, const double *e, size_t K)
+{
+    outcome o = of(r);
+    o.value = o.error = 0;
+    for (size_t k = 0; k < K; k++) {
+        o.value += v[k];
+        o.error += e[k];
+    }
+    return o;
+}
+
+static outcome vector_single(void)
+{
+    /* Moments on an infinite range, tiles on two threads, then the same
+     * workspace for a call of another K. */
+    sq_integrand g = sq_fn_kernel("gauss");
+    sq_vec_integrand m8 = sq_vfn_moments(&g, 8), c3 = sq_vfn_cosine(&g, 3, 2.0);
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = 2;
+    o.epsabs = 1e-10;
+    double v[11], e[11];
+    sq_result r, r2;
+    sq_workspace *ws = sq_workspace_new();
+    if (ws == NULL) {
+        outcome out = {SQ_NOMEM, 0, 0, 0};
+        return out;
+    }
+    sq_integrate_vec(ws, &m8, -INFINITY, INFINITY, &o, v, e, &r);
+    sq_integrate_vec(ws, &c3, 0, 4, &o, v + 8, e + 8, &r2);
+    sq_workspace_free(ws);
+    outcome out = of_vec(&r, v, e, 11);
+    if (r2.status == SQ_NOMEM)
+        out.status = SQ_NOMEM;
+    out.evals += r2.evals;
+    return out;
+}
+
+static outcome vector_batch(void)
+{
+    /* An expression of three outputs over a batch on two threads, with
+     * breakpoint rows. */
+    sq_expr_error err;
+    sq_expr *x = sq_expr_compile("abs(x-p0); x*abs(x-p0); exp(-x)", &err);
+    if (x == NULL) {
+        outcome o = {strstr(err.message, "memory") ? SQ_NOMEM : SQ_BAD_INPUT, 0, 0, 0};
+        return o;
+    }
+    enum { N = 40 };
+    static double a[N], b[N], p[N], v[3 * N], e[3 * N];
+    static sq_result r[N];
+    for (size_t i = 0; i < N; i++) {
+        a[i] = 0;
+        b[i] = 1 + (double)(i % 3);
+        p[i] = 0.1 + 0.02 * (double)i;
+    }
+    sq_vec_integrand f = sq_vfn_expr(x, NULL);
+    sq_batch bt = {.n = N, .a = a, .b = b, .params = p, .nparams = 1, .points = p,
+                   .npoints = 1};
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = 2;
+    o.epsabs = 1e-12;
+    sq_integrate_vec_batch(NULL, &f, &bt, &o, v, e, r);
+    sq_expr_free(x);
+    outcome out = of_vec(&r[N - 1], v, e, 3 * N);
+    for (size_t i = 0; i < N; i++)
+        if (r[i].status == SQ_NOMEM)
+            out.status = SQ_NOMEM;
+    return out;
+}
+
+static int vec_point(double x, size_t K, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t k = 0; k < K; k++)
+        y[k] = sin((double)(k + 1) * x) / (1 + x * x);
+    return 0;
+}
+
+static outcome vector_expensive(void)
+{
+    sq_vec_integrand f = sq_vfn_point(vec_point, 4, NULL);
+    sq_options o;
+    sq_options_init(&o);
+    o.workers = 4;
+    o.epsabs = 1e-9;
+    double v[4], e[4];
+    sq_result r;
+    sq_integrate_vec(NULL, &f, 0, 5, &o, v, e, &r);
+    return of_vec(&r, v, e, 4);
+}
+
+Test(faults, vector_integrands) { inject("vector", vector_single); }
+Test(faults, vector_batches, .timeout = 120) { inject("vector batch", vector_batch); }
+Test(faults, vector_expensive_points) { inject("vector points", vector_expensive); }
+
 Test(faults, gauss_kronrod_on_an_infinite_range) { inject("gk", gk_kernel); }
 Test(faults, extrapolation_and_breakpoints) { inject("singular", gk_singular); }
 Test(faults, extrapolation_in_progress) { inject("extrapolating", gk_extrapolating); }

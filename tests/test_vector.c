@@ -573,3 +573,64 @@ Test(vector, the_same_bits_at_every_isa_in_deterministic_mode)
     }
     sq_expr_free(e);
 }
+
+static int never(double x, double *y, void *ctx)
+{
+    (void)x;
+    (void)ctx;
+    *y = 0;
+    return 0;
+}
+
+Test(vector, every_check_names_its_field)
+{
+    sq_options o = opts(0, 1e-10);
+    double v[4], e[4];
+    sq_result r;
+    /* A family without parameters, an expensive base, too many components. */
+    sq_integrand fam = sq_fn_family("genz_gaussian", NULL);
+    sq_vec_integrand m = sq_vfn_moments(&fam, 4);
+    cr_expect_eq(sq_integrate_vec(NULL, &m, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    cr_expect(strstr(r.detail, "params") != NULL, "%s", r.detail);
+    sq_integrand pt = sq_fn_point(never, NULL);
+    sq_vec_integrand mp = sq_vfn_sine(&pt, 4, 1.0);
+    cr_expect_eq(sq_integrate_vec(NULL, &mp, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    cr_expect(strstr(r.detail, "cheap") != NULL, "%s", r.detail);
+    sq_vec_integrand big = sq_vfn_moments(&fam, SQ_VEC_MAX_COMPONENTS + 1);
+    cr_expect_eq(sq_integrate_vec(NULL, &big, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    /* An expression's parameters: missing, and rows narrower than it reads. */
+    sq_expr *x = sq_expr_compile("p0*x; p1*x", NULL);
+    sq_vec_integrand fx = sq_vfn_expr(x, NULL);
+    cr_expect_eq(sq_integrate_vec(NULL, &fx, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    double a[2] = {0, 0}, b[2] = {1, 1}, p[2] = {1, 2};
+    sq_batch bt = {.n = 2, .a = a, .b = b, .params = p, .nparams = 1};
+    double bv[4], be[4];
+    sq_result br[2];
+    cr_expect_eq(sq_integrate_vec_batch(NULL, &fx, &bt, &o, bv, be, br), SQ_BAD_INPUT);
+    cr_expect(strstr(br[1].detail, "nparams") != NULL, "%s", br[1].detail);
+    sq_vec_integrand fm = sq_vfn_moments(&fam, 2);
+    cr_expect_eq(sq_integrate_vec_batch(NULL, &fm, &bt, &o, bv, be, br), SQ_BAD_INPUT);
+    /* Breakpoints outside the range, or not finite. */
+    double bad_pts[1] = {2};
+    o.points = bad_pts;
+    o.npoints = 1;
+    sq_integrand g = sq_fn_kernel("gauss");
+    sq_vec_integrand mg = sq_vfn_moments(&g, 4);
+    cr_expect_eq(sq_integrate_vec(NULL, &mg, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    bad_pts[0] = NAN;
+    cr_expect_eq(sq_integrate_vec(NULL, &mg, 0, 1, &o, v, e, &r), SQ_BAD_INPUT);
+    /* A workspace keeps what the vector engine grew, and takes another K. */
+    sq_workspace *ws = sq_workspace_new();
+    o = opts(0, 1e-10);
+    sq_integrate_vec(ws, &mg, 0, 3, &o, v, e, &r);
+    size_t bytes = sq_workspace_bytes(ws);
+    cr_expect_gt(bytes, 0);
+    sq_vec_integrand m2 = sq_vfn_moments(&g, 2);
+    double w[2], we[2];
+    sq_integrate_vec(ws, &m2, 0, 3, &o, w, we, &r);
+    /* The same integrals on another subdivision: within their errors. */
+    for (int k = 0; k < 2; k++)
+        cr_expect_leq(fabs(w[k] - v[k]), e[k] + we[k]);
+    sq_workspace_free(ws);
+    sq_expr_free(x);
+}
