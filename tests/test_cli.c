@@ -900,5 +900,27 @@ Test(cli, several_outputs_give_a_row_or_columns_per_component)
                               be[3 * i + 1], be[3 * i + 2], br[i].evals,
                               br[i].intervals);
     cr_assert_str_eq(o->out, bwant);
+    /* JSON Lines: arrays of K; the expensive mode: all outputs at a point
+     * in one call, the same numbers. */
+    const char *jb[] = {"batch", "p0*x; x*x; exp(-x)", "--params", "-", "--json", NULL};
+    o = run_full(jb, csv, NULL, 0);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    char first[256];
+    snprintf(first, sizeof first, "{\"values\": [%.17g, %.17g, %.17g], \"errors\": [",
+             bv[0], bv[1], bv[2]);
+    cr_assert(strncmp(o->out, first, strlen(first)) == 0, "%s", o->out);
+    const char *wargs[] = {"integrate", "exp(-x*x); x*exp(-x*x)", "0", "3", "--workers",
+                           "3", NULL};
+    o = run(wargs);
+    cr_assert_eq(o->code, 0, "%s", o->err);
+    sq_expr *e2 = sq_expr_compile("exp(-x*x); x*exp(-x*x)", NULL);
+    sq_vec_integrand g2 = sq_vfn_expr(e2, NULL);
+    double v2[2], err2[2];
+    sq_result r2;
+    sq_integrate_vec(NULL, &g2, 0, 3, NULL, v2, err2, &r2);
+    snprintf(want, sizeof want, "0: %.17g +- %.3g\n1: %.17g +- %.3g\n", v2[0], err2[0],
+             v2[1], err2[1]);
+    cr_assert(strncmp(o->out, want, strlen(want)) == 0, "%s", o->out);
+    sq_expr_free(e2);
     sq_expr_free(e);
 }

@@ -523,6 +523,39 @@ static int slow_powers(double x, size_t K, double *y, void *ctx)
     return 0;
 }
 
+static int slow_one(double x, size_t K, double *y, void *ctx)
+{
+    (void)K;
+    (void)ctx;
+    *y = 1 / (1 + x * x);
+    return 0;
+}
+
+Test(vector, one_expensive_component_and_several_breakpoints)
+{
+    /* K = 1 from points is the scalar engine's expensive mode. */
+    sq_vec_integrand f = sq_vfn_point(slow_one, 1, NULL);
+    sq_options o = opts(0, 1e-12);
+    o.workers = 3;
+    double v, e;
+    sq_result r;
+    cr_assert_eq(sq_integrate_vec(NULL, &f, 0, 1, &o, &v, &e, &r), SQ_OK);
+    cr_expect_leq(fabs(v - M_PI / 4), fmax(e, 1e-16));
+    /* Kinks at 0.2 and 0.7, given in any order. */
+    sq_expr *x = sq_expr_compile("abs(x-0.2)+abs(x-0.7); x", NULL);
+    sq_vec_integrand g = sq_vfn_expr(x, NULL);
+    double pts[2] = {0.7, 0.2}, w[2], we[2];
+    o = opts(1e-13, 1e-12);
+    o.points = pts;
+    o.npoints = 2;
+    cr_assert_eq(sq_integrate_vec(NULL, &g, 0, 1, &o, w, we, &r), SQ_OK);
+    /* |x-0.2| + |x-0.7| on [0, 1]: (0.02 + 0.32) + (0.245 + 0.045) = 0.63 */
+    double exact[2] = {0.63, 0.5};
+    check(w, we, exact, 2, 1e-13, 1e-12);
+    cr_expect_eq(r.rounds, 1);
+    sq_expr_free(x);
+}
+
 Test(vector, expensive_points_over_workers_never_twice)
 {
     counted c = {0};
