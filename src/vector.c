@@ -191,6 +191,7 @@ typedef struct weight {
 /* One problem's intervals and totals (one per thread). */
 typedef struct sq_vec_ws {
     size_t K, cap, n;
+    char *block;                  /* every per-interval array below */
     double *c, *h, *val, *err, *rabs;
     uint8_t *stuck;
     size_t *fresh, nfresh;
@@ -277,15 +278,7 @@ void sq_vec_ws_free(sq_vec_ws *w)
 {
     if (w == NULL)
         return;
-    sq_free(w->c);
-    sq_free(w->h);
-    sq_free(w->val);
-    sq_free(w->err);
-    sq_free(w->rabs);
-    sq_free(w->stuck);
-    sq_free(w->fresh);
-    sq_free(w->w);
-    sq_free(w->order);
+    sq_free(w->block);
     sq_free(w->tot);
     sq_free(w->twhere);
     sq_free(w->tbad);
@@ -306,7 +299,7 @@ size_t sq_vec_ws_bytes(const sq_vec_ws *w)
 {
     if (w == NULL)
         return 0;
-    size_t b = sizeof *w + w->cap * (3 * sizeof(double) + 1 + sizeof(size_t) * 2
+    size_t b = sizeof *w + w->cap * (3 * sizeof(double) + 1 + sizeof(size_t) + sizeof(weight)
                                      + 3 * w->K * sizeof(double))
                + 6 * w->kcap * sizeof(double);
     for (int i = 0; i < w->ntiles; i++) {
@@ -317,16 +310,16 @@ size_t sq_vec_ws_bytes(const sq_vec_ws *w)
     return b;
 }
 
-/* Room for `need` intervals of K components. */
+/* Room for `need` intervals of K components: the per-interval arrays in
+ * one block (the doubles first, then the indices, the weights, the flags),
+ * what is there carried over. */
 static int ws_reserve(sq_vec_ws *w, size_t need, size_t K)
 {
     if (K != w->K) {
-        /* Another K: the per-interval arrays change shape. */
-        sq_free(w->val);
-        sq_free(w->err);
-        sq_free(w->rabs);
-        w->val = w->err = w->rabs = NULL;
-        w->cap = w->n = 0;
+        /* Another K: the arrays change shape; nothing is carried over. */
+        sq_free(w->block);
+        w->block = NULL;
+        w->cap = w->n = w->nfresh = 0;
         w->K = K;
     }
     if (K > w->kcap) {
@@ -342,26 +335,18 @@ static int ws_reserve(sq_vec_ws *w, size_t need, size_t K)
     size_t cap = w->cap ? w->cap : 64;
     while (cap < need)
         cap *= 2;
-    double *c = sq_alloc_array(cap, sizeof *c), *h = sq_alloc_array(cap, sizeof *h);
-    double *val = sq_alloc_array(cap, K * sizeof *val);
-    double *err = sq_alloc_array(cap, K * sizeof *err);
-    double *rabs = sq_alloc_array(cap, K * sizeof *rabs);
-    uint8_t *stuck = sq_alloc(cap);
-    size_t *fresh = sq_alloc_array(cap, sizeof *fresh);
-    double *wt = sq_alloc_array(cap, sizeof *wt);
-    weight *order = sq_alloc_array(cap, sizeof *order);
-    if (!c || !h || !val || !err || !rabs || !stuck || !fresh || !wt || !order) {
-        sq_free(c);
-        sq_free(h);
-        sq_free(val);
-        sq_free(err);
-        sq_free(rabs);
-        sq_free(stuck);
-        sq_free(fresh);
-        sq_free(wt);
-        sq_free(order);
+    /* c, h, w, then val, err, rabs (K each): doubles; fresh; order; stuck.
+     * Each size is a multiple of 8 bytes but the flags', which come last. */
+    size_t each = (3 + 3 * K) * sizeof(double) + sizeof(size_t) + sizeof(weight) + 1;
+    char *b = sq_alloc_array(cap, each);
+    if (b == NULL)
         return -1;
-    }
+    double *d = (double *)b;
+    size_t *fresh = (size_t *)(d + (3 + 3 * K) * cap);
+    weight *order = (weight *)(fresh + cap);
+    uint8_t *stuck = (uint8_t *)(order + cap);
+    double *c = d, *h = d + cap, *wt = d + 2 * cap, *val = d + 3 * cap;
+    double *err = val + K * cap, *rabs = err + K * cap;
     if (w->n > 0) {
         memcpy(c, w->c, w->n * sizeof *c);
         memcpy(h, w->h, w->n * sizeof *h);
@@ -372,24 +357,17 @@ static int ws_reserve(sq_vec_ws *w, size_t need, size_t K)
     }
     if (w->nfresh > 0)
         memcpy(fresh, w->fresh, w->nfresh * sizeof *fresh);
-    sq_free(w->c);
-    sq_free(w->h);
-    sq_free(w->val);
-    sq_free(w->err);
-    sq_free(w->rabs);
-    sq_free(w->stuck);
-    sq_free(w->fresh);
-    sq_free(w->w);
-    sq_free(w->order);
+    sq_free(w->block);
+    w->block = b;
     w->c = c;
     w->h = h;
+    w->w = wt;
     w->val = val;
     w->err = err;
     w->rabs = rabs;
-    w->stuck = stuck;
     w->fresh = fresh;
-    w->w = wt;
     w->order = order;
+    w->stuck = stuck;
     w->cap = cap;
     return 0;
 }
