@@ -389,8 +389,13 @@ typedef struct sq_expr_error {
  * runs on SLEEF's vector functions at the dispatched ISA (accuracy 1 ulp,
  * erfc 1.5), with a libm scalar twin.
  *
+ * Several expressions separated by semicolons, "f1; f2; f3", make one
+ * expression of several outputs (at most 128; see sq_expr_noutputs(),
+ * sq_vfn_expr() and sq_expr_eval_outputs()), compiled together so that
+ * their common subexpressions are computed once.
+ *
  * Returns NULL and fills *err (if not NULL) when the text is not an
- * expression: empty, unknown name, unbalanced parenthesis, wrong argument
+ * expression: empty (or an empty output), unknown name, unbalanced parenthesis, wrong argument
  * count, a number that overflows, nesting deeper than 200, more than 65536
  * bytes, a NUL byte or any non-ASCII byte, or more than 32 values alive at
  * once. Free the result with sq_expr_free().
