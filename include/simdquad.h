@@ -396,9 +396,10 @@ typedef struct sq_expr_error {
  *
  * Returns NULL and fills *err (if not NULL) when the text is not an
  * expression: empty (or an empty output), unknown name, unbalanced
- * parenthesis, wrong argument count, a number that overflows, nesting deeper than 200, more than 65536
- * bytes, a NUL byte or any non-ASCII byte, or more than 32 values alive at
- * once. Free the result with sq_expr_free().
+ * parenthesis, wrong argument count, a number that overflows, nesting
+ * deeper than 200, more than 65536 bytes, a NUL byte or any non-ASCII
+ * byte, or more than 32 values alive at once. Free the result with
+ * sq_expr_free().
  */
 SQ_API sq_expr *sq_expr_compile(const char *text, sq_expr_error *err);
 
