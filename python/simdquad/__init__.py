@@ -581,13 +581,8 @@ def quad_vec(f, a, b, args=(), *, K=None, moments=None, cosine=None, sine=None,
         value, error, status, evals, nint, rounds, where, calls, _, detail = _core.run(
             kind, fn, *one, params, None, (), (), rule_, control, max_evals_,
             max_intervals_, threads_, mth, isa_, None, True, 0, *vec)
-        r = QuadResult()
-        r.shape = ()
-        r.integral, r.error = value[0], error[0]
-        r.status = STATUSES[status[0]]
-        r.success = r.status == "ok"
-        r.nfev, r.nintervals, r.nrounds = int(evals[0]), int(nint[0]), int(rounds[0])
-        r.where, r.detail, r.ncalls = float(where[0]), detail.get(0), calls
+        r = _scalar_result((value[0], error[0], status[0], int(evals[0]), int(nint[0]),
+                            int(rounds[0]), float(where[0]), calls, detail.get(0)))
         if strict:
             _raise_unless_ok(r)
         return r
