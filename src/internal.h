@@ -23,7 +23,8 @@
 /* Cache-line aligned allocation; NULL on failure or on size overflow. */
 void *sq_alloc(size_t bytes);
 void *sq_alloc_array(size_t count, size_t size);
-/* malloc, calloc and realloc, through the same test hook. */
+/* malloc, calloc and realloc, through the same test hook (sq_realloc only
+ * for blocks of these three). */
 void *sq_malloc(size_t bytes);
 void *sq_calloc(size_t count, size_t size);
 void *sq_realloc(void *p, size_t bytes);
