@@ -19,8 +19,10 @@
  *            and SIMD at 1.0 ulp and, where SLEEF has it, 3.5 ulp, and the
  *            expression machine running "f(x)".
  * engine:    efficiency (raw kernel time for the same evaluations / time of
- *            the integration) per rule, single integrals and a batch, with
- *            the width of the frontier round by round.
+ *            the integration) per rule, single integrals and a batch, the
+ *            speed-up from one thread to --threads, alone and with one core
+ *            kept busy by another process, and the width of the frontier
+ *            round by round.
  * batch:     one call with many problems: rate, statuses, memory.
  * expensive: the classic experiment: sin on [0, pi] at 1e-10 with each call
  *            waiting 20 ms, 64 workers, Simpson and Gauss-Kronrod, with and
@@ -39,8 +41,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bench_isa.h"
 #include "bench_report.h"
@@ -705,6 +710,28 @@ static void run_raw_job(void *ctx)
         sq_kernel_eval(r->kernel, SQ_ISA_AUTO, ARRAY, r->x, r->y);
 }
 
+/* Another process that keeps one core busy (a spinning child) for as long as
+ * it runs; 0 if it could not be started. */
+static pid_t busy_core_start(void)
+{
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        volatile unsigned long spin = 0;
+        for (;;)
+            spin++;
+    }
+    return pid > 0 ? pid : 0;
+}
+
+static void busy_core_stop(pid_t pid)
+{
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+}
+
 static const char *rule_name(sq_rule r)
 {
     return r == SQ_RULE_SIMPSON ? "Simpson, local"
@@ -718,10 +745,11 @@ static void bench_engine(int threads)
     printf("Efficiency = time of the raw %s kernel for the same number of "
            "evaluations (arrays of %d in cache, spread over the job's range) / "
            "time of the integration, median of per-pair ratios; the speed-up "
-           "likewise against the one-thread run.\n\n",
+           "likewise against the one-thread run, and again with one core kept "
+           "busy by another process (a spinning child) during both runs.\n\n",
            sq_isa_name(sq_isa_resolve(SQ_ISA_AUTO)), ARRAY);
     printf("| rule | job | evaluations | threads | time (ms) | efficiency | "
-           "speed-up |\n|---|---|---|---|---|---|---|\n");
+           "speed-up | speed-up, a core busy |\n|---|---|---|---|---|---|---|---|\n");
     const sq_rule simpson = SQ_RULE_SIMPSON, gk21 = SQ_RULE_GK21,
                   gk15 = SQ_RULE_GK15;
     engine_job jobs[] = {
@@ -764,7 +792,7 @@ static void bench_engine(int threads)
         double eff = bench_ratio(run_engine_job, &one, run_raw_job, &r, repeats,
                                  &st, NULL);
         const char *rule = rule_name(j->rule);
-        printf("| %s | %s | %zu | 1 | %.3f [%.3f-%.3f] | %.2f | 1.00x |\n", rule,
+        printf("| %s | %s | %zu | 1 | %.3f [%.3f-%.3f] | %.2f | 1.00x | 1.00x |\n", rule,
                j->name, one.evals, st.median * 1e3, st.min * 1e3, st.max * 1e3, eff);
         report_add(rep, "engine", j->name, rule, "auto", one.evals, 1, "efficiency",
                    eff, eff, eff);
@@ -775,11 +803,26 @@ static void bench_engine(int threads)
                                          repeats, &sn, NULL);
             double effn = bench_ratio(run_engine_job, j, run_raw_job, &r, repeats,
                                       NULL, NULL);
-            printf("| %s | %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx |\n",
+            /* The same pair with one core taken by another process: a team
+             * that waits for its slowest thread would take longer than the
+             * calling thread alone. */
+            pid_t spinner = busy_core_start();
+            bench_stat sb;
+            double busy = bench_ratio(run_engine_job, j, run_engine_job, &one,
+                                      repeats, &sb, NULL);
+            busy_core_stop(spinner);
+            printf("| %s | %s | %zu | %d | %.3f [%.3f-%.3f] | %.2f | %.2fx | ",
                    rule, j->name, j->evals, threads, sn.median * 1e3, sn.min * 1e3,
                    sn.max * 1e3, effn, speedup);
+            if (spinner > 0)
+                printf("%.2fx |\n", busy);
+            else
+                printf("(no process) |\n");
             report_add(rep, "engine-speedup", j->name, rule, "auto", j->evals,
                        threads, "speed-up", speedup, sn.min, sn.max);
+            if (spinner > 0)
+                report_add(rep, "engine-speedup-busy", j->name, rule, "auto",
+                           j->evals, threads, "speed-up", busy, sb.min, sb.max);
         }
         /* The frontier's width, round by round (calling thread). */
         traces[i].n = 0;

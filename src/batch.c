@@ -51,6 +51,7 @@ typedef struct sq_slot {
 struct sq_workspace {
     sq_slot *slots;
     int nslots;
+    sq_pace pace;            /* whether the loops over groups or problems pay */
     struct sq_vec_ws **vec;  /* vector integrands' slots (src/vector.c) */
     int nvec;
 };
@@ -108,6 +109,11 @@ size_t sq_workspace_bytes(const sq_workspace *ws)
     for (int i = 0; i < ws->nvec; i++)
         bytes += sq_vec_ws_bytes(ws->vec[i]);
     return bytes;
+}
+
+sq_pace *sq_workspace_pace(sq_workspace *ws)
+{
+    return &ws->pace;
 }
 
 int sq_workspace_vec_slots(sq_workspace *ws, int n, struct sq_vec_ws ***slots)
@@ -535,7 +541,7 @@ static void second_pass(call *c)
     if (ngroups == 1)
         run_group(c, &c->ws->slots[0], 0, m, c->threads, 1);
     else
-        sq_parallel_for(ngroups, c->threads, group_body, c);
+        sq_parallel_for_paced(&c->ws->pace, ngroups, c->threads, group_body, c);
     c->idx = NULL;
     sq_free(idx);
 }
@@ -630,7 +636,7 @@ sq_status sq_batch_run(sq_workspace *ws, const sq_integrand *f,
     if (ngroups == 1)
         run_group(&c, &c.ws->slots[0], 0, n, c.threads, 1);
     else if (ngroups > 1)
-        sq_parallel_for(ngroups, c.threads, group_body, &c);
+        sq_parallel_for_paced(&c.ws->pace, ngroups, c.threads, group_body, &c);
     if (c.run.defer_min != 0)
         second_pass(&c);
     workspace_clear(&local);

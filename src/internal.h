@@ -393,6 +393,8 @@ size_t sq_vec_ws_bytes(const struct sq_vec_ws *w);
  * call's own when ws is NULL; sq_workspace_vec_done frees those. */
 int sq_workspace_vec_slots(sq_workspace *ws, int n, struct sq_vec_ws ***slots);
 void sq_workspace_vec_done(sq_workspace *ws, struct sq_vec_ws **slots, int n);
+/* Whether ws's loops over groups or problems pay for their thread teams. */
+sq_pace *sq_workspace_pace(sq_workspace *ws);
 
 /* sq_integrate_batch once its arguments have been checked (batch and
  * opt not NULL). */

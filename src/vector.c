@@ -833,6 +833,8 @@ sq_status sq_integrate_vec_batch(sq_workspace *ws, const sq_vec_integrand *f,
     c.values = values;
     c.errors = errors;
     c.res = results;
+    sq_pace own_pace = {0};
+    c.pace = ws != NULL ? sq_workspace_pace(ws) : &own_pace;
     if (f->kind == SQ_VEC_EXPR) {
         c.ev.ops = c.ops;
         c.ev.vm = sq_expr_vm(f->expr);
@@ -858,7 +860,7 @@ sq_status sq_integrate_vec_batch(sq_workspace *ws, const sq_vec_integrand *f,
     if (n == 1)
         problem_body(0, 0, &c);
     else
-        sq_parallel_for(n, over_problems, problem_body, &c);
+        sq_parallel_for_paced(c.pace, n, over_problems, problem_body, &c);
     sq_workspace_vec_done(ws, c.slots, c.threads);
     sq_monitor_end(&c.mon);
     sq_status worst = SQ_OK;

@@ -77,6 +77,7 @@ typedef struct vcall {
     double *values, *errors;
     sq_result *res;
     sq_vec_ws **slots;
+    sq_pace *pace;                 /* whether teams over problems or tiles pay */
 } vcall;
 
 /* The state of the problem a thread runs. */

@@ -334,7 +334,7 @@ sq_status sq_vec_round(vprob *ps, double *where)
     atomic_store(&ps->nomem, 0);
     round_job rj = {ps, nf, per};
     int threads = c->f->kind == SQ_VEC_POINT ? 1 : ps->tile_threads;
-    sq_parallel_for(ntiles, threads, tile_body, &rj);
+    sq_parallel_for_paced(c->pace, ntiles, threads, tile_body, &rj);
     sq_status st = SQ_STATUS_COUNT;
     if (atomic_load(&ps->nomem))
         st = SQ_NOMEM;
