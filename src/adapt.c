@@ -52,6 +52,32 @@ static void tscratch_free(tscratch *t)
     memset(t, 0, sizeof *t);
 }
 
+/* ---- chunks of the decisions ----------------------------------------------------------- */
+
+typedef struct chunk_job {
+    sq_chunk_fn *fn;
+    void *ctx;
+    size_t n;
+} chunk_job;
+
+static void chunk_body(size_t c, int slot, void *ctx)
+{
+    (void)slot;
+    const chunk_job *j = ctx;
+    size_t lo = c * SQ_GK_CHUNK;
+    j->fn(c, lo, j->n - lo < SQ_GK_CHUNK ? j->n : lo + SQ_GK_CHUNK, j->ctx);
+}
+
+/* The rounds' pace decides: a team the tiles' loops found not to pay (a
+ * core busy with another process) is not asked here either. */
+void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx)
+{
+    size_t nch = sq_gk_nchunks(n);
+    chunk_job j = {fn, ctx, n};
+    sq_parallel_for(nch, nch > 1 && e->pace->skip == 0 ? e->nthreads : 1,
+                    chunk_body, &j);
+}
+
 /* Room for tiles of up to cap intervals (cap <= TILE): buffers follow the
  * width of the rounds, so a small integral allocates little. */
 int sq_adapt_tscratch(tscratch *t, size_t cap)
@@ -497,6 +523,7 @@ void sq_adapt_ws_free(struct sq_adapt_ws *w)
     sq_free(w->reports);
     sq_free(w->hist);
     sq_free(w->order);          /* slack, fate, touched, isfresh with it */
+    sq_free(w->parts);
     sq_cols_free(&w->merged);
     sq_free(w->tables);
     sq_round_free(&w->round);
@@ -512,6 +539,7 @@ size_t sq_adapt_ws_bytes(const struct sq_adapt_ws *w)
          + w->prob_cap * sizeof(gstate) + (size_t)w->ntls * sizeof(tscratch)
          + w->report_cap * sizeof(tile_report) + w->hist_cap * sizeof(double)
          + w->order_cap * (sizeof(size_t) + sizeof(double) + 3)
+         + w->parts_cap * sizeof(chunk_part)
          + sq_cols_bytes(&w->merged)
          + w->tables_cap * sizeof(sq_wynn);
 }

@@ -166,6 +166,37 @@ typedef struct tscratch {
 
 typedef struct tile_report tile_report;
 
+typedef struct totals {
+    double area, errsum, resabs;
+    double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
+    double xnode;        /* rounding of the nodes (included in errsum) */
+    double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
+    double missed;       /* the part of it that witnesses say (F_MISS) */
+    double maxerr, maxerr_width;
+    double maxerr_rabs;  /* that interval's integral of |f| */
+    int maxerr_at_end;   /* that interval touches an end or a breakpoint */
+    double improvable;   /* error of the intervals above their roundoff floor */
+    double unresolved;   /* integral of |f| over the intervals whose error
+                          * is at the rule's cap (resasc): their values may
+                          * be aliased, and a problem stopped by a budget
+                          * adds it to its error */
+} totals;
+
+/* What a chunk of a problem's intervals (see sq_adapt_chunks) gives a pass:
+ * its intervals kept and children made, and what it retired. */
+typedef struct chunk_part {
+    size_t keep, born;
+    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
+    totals t;            /* its share of the problem's totals (sum_up) */
+    double ac, ec, xmax;
+    size_t pairs, stalled, raised;   /* count_roundoff's */
+    double extra;        /* drop_unevaluated's */
+    size_t marked;       /* intervals whose fate a pass changed */
+    size_t first;        /* the first of them that a pass stops at, or SIZE_MAX */
+    int flag;
+    int blo, bhi;        /* select_split's lowest and highest buckets */
+} chunk_part;
+
 /* ---- the workspace -------------------------------------------------------------- */
 
 struct sq_adapt_ws {
@@ -184,6 +215,10 @@ struct sq_adapt_ws {
     double *slack;
     uint8_t *fate, *touched, *isfresh;
     size_t order_cap;
+    chunk_part *parts;     /* per chunk of the problem being decided, */
+    size_t parts_cap;
+    chunk_part one_part;   /* ... or its only chunk's */
+    int counted;           /* parts[].keep and .born hold its fates' counts */
     ivs merged;            /* a problem's live and fresh intervals merged */
     view cur;              /* the view of the problem being decided */
     sq_wynn *tables;       /* epsilon tables of the problems that use one */
@@ -235,21 +270,6 @@ static inline int splittable(double c, double h)
 enum { KEEP = 0, SPLIT = 1, RETIRE = 2, DROP = 3 };
 
 
-typedef struct totals {
-    double area, errsum, resabs;
-    double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
-    double xnode;        /* rounding of the nodes (included in errsum) */
-    double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
-    double missed;       /* the part of it that witnesses say (F_MISS) */
-    double maxerr, maxerr_width;
-    double maxerr_rabs;  /* that interval's integral of |f| */
-    int maxerr_at_end;   /* that interval touches an end or a breakpoint */
-    double improvable;   /* error of the intervals above their roundoff floor */
-    double unresolved;   /* integral of |f| over the intervals whose error
-                          * is at the rule's cap (resasc): their values may
-                          * be aliased, and a problem stopped by a budget
-                          * adds it to its error */
-} totals;
 
 /* Is an interval's error at the rule's cap, resasc: has the rule not
  * resolved it at all? */
@@ -265,6 +285,27 @@ static inline int at_floor(double err, double rabs)
 {
     return err <= 50 * DBL_EPSILON * rabs;
 }
+
+/* ---- the decisions' array passes --------------------------------------------------- */
+
+/*
+ * The passes of a problem's decisions over its intervals run in chunks of
+ * SQ_GK_CHUNK consecutive intervals, over the engine's threads when a
+ * problem has several chunks. A pass's sums are formed chunk by chunk and
+ * then added in chunk order, so they depend on the chunk size, which is
+ * fixed, and not on the thread count; a problem of one chunk (up to 4096
+ * intervals a round) sums exactly as a single loop would.
+ */
+enum { SQ_GK_CHUNK = 4096 };
+
+static inline size_t sq_gk_nchunks(size_t n)
+{
+    return (n + SQ_GK_CHUNK - 1) / SQ_GK_CHUNK;
+}
+
+/* fn(c, lo, hi, ctx) for every chunk c = [lo, hi) of n intervals. */
+typedef void sq_chunk_fn(size_t c, size_t lo, size_t hi, void *ctx);
+void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx);
 
 /* ---- across the engine's files ------------------------------------------------------ */
 
@@ -284,8 +325,8 @@ int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n);
 /* How many children interval k of v makes when split (2 or 3), and for 3
  * the cuts in t; and the three children, appended to nf (adapt_cuts.c). */
 size_t sq_adapt_children(const engine *e, const view *v, size_t k, double cut[2]);
-void sq_adapt_split_at(ivs *nf, const view *v, size_t k, const double cut[2],
-                       uint64_t pid);
+void sq_adapt_split_at(ivs *nf, size_t at, const view *v, size_t k,
+                       const double cut[2], uint64_t pid);
 
 /* Stop ps with `status` and its best estimate from t (adapt_extrap.c). */
 void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,

@@ -56,8 +56,8 @@ size_t sq_adapt_children(const engine *e, const view *v, size_t k, double cut[2]
 /* The three children of interval k of v, cut at cut[0] and cut[1] (see
  * sq_adapt_children), appended to nf: as halves are (sq_adapt_apply), with each
  * of the parent's two witnesses handed to the child it lies in. */
-void sq_adapt_split_at(ivs *nf, const view *v, size_t k, const double cut[2],
-                       uint64_t pid)
+void sq_adapt_split_at(ivs *nf, size_t at, const view *v, size_t k,
+                       const double cut[2], uint64_t pid)
 {
     double *const *f = v->f;
     double c = f[F_C][k], h = f[F_H][k];
@@ -66,7 +66,7 @@ void sq_adapt_split_at(ivs *nf, const view *v, size_t k, const double cut[2],
     double wx[2] = {c + h * f[F_HLX][k], c + h * f[F_HRX][k]};
     double punr = unresolved_at(f[F_RAW][k], f[F_RASC][k]) ? f[F_RABS][k] : 0.0;
     for (int q = 0; q < 3; q++) {
-        size_t i = nf->n++;
+        size_t i = at + (size_t)q;
         double lo = ends[q], hi = ends[q + 1];
         nf->f[F_C][i] = 0.5 * lo + 0.5 * hi;
         nf->f[F_H][i] = 0.5 * hi - 0.5 * lo;

@@ -10,6 +10,12 @@ enum {
     SMALL_SORT = 48      /* selection by sorting up to this many intervals */
 };
 
+/* The parts of a problem of n intervals (one without an allocation). */
+static chunk_part *parts_of(struct sq_adapt_ws *w, size_t n)
+{
+    return sq_gk_nchunks(n) > 1 ? w->parts : &w->one_part;
+}
+
 /* The family of fresh interval i (its siblings, adjacent in the run, at
  * most `left` of them): its size on its first member, 0 on the others, 1
  * for a first interval, which has no parent. */
@@ -19,32 +25,30 @@ static size_t siblings(const ivs *fr, size_t i, size_t left)
     return ns == 0 ? 1 : ns < left ? ns : left;
 }
 
-/* A problem's totals over its retired sums and its intervals, with
- * compensated sums in position order. */
-static totals sum_up(const gstate *ps, const view *v)
+typedef struct sum_job {
+    const gstate *ps;
+    const view *v;
+    chunk_part *parts;
+} sum_job;
+
+/* Chunk c's share of the totals: the first starts from the retired sums. */
+static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
-    totals t = {.resabs = ps->rrabs, .maxerr = -1};
-    double ac = 0, ec = 0;
-    t.area = ps->rsum;
-    ac = ps->rsumc;
-    t.errsum = ps->rerr;
-    ec = ps->rerrc;
-    /* QUADPACK's heuristics for divergence (diverges) read its own
-     * estimates: the honest error of the interval at a singularity of
-     * x^-0.9 exceeds the whole integral long before extrapolation has
-     * found the limit, which would look like divergence to them.
-     *
-     * The rounding of the nodes (F_XF, see gk_estimate) is not a sum over
-     * intervals: the roundings repeat from interval to interval (the same
-     * low bits of h xgk[i] around centres with trailing zeros) and cancel
-     * over a long smooth range, as cos on [0, 1e5] shows, where a sum
-     * would exceed the true error a thousand times. What does not cancel
-     * is a peak whose curvature dwarfs its neighbours': 4 times the
-     * largest interval's term covers it. */
-    t.errsum_q = ps->rerr;
-    double xmax = ps->rxmax;
-    double *const *f = v->f;
-    for (size_t k = 0; k < v->n; k++) {
+    const sum_job *j = ctx;
+    const gstate *ps = j->ps;
+    totals t = {.maxerr = -1};
+    double ac = 0, ec = 0, xmax = 0;
+    if (c == 0) {
+        t.resabs = ps->rrabs;
+        t.area = ps->rsum;
+        ac = ps->rsumc;
+        t.errsum = ps->rerr;
+        ec = ps->rerrc;
+        t.errsum_q = ps->rerr;
+        xmax = ps->rxmax;
+    }
+    double *const *f = j->v->f;
+    for (size_t k = lo; k < hi; k++) {
         double val = f[F_VAL][k], er = f[F_ERR][k];
         if (isnan(val))
             continue;
@@ -67,6 +71,65 @@ static totals sum_up(const gstate *ps, const view *v)
             t.maxerr_at_end = isnan(f[F_NLE][k]) || isnan(f[F_NRE][k]);
         }
     }
+    chunk_part *pt = &j->parts[c];
+    pt->t = t;
+    pt->ac = ac;
+    pt->ec = ec;
+    pt->xmax = xmax;
+}
+
+/*
+ * A problem's totals over its retired sums and its intervals, with
+ * compensated sums in position order (chunk by chunk, see
+ * sq_adapt_chunks).
+ *
+ * QUADPACK's heuristics for divergence (diverges) read its own estimates
+ * (errsum_q): the honest error of the interval at a singularity of x^-0.9
+ * exceeds the whole integral long before extrapolation has found the
+ * limit, which would look like divergence to them.
+ *
+ * The rounding of the nodes (F_XF, see gk_estimate) is not a sum over
+ * intervals: the roundings repeat from interval to interval (the same low
+ * bits of h xgk[i] around centres with trailing zeros) and cancel over a
+ * long smooth range, as cos on [0, 1e5] shows, where a sum would exceed
+ * the true error a thousand times. What does not cancel is a peak whose
+ * curvature dwarfs its neighbours': 4 times the largest interval's term
+ * covers it.
+ */
+static totals sum_up(engine *e, const gstate *ps, const view *v)
+{
+    chunk_part *parts = parts_of(e->w, v->n);
+    sum_job j = {ps, v, parts};
+    size_t nch = sq_gk_nchunks(v->n);
+    if (nch == 0) {
+        sum_chunk(0, 0, 0, &j);
+        nch = 1;
+    } else {
+        sq_adapt_chunks(e, v->n, sum_chunk, &j);
+    }
+    totals t = parts[0].t;
+    double ac = parts[0].ac, ec = parts[0].ec, xmax = parts[0].xmax;
+    for (size_t c = 1; c < nch; c++) {
+        const totals *u = &parts[c].t;
+        sq_sum_add(&t.area, &ac, u->area);
+        ac += parts[c].ac;
+        sq_sum_add(&t.errsum, &ec, u->errsum);
+        ec += parts[c].ec;
+        t.errsum_q += u->errsum_q;
+        t.hidden += u->hidden;
+        t.missed += u->missed;
+        t.resabs += u->resabs;
+        t.improvable += u->improvable;
+        t.unresolved += u->unresolved;
+        if (parts[c].xmax > xmax)
+            xmax = parts[c].xmax;
+        if (u->maxerr > t.maxerr) {
+            t.maxerr = u->maxerr;
+            t.maxerr_width = u->maxerr_width;
+            t.maxerr_rabs = u->maxerr_rabs;
+            t.maxerr_at_end = u->maxerr_at_end;
+        }
+    }
     t.area += ac;
     t.errsum += ec;
     t.xnode = 4 * xmax;
@@ -77,6 +140,10 @@ static totals sum_up(const gstate *ps, const view *v)
 /* Room for n entries in the decision scratch arrays (one allocation). */
 int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n)
 {
+    /* A problem of one chunk keeps its part on the stack (see parts_of). */
+    size_t nch = sq_gk_nchunks(n);
+    if (nch > 1 && sq_grow((void **)&w->parts, &w->parts_cap, nch, sizeof *w->parts) != 0)
+        return -1;
     if (n <= w->order_cap)
         return 0;
     size_t cap = n > 2 * w->order_cap ? n : 2 * w->order_cap;
@@ -104,31 +171,106 @@ static int bucket_of(double e)
     return (int)(bits >> 50);          /* exponent, then two mantissa bits */
 }
 
+typedef struct select_job {
+    struct sq_adapt_ws *w;
+    const view *v;
+    chunk_part *parts;
+    double min_width;
+    int lo;              /* the lowest bucket, */
+    size_t nb;           /* ... how many buckets */
+    int cut;             /* and the lowest one taken */
+} select_job;
+
+/* The chunk's candidates, listed from its first position in w->order, and
+ * the range of their buckets. */
+static void candidates_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const select_job *j = ctx;
+    const double *err = j->v->f[F_ERR], *h = j->v->f[F_H], *rabs = j->v->f[F_RABS];
+    const uint8_t *fate = j->w->fate;
+    size_t *order = j->w->order + lo, m = 0;
+    int blo = INT32_MAX, bhi = INT32_MIN;
+    for (size_t k = lo; k < hi; k++) {
+        if (fate[k] != KEEP || !(2 * h[k] > j->min_width) || !(err[k] > 0)
+            || at_floor(err[k], rabs[k]))
+            continue;
+        order[m++] = k;
+        int bk = bucket_of(err[k]);
+        blo = bk < blo ? bk : blo;
+        bhi = bk > bhi ? bk : bhi;
+    }
+    j->parts[c].marked = m;
+    j->parts[c].blo = blo;
+    j->parts[c].bhi = bhi;
+}
+
+/* The chunk's errors by bucket, in its own row of w->hist. */
+static void histogram_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    (void)hi;
+    const select_job *j = ctx;
+    const double *err = j->v->f[F_ERR];
+    const size_t *order = j->w->order + lo;
+    double *hist = j->w->hist + c * j->nb;
+    memset(hist, 0, j->nb * sizeof *hist);
+    for (size_t a = 0; a < j->parts[c].marked; a++) {
+        double er = err[order[a]];
+        hist[bucket_of(er) - j->lo] += er;
+    }
+}
+
+static void mark_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    (void)hi;
+    const select_job *j = ctx;
+    const double *err = j->v->f[F_ERR];
+    const size_t *order = j->w->order + lo;
+    size_t marked = 0;
+    for (size_t a = 0; a < j->parts[c].marked; a++)
+        if (bucket_of(err[order[a]]) >= j->cut) {
+            j->w->fate[order[a]] = SPLIT;
+            marked++;
+        }
+    j->parts[c].first = marked;
+}
+
 /*
  * Choose, among the intervals k with eligible(k), the fewest with the
  * largest errors whose removal brings `total` down to `target`, and mark
  * them SPLIT in fate[]. Ties are broken by bucket: every interval in the
  * last bucket needed is taken, so the choice depends on the errors alone.
- * Returns how many were marked, or -1 if memory ran out.
+ * Each chunk lists its candidates and sums its errors by bucket; the sums
+ * are added in chunk order. Returns how many were marked, or -1 if memory
+ * ran out.
  */
-static long select_split(struct sq_adapt_ws *w, const view *v, double total,
+static long select_split(engine *e, const view *v, double total,
                          double target, double min_width)
 {
+    struct sq_adapt_ws *w = e->w;
     double need = total - target;
     if (!(need > 0))
         return 0;
+    size_t nch = sq_gk_nchunks(v->n);
+    select_job j = {w, v, parts_of(w, v->n), min_width, 0, 0, 0};
+    sq_adapt_chunks(e, v->n, candidates_chunk, &j);
     size_t m = 0;
-    const double *err = v->f[F_ERR], *h = v->f[F_H], *rabs = v->f[F_RABS];
-    for (size_t k = 0; k < v->n; k++) {
-        if (w->fate[k] != KEEP || !(2 * h[k] > min_width) || !(err[k] > 0)
-            || at_floor(err[k], rabs[k]))
-            continue;
-        w->order[m++] = k;
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t c = 0; c < nch; c++) {
+        m += j.parts[c].marked;
+        lo = j.parts[c].blo < lo ? j.parts[c].blo : lo;
+        hi = j.parts[c].bhi > hi ? j.parts[c].bhi : hi;
     }
     if (m == 0)
         return 0;
+    const double *err = v->f[F_ERR];
     long marked = 0;
     if (m <= SMALL_SORT) {
+        /* The chunks' lists, one after the other. */
+        for (size_t c = 1, at = j.parts[0].marked; c < nch; c++) {
+            memmove(w->order + at, w->order + c * SQ_GK_CHUNK,
+                    j.parts[c].marked * sizeof *w->order);
+            at += j.parts[c].marked;
+        }
         /* Insertion sort by error, largest first; index breaks ties. */
         for (size_t a = 1; a < m; a++) {
             size_t key = w->order[a];
@@ -148,20 +290,15 @@ static long select_split(struct sq_adapt_ws *w, const view *v, double total,
         }
         return marked;
     }
-    int lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t a = 0; a < m; a++) {
-        int b = bucket_of(err[w->order[a]]);
-        lo = b < lo ? b : lo;
-        hi = b > hi ? b : hi;
-    }
-    size_t nb = (size_t)(hi - lo + 1);
-    if (sq_grow((void **)&w->hist, &w->hist_cap, nb, sizeof *w->hist) != 0)
+    j.lo = lo;
+    j.nb = (size_t)(hi - lo + 1);
+    if (j.nb > SIZE_MAX / nch
+        || sq_grow((void **)&w->hist, &w->hist_cap, nch * j.nb, sizeof *w->hist) != 0)
         return -1;
-    memset(w->hist, 0, nb * sizeof *w->hist);
-    for (size_t a = 0; a < m; a++) {
-        double er = err[w->order[a]];
-        w->hist[bucket_of(er) - lo] += er;
-    }
+    sq_adapt_chunks(e, v->n, histogram_chunk, &j);
+    for (size_t c = 1; c < nch; c++)
+        for (size_t b = 0; b < j.nb; b++)
+            w->hist[b] += w->hist[c * j.nb + b];
     double removed = 0;
     int cut = lo;
     for (int b = hi; b >= lo; b--) {
@@ -170,13 +307,10 @@ static long select_split(struct sq_adapt_ws *w, const view *v, double total,
         if (removed >= need)
             break;
     }
-    for (size_t a = 0; a < m; a++) {
-        size_t k = w->order[a];
-        if (bucket_of(err[k]) >= cut) {
-            w->fate[k] = SPLIT;
-            marked++;
-        }
-    }
+    j.cut = cut;
+    sq_adapt_chunks(e, v->n, mark_chunk, &j);
+    for (size_t c = 0; c < nch; c++)
+        marked += (long)j.parts[c].first;
     return marked;
 }
 
@@ -190,12 +324,30 @@ static long select_split(struct sq_adapt_ws *w, const view *v, double total,
  * With one bisection per round, as next to a singularity, that is qags's
  * count. Siblings are adjacent in fresh.
  */
-static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
+typedef struct family_job {
+    struct sq_adapt_ws *w;
+    const gstate *ps;
+    chunk_part *parts;
+} family_job;
+
+/* The first family of ps's fresh run that starts at or after k (chunks of
+ * the family passes begin there; a family belongs to the chunk it starts
+ * in). */
+static size_t family_from(const ivs *fr, const gstate *ps, size_t k)
 {
-    const ivs *fr = w->fresh;
+    while (k > 0 && k < ps->fresh_n && fr->f[F_SIBS][ps->fresh_start + k] == 0)
+        k++;
+    return k;
+}
+
+static void roundoff_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const family_job *j = ctx;
+    const gstate *ps = j->ps;
+    const ivs *fr = j->w->fresh;
     size_t nlive = ps->live_n + ps->fresh_n;
     size_t pairs = 0, stalled = 0, raised = 0;
-    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
+    for (size_t k = family_from(fr, ps, lo), ns; k < hi; k += ns) {
         size_t i = ps->fresh_start + k;
         ns = siblings(fr, i, ps->fresh_n - k);
         double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
@@ -217,6 +369,21 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
          * coarse to resolve an oscillation raises it too. */
         raised += nlive > 10 && erro12 > pe
                   && fabs(pv - area12) <= 1e-3 * fabs(area12);
+    }
+    j->parts[c].pairs = pairs;
+    j->parts[c].stalled = stalled;
+    j->parts[c].raised = raised;
+}
+
+static void count_roundoff(engine *e, gstate *ps)
+{
+    family_job j = {e->w, ps, parts_of(e->w, ps->fresh_n)};
+    sq_adapt_chunks(e, ps->fresh_n, roundoff_chunk, &j);
+    size_t pairs = 0, stalled = 0, raised = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(ps->fresh_n); c++) {
+        pairs += j.parts[c].pairs;
+        stalled += j.parts[c].stalled;
+        raised += j.parts[c].raised;
     }
     if (pairs == 0)
         return;
@@ -240,10 +407,13 @@ static void count_roundoff(const struct sq_adapt_ws *w, gstate *ps)
  * difference. Smooth integrands are untouched: there the halves' errors
  * exceed what the parent missed by orders of magnitude.
  */
-static void parent_floor(struct sq_adapt_ws *w, const gstate *ps)
+static void floor_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
-    ivs *fr = w->fresh;
-    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
+    (void)c;
+    const family_job *j = ctx;
+    const gstate *ps = j->ps;
+    ivs *fr = j->w->fresh;
+    for (size_t k = family_from(fr, ps, lo), ns; k < hi; k += ns) {
         size_t i = ps->fresh_start + k;
         ns = siblings(fr, i, ps->fresh_n - k);
         if (ns < 2)
@@ -273,18 +443,45 @@ static void parent_floor(struct sq_adapt_ws *w, const gstate *ps)
     }
 }
 
-/* Intervals that could not be evaluated are dropped; their parents' values
- * and errors (or infinity, for a first visit) bound what they miss. */
-static double drop_unevaluated(struct sq_adapt_ws *w, const view *v)
+static void parent_floor(engine *e, const gstate *ps)
 {
+    family_job j = {e->w, ps, NULL};
+    sq_adapt_chunks(e, ps->fresh_n, floor_chunk, &j);
+}
+
+/* The simple passes over a problem's fates, chunk by chunk. */
+typedef struct pass_job {
+    struct sq_adapt_ws *w;
+    const gstate *ps;
+    const view *v;
+    chunk_part *parts;
+    double limit;
+} pass_job;
+
+static void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const pass_job *j = ctx;
+    const view *v = j->v;
     double extra_err = 0;
-    for (size_t k = 0; k < v->n; k++) {
+    for (size_t k = lo; k < hi; k++) {
         if (isnan(v->f[F_VAL][k]) && v->f[F_ERR][k] != SQ_GK_OVERFLOW) {
-            w->fate[k] = DROP;
+            j->w->fate[k] = DROP;
             double pv = v->f[F_PVAL][k];
             extra_err += isnan(pv) ? INFINITY : fabs(pv) + v->f[F_PERR][k];
         }
     }
+    j->parts[c].extra = extra_err;
+}
+
+/* Intervals that could not be evaluated are dropped; their parents' values
+ * and errors (or infinity, for a first visit) bound what they miss. */
+static double drop_unevaluated(engine *e, const view *v)
+{
+    pass_job j = {e->w, NULL, v, parts_of(e->w, v->n), 0};
+    sq_adapt_chunks(e, v->n, drop_chunk, &j);
+    double extra_err = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++)
+        extra_err += j.parts[c].extra;
     return extra_err;
 }
 
@@ -479,10 +676,11 @@ static int extrapolate_now(struct sq_adapt_ws *w, gstate *ps, const totals *t,
  * then the sequence is extrapolated. Returns 1 if ps is finished, -1 if
  * memory ran out.
  */
-static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *t,
+static int extrapolation_round(engine *e, gstate *ps, const totals *t,
                                const view *v, double tol, double extra_err,
                                int *large_only)
 {
+    struct sq_adapt_ws *w = e->w;
     extrapolation *x = &ps->ext;
     if (t->missed > 0) {
         /* A witness says the nodes have not seen all there is: sums that
@@ -536,7 +734,7 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
         return 0;
     if (x->ierro == 3 || erlarg <= x->ertest)
         return extrapolate_now(w, ps, t, erlarg, extra_err);
-    long m = select_split(w, v, erlarg, x->ertest, x->small);
+    long m = select_split(e, v, erlarg, x->ertest, x->small);
     if (m < 0)
         return -1;
     if (m > 0) {
@@ -555,11 +753,12 @@ static int extrapolation_round(struct sq_adapt_ws *w, gstate *ps, const totals *
  * are halved too: each half has a quarter of the curvature. Returns -1 if
  * memory ran out.
  */
-static int plain_splits(struct sq_adapt_ws *w, const view *v, const totals *t,
+static int plain_splits(engine *e, const view *v, const totals *t,
                         double tol)
 {
+    struct sq_adapt_ws *w = e->w;
     double room = tol - fmin(t->xnode, 0.5 * tol);
-    if (select_split(w, v, t->errsum - t->xnode, room, 0.0) < 0)
+    if (select_split(e, v, t->errsum - t->xnode, room, 0.0) < 0)
         return -1;
     /* Where only the rounding of the nodes stands between the sum and the
      * tolerance (every other error at its floor), the intervals that make
@@ -583,20 +782,36 @@ static int plain_splits(struct sq_adapt_ws *w, const view *v, const totals *t,
  * there has all but (2^-100)^(1-a) of its integral resolved, so only a >= 1
  * (divergence) or a within a hair of 1 (too slow to converge) get this far.
  */
-static void check_splits(struct sq_adapt_ws *w, gstate *ps, const totals *t,
-                         const view *v, double extra_err)
+static void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
+    const pass_job *j = ctx;
     size_t splits = 0;
     int deep = 0;
-    const double *c = v->f[F_C], *h = v->f[F_H];
-    for (size_t k = 0; k < v->n; k++) {
-        if (w->fate[k] != SPLIT)
+    const double *cc = j->v->f[F_C], *h = j->v->f[F_H];
+    uint8_t *fate = j->w->fate;
+    for (size_t k = lo; k < hi; k++) {
+        if (fate[k] != SPLIT)
             continue;
-        deep |= h[k] < 0x1p-100 * ps->half_width;
-        if (splittable(c[k], h[k]))
+        deep |= h[k] < 0x1p-100 * j->ps->half_width;
+        if (splittable(cc[k], h[k]))
             splits++;
         else
-            w->fate[k] = KEEP;
+            fate[k] = KEEP;
+    }
+    j->parts[c].marked = splits;
+    j->parts[c].flag = deep;
+}
+
+static void check_splits(engine *e, gstate *ps, const totals *t,
+                         const view *v, double extra_err)
+{
+    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0};
+    sq_adapt_chunks(e, v->n, check_chunk, &j);
+    size_t splits = 0;
+    int deep = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
+        splits += j.parts[c].marked;
+        deep |= j.parts[c].flag;
     }
     if (deep)
         sq_adapt_finish(ps, SQ_DIVERGENT, t, extra_err);
@@ -610,25 +825,34 @@ static void check_splits(struct sq_adapt_ws *w, gstate *ps, const totals *t,
  * and fresh runs (each already in order) in w->merged. Returns -1 if
  * memory ran out.
  */
-static int view_of(struct sq_adapt_ws *w, const gstate *ps, view *v)
+typedef struct merge_job {
+    struct sq_adapt_ws *w;
+    const gstate *ps;
+} merge_job;
+
+/* Outputs lo..hi-1 of the merge: the live intervals among the first lo
+ * outputs found by bisection (a live interval goes first if its centre is
+ * below the fresh one's), then the merge itself. */
+static void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
-    size_t n = ps->live_n + ps->fresh_n;
-    v->n = n;
-    v->fresh = NULL;
-    if (ps->live_n == 0) {
-        for (int f = 0; f < NFIELD; f++)
-            v->f[f] = w->fresh->f[f] + ps->fresh_start;
-        return 0;
-    }
-    if (sq_cols_reserve(&w->merged, NFIELD, n + SQ_COL_SLACK, 0, 64) != 0)
-        return -1;
+    (void)c;
+    const merge_job *j = ctx;
+    struct sq_adapt_ws *w = j->w;
+    const gstate *ps = j->ps;
     const ivs *lv = w->live, *fr = w->fresh;
-    size_t l = 0, q = 0;
-    for (size_t k = 0; k < n; k++) {
-        int take_live = q == ps->fresh_n
-                        || (l < ps->live_n
-                            && lv->f[F_C][ps->live_start + l]
-                                   < fr->f[F_C][ps->fresh_start + q]);
+    const double *lc = lv->f[F_C] + ps->live_start, *fc = fr->f[F_C] + ps->fresh_start;
+    size_t a = lo > ps->fresh_n ? lo - ps->fresh_n : 0;
+    size_t b = lo < ps->live_n ? lo : ps->live_n;
+    while (a < b) {
+        size_t mid = a + (b - a) / 2;
+        if (lc[mid] < fc[lo - mid - 1])
+            a = mid + 1;
+        else
+            b = mid;
+    }
+    size_t l = a, q = lo - a;
+    for (size_t k = lo; k < hi; k++) {
+        int take_live = q == ps->fresh_n || (l < ps->live_n && lc[l] < fc[q]);
         if (take_live) {
             size_t i = ps->live_start + l++;
             for (int f = 0; f < NLIVE; f++)
@@ -640,6 +864,23 @@ static int view_of(struct sq_adapt_ws *w, const gstate *ps, view *v)
         }
         w->isfresh[k] = !take_live;
     }
+}
+
+static int view_of(engine *e, const gstate *ps, view *v)
+{
+    struct sq_adapt_ws *w = e->w;
+    size_t n = ps->live_n + ps->fresh_n;
+    v->n = n;
+    v->fresh = NULL;
+    if (ps->live_n == 0) {
+        for (int f = 0; f < NFIELD; f++)
+            v->f[f] = w->fresh->f[f] + ps->fresh_start;
+        return 0;
+    }
+    if (sq_cols_reserve(&w->merged, NFIELD, n + SQ_COL_SLACK, 0, 64) != 0)
+        return -1;
+    merge_job j = {w, ps};
+    sq_adapt_chunks(e, n, merge_chunk, &j);
     for (int f = 0; f < NFIELD; f++)
         v->f[f] = w->merged.f[f];
     v->fresh = w->isfresh;
@@ -652,16 +893,48 @@ static int view_of(struct sq_adapt_ws *w, const gstate *ps, view *v)
  * it has left, or hold more live intervals than allowed, stops now with
  * this round's estimates, before the next runs grow for it.
  */
-static void budget_exit(const engine *e, gstate *ps, const view *v,
-                        const totals *t, double extra_err)
+typedef struct fates_job {
+    engine *e;
+    gstate *ps;
+    const view *v;
+    chunk_part *parts;
+    size_t l0, f0;       /* where the problem's next runs start */
+} fates_job;
+
+static void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
-    const uint8_t *fate = e->w->fate;
+    const fates_job *j = ctx;
+    const uint8_t *fate = j->e->w->fate;
     size_t keep = 0, born = 0;
     double cut[2];
-    for (size_t k = 0; k < v->n; k++) {
+    for (size_t k = lo; k < hi; k++) {
         keep += fate[k] == KEEP;
-        born += fate[k] == SPLIT ? sq_adapt_children(e, v, k, cut) : 0;
+        born += fate[k] == SPLIT ? sq_adapt_children(j->e, j->v, k, cut) : 0;
     }
+    j->parts[c].keep = keep;
+    j->parts[c].born = born;
+}
+
+/* How many intervals the fates keep and how many children they make, per
+ * chunk into parts, and in all. */
+static void count_fates(engine *e, const view *v, chunk_part *parts, size_t *keep,
+                        size_t *born)
+{
+    fates_job j = {e, NULL, v, parts, 0, 0};
+    sq_adapt_chunks(e, v->n, count_chunk, &j);
+    *keep = *born = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
+        *keep += parts[c].keep;
+        *born += parts[c].born;
+    }
+    e->w->counted = 1;
+}
+
+static void budget_exit(engine *e, gstate *ps, const view *v,
+                        const totals *t, double extra_err)
+{
+    size_t keep, born;
+    count_fates(e, v, parts_of(e->w, v->n), &keep, &born);
     if (keep + born > e->run->max_intervals)
         sq_adapt_finish(ps, SQ_MAX_INTERVALS, t, extra_err);
     else if (ps->evals + born * e->rows > e->run->max_evals)
@@ -701,16 +974,35 @@ static void remember_area(gstate *ps, const totals *t)
  * round. Returns 1 if there were any (ps finishes NONFINITE if one cannot
  * be halved).
  */
-static int halve_overflows(struct sq_adapt_ws *w, gstate *ps, const view *v,
-                           const totals *t, double extra_err)
+static void overflow_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
-    size_t over = 0;
-    for (size_t k = 0; k < v->n; k++) {
+    const pass_job *j = ctx;
+    const view *v = j->v;
+    size_t over = 0, first = SIZE_MAX;
+    for (size_t k = lo; k < hi; k++) {
         if (!(isnan(v->f[F_VAL][k]) && v->f[F_ERR][k] == SQ_GK_OVERFLOW))
             continue;
         over++;
-        w->fate[k] = SPLIT;
+        j->w->fate[k] = SPLIT;
         if (!splittable(v->f[F_C][k], v->f[F_H][k])) {
+            first = k;
+            break;
+        }
+    }
+    j->parts[c].marked = over;
+    j->parts[c].first = first;
+}
+
+static int halve_overflows(engine *e, gstate *ps, const view *v,
+                           const totals *t, double extra_err)
+{
+    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0};
+    sq_adapt_chunks(e, v->n, overflow_chunk, &j);
+    size_t over = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
+        over += j.parts[c].marked;
+        size_t k = j.parts[c].first;
+        if (k != SIZE_MAX) {
             ps->where = v->f[F_C][k];
             sq_adapt_finish(ps, SQ_NONFINITE, t, extra_err);
             ps->error = INFINITY;
@@ -718,6 +1010,17 @@ static int halve_overflows(struct sq_adapt_ws *w, gstate *ps, const view *v,
         }
     }
     return over > 0;
+}
+
+static void retire_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    (void)c;
+    const pass_job *j = ctx;
+    uint8_t *fate = j->w->fate;
+    const double *err = j->v->f[F_ERR];
+    for (size_t k = lo; k < hi; k++)
+        if (fate[k] == KEEP && err[k] <= j->limit)
+            fate[k] = RETIRE;
 }
 
 /* The fates of ps's intervals once its totals t are known (see
@@ -729,7 +1032,7 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
     size_t n = v->n;
     totals t = *tp;
     count_doublings(ps, &t);
-    if (halve_overflows(w, ps, v, &t, extra_err))
+    if (halve_overflows(e, ps, v, &t, extra_err))
         return 0;
     double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
     if (ps->rounds == 1) {
@@ -741,28 +1044,26 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
         decide_local(w, ps, v, tol, blinded, &t);
         return 0;
     }
-    count_roundoff(w, ps);
+    count_roundoff(e, ps);
     if (t.errsum <= tol) {
         if (!accept(w, ps, &t, v, blinded))
-            check_splits(w, ps, &t, v, extra_err);
+            check_splits(e, ps, &t, v, extra_err);
         return 0;
     }
     if (roundoff_exit(ps, &t, tol, extra_err))
         return 0;
     int large_only = 0;
     if (ps->ext.on) {
-        int r = extrapolation_round(w, ps, &t, v, tol, extra_err, &large_only);
+        int r = extrapolation_round(e, ps, &t, v, tol, extra_err, &large_only);
         if (r != 0)
             return r < 0 ? -1 : 0;
     }
-    if (!large_only && plain_splits(w, v, &t, tol) != 0)
+    if (!large_only && plain_splits(e, v, &t, tol) != 0)
         return -1;
     /* Intervals too small to matter again are retired for good. */
-    double negligible = tol * 0x1p-10 / (double)n;
-    for (size_t k = 0; k < n; k++)
-        if (w->fate[k] == KEEP && v->f[F_ERR][k] <= negligible)
-            w->fate[k] = RETIRE;
-    check_splits(w, ps, &t, v, extra_err);
+    pass_job j = {w, ps, v, NULL, tol * 0x1p-10 / (double)n};
+    sq_adapt_chunks(e, n, retire_chunk, &j);
+    check_splits(e, ps, &t, v, extra_err);
     return 0;
 }
 
@@ -776,13 +1077,16 @@ int sq_adapt_decide(engine *e, gstate *ps)
     struct sq_adapt_ws *w = e->w;
     view *v = &w->cur;
     size_t n = ps->live_n + ps->fresh_n;
-    parent_floor(w, ps);
-    if (sq_adapt_grow_order(w, n) != 0 || view_of(w, ps, v) != 0)
+    if (sq_adapt_grow_order(w, n) != 0)
+        return -1;
+    parent_floor(e, ps);
+    if (view_of(e, ps, v) != 0)
         return -1;
     memset(w->fate, KEEP, n);
-    double extra_err = drop_unevaluated(w, v);
+    w->counted = 0;
+    double extra_err = drop_unevaluated(e, v);
     sq_adapt_edges(e, w, ps, v);
-    totals t = sum_up(ps, v);
+    totals t = sum_up(e, ps, v);
     if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
         sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
                                                             : SQ_NONFINITE,
@@ -796,46 +1100,56 @@ int sq_adapt_decide(engine *e, gstate *ps)
     return r;
 }
 
-int sq_adapt_apply(engine *e, gstate *ps)
+/* Chunk c of the fates: kept intervals to next_live and children to
+ * next_fresh at the chunk's offsets (parts[c].keep and .born, once
+ * apply has turned the counts into offsets), retired ones into the
+ * chunk's sums (the first chunk's start from the problem's). */
+static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
+    const fates_job *j = ctx;
+    engine *e = j->e;
     struct sq_adapt_ws *w = e->w;
-    const view *v = &w->cur;
-    double *const *f = v->f;
+    const gstate *ps = j->ps;
+    double *const *f = j->v->f;
     ivs *nl = w->next_live, *nf = w->next_fresh;
-    size_t keep = 0, born = 0;
-    double cut[2];
-    for (size_t k = 0; k < v->n; k++) {
-        keep += w->fate[k] == KEEP;
-        born += w->fate[k] == SPLIT ? sq_adapt_children(e, v, k, cut) : 0;
-    }
-    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
-        || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
-        return -1;
+    chunk_part *pt = &j->parts[c];
+    size_t l = j->l0 + pt->keep, b = j->f0 + pt->born;
     uint64_t pid = (uint64_t)(ps - w->prob);
-    size_t l0 = nl->n, f0 = nf->n;
-    for (size_t k = 0; k < v->n; k++) {
+    double cut[2];
+    if (c == 0) {
+        pt->rsum = ps->rsum;
+        pt->rsumc = ps->rsumc;
+        pt->rerr = ps->rerr;
+        pt->rerrc = ps->rerrc;
+        pt->rrabs = ps->rrabs;
+        pt->rxmax = ps->rxmax;
+    } else {
+        pt->rsum = pt->rsumc = pt->rerr = pt->rerrc = pt->rrabs = pt->rxmax = 0;
+    }
+    for (size_t k = lo; k < hi; k++) {
         switch (w->fate[k]) {
         case KEEP:
             for (int q = 0; q < NLIVE; q++)
-                nl->f[q][nl->n] = f[q][k];
-            nl->pid[nl->n++] = pid;
+                nl->f[q][l] = f[q][k];
+            nl->pid[l++] = pid;
             break;
         case RETIRE:
-            sq_sum_add(&ps->rsum, &ps->rsumc, f[F_VAL][k]);
-            sq_sum_add(&ps->rerr, &ps->rerrc, f[F_ERR][k]);
-            ps->rrabs += f[F_RABS][k];
-            if (f[F_XF][k] > ps->rxmax)
-                ps->rxmax = f[F_XF][k];
+            sq_sum_add(&pt->rsum, &pt->rsumc, f[F_VAL][k]);
+            sq_sum_add(&pt->rerr, &pt->rerrc, f[F_ERR][k]);
+            pt->rrabs += f[F_RABS][k];
+            if (f[F_XF][k] > pt->rxmax)
+                pt->rxmax = f[F_XF][k];
             break;
         case SPLIT: {
-            if (sq_adapt_children(e, v, k, cut) == 3) {
-                sq_adapt_split_at(nf, v, k, cut, pid);
+            if (sq_adapt_children(e, j->v, k, cut) == 3) {
+                sq_adapt_split_at(nf, b, j->v, k, cut, pid);
+                b += 3;
                 break;
             }
-            double c = f[F_C][k], h = 0.5 * f[F_H][k];
-            double cs[2] = {c - h, c + h};
+            double cc = f[F_C][k], h = 0.5 * f[F_H][k];
+            double cs[2] = {cc - h, cc + h};
             for (int side = 0; side < 2; side++) {
-                size_t i = nf->n++;
+                size_t i = b++;
                 nf->f[F_C][i] = cs[side];
                 nf->f[F_H][i] = h;
                 nf->f[F_PVAL][i] = f[F_VAL][k];
@@ -850,7 +1164,7 @@ int sq_adapt_apply(engine *e, gstate *ps)
                 nf->f[F_NRE][i] = side == 1 ? f[F_NRE][k] : INFINITY;
                 /* What the parent saw on this side (witness_check). */
                 nf->f[F_WY][i] = f[side ? F_HRY : F_HLY][k];
-                nf->f[F_WX][i] = c + 2 * h * f[side ? F_HRX : F_HLX][k];
+                nf->f[F_WX][i] = cc + 2 * h * f[side ? F_HRX : F_HLX][k];
                 nf->f[F_SIBS][i] = side == 0 ? 2 : 0;
                 nf->pid[i] = pid;
             }
@@ -860,10 +1174,61 @@ int sq_adapt_apply(engine *e, gstate *ps)
             break;
         }
     }
-    ps->next_live_n = nl->n - l0;
-    ps->next_fresh_n = nf->n - f0;
-    ps->live_start = l0;
-    ps->fresh_start = f0;
+}
+
+int sq_adapt_apply(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    const view *v = &w->cur;
+    ivs *nl = w->next_live, *nf = w->next_fresh;
+    chunk_part *parts = parts_of(w, v->n);
+    size_t keep, born, nch = sq_gk_nchunks(v->n);
+    if (w->counted) {
+        keep = born = 0;
+        for (size_t c = 0; c < nch; c++) {
+            keep += parts[c].keep;
+            born += parts[c].born;
+        }
+    } else {
+        count_fates(e, v, parts, &keep, &born);
+    }
+    w->counted = 0;
+    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
+        || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
+        return -1;
+    /* Counts to offsets. */
+    for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
+        size_t kc = parts[c].keep, bc = parts[c].born;
+        parts[c].keep = ko;
+        parts[c].born = bo;
+        ko += kc;
+        bo += bc;
+    }
+    fates_job j = {e, ps, v, parts, nl->n, nf->n};
+    sq_adapt_chunks(e, v->n, apply_chunk, &j);
+    if (nch > 0) {
+        ps->rsum = parts[0].rsum;
+        ps->rsumc = parts[0].rsumc;
+        ps->rerr = parts[0].rerr;
+        ps->rerrc = parts[0].rerrc;
+        ps->rrabs = parts[0].rrabs;
+        ps->rxmax = parts[0].rxmax;
+    }
+    for (size_t c = 1; c < nch; c++) {
+        sq_sum_add(&ps->rsum, &ps->rsumc, parts[c].rsum);
+        ps->rsumc += parts[c].rsumc;
+        sq_sum_add(&ps->rerr, &ps->rerrc, parts[c].rerr);
+        ps->rerrc += parts[c].rerrc;
+        ps->rrabs += parts[c].rrabs;
+        if (parts[c].rxmax > ps->rxmax)
+            ps->rxmax = parts[c].rxmax;
+    }
+    ps->next_live_n = keep;
+    ps->next_fresh_n = born;
+    ps->live_start = nl->n;
+    ps->fresh_start = nf->n;
+    nl->n += keep;
+    nf->n += born;
     return 0;
 }
 

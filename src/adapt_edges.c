@@ -49,83 +49,120 @@ static double probe_noise(const view *v, size_t k, int side, double d,
            + 4 * DBL_EPSILON * v->f[F_RABS][k] / h;
 }
 
+typedef struct edges_job {
+    const engine *e;
+    const gstate *ps;
+    const view *v;
+    uint8_t *touched;
+    double *sl;
+} edges_job;
+
+/* The rule's own error of the fresh intervals, before any bound; which
+ * intervals have an end touching a fresh interval (between two intervals
+ * kept from the last round nothing changed, and only intervals at such
+ * ends get a new bound); and their slack. */
+static void edges_prepare(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    (void)c;
+    const edges_job *j = ctx;
+    const view *v = j->v;
+    double *const *f = v->f;
+    size_t n = v->n;
+    for (size_t k = lo; k < hi; k++)
+        if (is_fresh(v, k))
+            f[F_RAW][k] = f[F_ERR][k];
+    if (v->fresh == NULL)
+        memset(j->touched + lo, 1, hi - lo);
+    else
+        for (size_t r = lo; r < hi; r++)
+            j->touched[r] = v->fresh[r] || (r > 0 && v->fresh[r - 1])
+                            || (r + 1 < n && v->fresh[r + 1]);
+    for (size_t r = lo; r < hi; r++)
+        if (j->touched[r])
+            j->sl[r] = isnan(f[F_VAL][r]) ? NAN : f[F_SL][r];
+}
+
+/* Across the end between r and r + 1: each side's extrapolation to it
+ * and allowance, for the other. */
+static void edge_pair(const edges_job *j, size_t r)
+{
+    const view *v = j->v;
+    double *const *f = v->f;
+    if (!is_fresh(v, r) && !is_fresh(v, r + 1))
+        return;
+    if (isnan(f[F_VAL][r]) || isnan(f[F_VAL][r + 1]))
+        return;
+    if (isnan(f[F_NRE][r]) || isnan(f[F_NLE][r + 1]))
+        return;                  /* a breakpoint */
+    double ar = f[F_C][r] + f[F_H][r], bl = f[F_C][r + 1] - f[F_H][r + 1];
+    double far = fabs(ar) > fabs(bl) ? fabs(ar) : fabs(bl);
+    if (fabs(ar - bl) > 16 * ulp_of(far))
+        return;                  /* a retired interval lies between */
+    f[F_NR][r] = f[F_EL][r + 1];
+    f[F_NRE][r] = j->sl[r + 1];
+    f[F_NL][r + 1] = f[F_ER][r];
+    f[F_NLE][r + 1] = j->sl[r];
+}
+
+/* Interval r's error: its rule's, the mismatches at its ends that its
+ * neighbours (or the probes) do not explain, and its witness's. */
+static void edge_bound(const edges_job *j, size_t r)
+{
+    const view *v = j->v;
+    const gstate *ps = j->ps;
+    double *const *f = v->f;
+    size_t n = v->n;
+    if (!j->touched[r] || isnan(f[F_VAL][r]))
+        return;
+    double blind = j->e->rule->blind;
+    double own = 4 * j->sl[r];
+    double ml = fabs(f[F_NL][r] - f[F_EL][r]);
+    double mr = fabs(f[F_NR][r] - f[F_ER][r]);
+    double el = own + 4 * f[F_NLE][r], er = own + 4 * f[F_NRE][r];
+    /* At an end of the range, the probe stands in for a neighbour
+     * while it lies between the end and the first node. */
+    double c = f[F_C][r], h = f[F_H][r];
+    if (r == 0 && c - h <= ps->probe_t[0]) {
+        double d = ps->probe_t[0] - (c - h);
+        if (d < blind * h && isnan(f[F_NLE][r])) {
+            ml = fabs(ps->probe_y[0] - f[F_EL][r]);
+            el = own + 4 * probe_noise(v, r, 0, d, blind * h);
+        }
+    }
+    if (r + 1 == n && c + h >= ps->probe_t[1]) {
+        double d = (c + h) - ps->probe_t[1];
+        if (d < blind * h && isnan(f[F_NRE][r])) {
+            mr = fabs(ps->probe_y[1] - f[F_ER][r]);
+            er = own + 4 * probe_noise(v, r, 1, d, blind * h);
+        }
+    }
+    /* NaN (no check) or an unexplained part of zero gives nothing. */
+    ml = ml > el ? ml - el : 0.0;
+    mr = mr > er ? mr - er : 0.0;
+    double hidden = (ml + mr) * blind * h;
+    f[F_ERR][r] = f[F_RAW][r] + (isfinite(hidden) ? hidden : 0.0) + f[F_MISS][r];
+}
+
+/* The ends from lo on (each written by the interval on its left), then
+ * the bounds of the intervals both of whose ends this chunk wrote: the
+ * first interval of a chunk after the first waits for the chunk before. */
+static void edges_ends(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const edges_job *j = ctx;
+    for (size_t r = lo; r < hi && r + 1 < j->v->n; r++)
+        edge_pair(j, r);
+    for (size_t r = c > 0 ? lo + 1 : lo; r < hi; r++)
+        edge_bound(j, r);
+}
+
 void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
                     const view *v)
 {
-    size_t n = v->n;
-    double *const *f = v->f;
-    /* The rule's own error of the fresh intervals, before any bound. */
-    for (size_t k = 0; k < n; k++)
-        if (is_fresh(v, k))
-            f[F_RAW][k] = f[F_ERR][k];
-    /* Between two intervals kept from the last round nothing changed: only
-     * ends touching a fresh interval are looked at again, and only the
-     * intervals at such ends get a new bound. */
-    uint8_t *touched = w->touched;
-    if (v->fresh == NULL) {
-        memset(touched, 1, n);
-    } else {
-        memset(touched, 0, n);
-        for (size_t r = 0; r < n; r++)
-            if (v->fresh[r]) {
-                touched[r] = 1;
-                if (r > 0)
-                    touched[r - 1] = 1;
-                if (r + 1 < n)
-                    touched[r + 1] = 1;
-            }
-    }
-    double *sl = w->slack;
-    for (size_t r = 0; r < n; r++)
-        if (touched[r])
-            sl[r] = isnan(f[F_VAL][r]) ? NAN : f[F_SL][r];
-    for (size_t r = 0; r + 1 < n; r++) {
-        if (!is_fresh(v, r) && !is_fresh(v, r + 1))
-            continue;
-        if (isnan(f[F_VAL][r]) || isnan(f[F_VAL][r + 1]))
-            continue;
-        if (isnan(f[F_NRE][r]) || isnan(f[F_NLE][r + 1]))
-            continue;            /* a breakpoint */
-        double ar = f[F_C][r] + f[F_H][r], bl = f[F_C][r + 1] - f[F_H][r + 1];
-        double far = fabs(ar) > fabs(bl) ? fabs(ar) : fabs(bl);
-        if (fabs(ar - bl) > 16 * ulp_of(far))
-            continue;            /* a retired interval lies between */
-        f[F_NR][r] = f[F_EL][r + 1];
-        f[F_NRE][r] = sl[r + 1];
-        f[F_NL][r + 1] = f[F_ER][r];
-        f[F_NLE][r + 1] = sl[r];
-    }
-    double blind = e->rule->blind;
-    for (size_t r = 0; r < n; r++) {
-        if (!touched[r] || isnan(f[F_VAL][r]))
-            continue;
-        double own = 4 * sl[r];
-        double ml = fabs(f[F_NL][r] - f[F_EL][r]);
-        double mr = fabs(f[F_NR][r] - f[F_ER][r]);
-        double el = own + 4 * f[F_NLE][r], er = own + 4 * f[F_NRE][r];
-        /* At an end of the range, the probe stands in for a neighbour
-         * while it lies between the end and the first node. */
-        double c = f[F_C][r], h = f[F_H][r];
-        if (r == 0 && c - h <= ps->probe_t[0]) {
-            double d = ps->probe_t[0] - (c - h);
-            if (d < blind * h && isnan(f[F_NLE][r])) {
-                ml = fabs(ps->probe_y[0] - f[F_EL][r]);
-                el = own + 4 * probe_noise(v, r, 0, d, blind * h);
-            }
-        }
-        if (r + 1 == n && c + h >= ps->probe_t[1]) {
-            double d = (c + h) - ps->probe_t[1];
-            if (d < blind * h && isnan(f[F_NRE][r])) {
-                mr = fabs(ps->probe_y[1] - f[F_ER][r]);
-                er = own + 4 * probe_noise(v, r, 1, d, blind * h);
-            }
-        }
-        /* NaN (no check) or an unexplained part of zero gives nothing. */
-        ml = ml > el ? ml - el : 0.0;
-        mr = mr > er ? mr - er : 0.0;
-        double hidden = (ml + mr) * blind * h;
-        f[F_ERR][r] = f[F_RAW][r] + (isfinite(hidden) ? hidden : 0.0) + f[F_MISS][r];
-    }
+    edges_job j = {e, ps, v, w->touched, w->slack};
+    sq_adapt_chunks(e, v->n, edges_prepare, &j);
+    sq_adapt_chunks(e, v->n, edges_ends, &j);
+    for (size_t c = 1; c < sq_gk_nchunks(v->n); c++)
+        edge_bound(&j, c * SQ_GK_CHUNK);
 }
 
 /*
@@ -162,6 +199,13 @@ void sq_adapt_probe_seen(engine *e, size_t i, double q, double y)
 int sq_adapt_probe_ends(engine *e)
 {
     struct sq_adapt_ws *w = e->w;
+    /* Only problems in their first round have probes: after it, the scan
+     * of every fresh interval below would find none. */
+    size_t starting = 0;
+    for (size_t p = 0; p < e->nprob; p++)
+        starting += w->prob[p].active && w->prob[p].rounds == 0;
+    if (starting == 0)
+        return 0;
     tscratch *t = &w->tls[0];
     const ivs *fr = w->fresh;
     if (sq_adapt_tscratch(t, 2 * fr->n < SQ_GK_TILE ? 2 * fr->n : SQ_GK_TILE) != 0)

@@ -63,6 +63,72 @@ Test(threads, same_bits_for_every_thread_count)
         }
 }
 
+/* The widest round of a call, from its trace. */
+static void widest_round(const sq_round_info *info, void *ctx)
+{
+    size_t *widest = ctx;
+    if (info->intervals > *widest)
+        *widest = info->intervals;
+}
+
+static int damped_cos(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = cos(x[i]) * exp(-x[i] / 3e4);
+    return 0;
+}
+
+/*
+ * A problem whose rounds hold several chunks of 4096 intervals has its
+ * decisions' passes (neighbour checks, totals, families, fates) run over
+ * the threads: the same bits for every count, alone or in a batch, and
+ * the true error within the estimate. The damped integrand's errors vary
+ * along the range, so some intervals are kept unsplit and the decisions
+ * read merged runs.
+ */
+Test(threads, wide_decisions_same_bits_for_every_thread_count)
+{
+    sq_integrand fs[2] = {sq_fn_kernel("cos"), sq_fn_batch(damped_cos, NULL)};
+    const double B = 1e5;
+    const double exact[2] = {sin(B),
+                             /* the integral of cos(x) e^(-x/L), L = 3e4 */
+                             (1 / 3e4 + exp(-B / 3e4) * (sin(B) - cos(B) / 3e4))
+                                 / (1 + 1 / 9e8)};
+    for (int k = 0; k < 2; k++) {
+        sq_options o;
+        sq_options_init(&o);
+        o.epsabs = 1e-9;
+        o.epsrel = 0;
+        o.threads = 1;
+        size_t widest = 0;
+        o.trace = widest_round;
+        o.trace_ctx = &widest;
+        sq_result one;
+        cr_assert_eq(sq_integrate(&fs[k], 0, B, &o, &one), SQ_OK);
+        cr_assert(widest > 2 * 4096, "rounds of %zu intervals: not wide enough", widest);
+        cr_assert(fabs(one.value - exact[k]) <= one.error, "%.17g vs %.17g +- %g",
+                  one.value, exact[k], one.error);
+        o.trace = NULL;
+        const int counts[] = {2, 3, 8};
+        for (int i = 0; i < 3; i++) {
+            o.threads = counts[i];
+            sq_result t;
+            sq_integrate(&fs[k], 0, B, &o, &t);
+            cr_assert(same_bits(&one, &t), "%d threads: %.17g vs %.17g", counts[i],
+                      t.value, one.value);
+        }
+        /* In a batch of one group, beside a small problem. */
+        double a[2] = {0, 0}, b[2] = {1, B};
+        sq_batch bt = {.n = 2, .a = a, .b = b};
+        sq_result rs[2];
+        o.threads = 2;
+        sq_integrate_batch(NULL, &fs[k], &bt, &o, rs);
+        cr_assert(same_bits(&one, &rs[1]), "in a batch: %.17g vs %.17g", rs[1].value,
+                  one.value);
+    }
+}
+
 /* Threads beyond a few per processor are not made: a million asked for
  * give the same bits, and the workspace holds buffers for the threads the
  * work used, not for the request. */
