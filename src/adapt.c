@@ -70,7 +70,7 @@ static void chunk_body(size_t c, int slot, void *ctx)
 
 /* The rounds' pace decides: a team the tiles' loops found not to pay (a
  * core busy with another process) is not asked here either. */
-void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx)
+void sq_adapt_chunks_wide(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx)
 {
     size_t nch = sq_gk_nchunks(n);
     chunk_job j = {fn, ctx, n};

@@ -176,6 +176,7 @@ typedef struct totals {
     double maxerr_rabs;  /* that interval's integral of |f| */
     int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
+    size_t overflows;    /* intervals whose sums overflowed (halve_overflows) */
     double unresolved;   /* integral of |f| over the intervals whose error
                           * is at the rule's cap (resasc): their values may
                           * be aliased, and a problem stopped by a budget
@@ -303,9 +304,28 @@ static inline size_t sq_gk_nchunks(size_t n)
     return (n + SQ_GK_CHUNK - 1) / SQ_GK_CHUNK;
 }
 
+/* A pass's loop that a one-chunk problem runs in place and the chunks of
+ * a wider one run on the threads: inlined into the former. */
+#if defined(__GNUC__)
+#define SQ_ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define SQ_ALWAYS_INLINE static inline
+#endif
+
 /* fn(c, lo, hi, ctx) for every chunk c = [lo, hi) of n intervals. */
 typedef void sq_chunk_fn(size_t c, size_t lo, size_t hi, void *ctx);
-void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx);
+void sq_adapt_chunks_wide(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx);
+
+static inline void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn,
+                                   void *ctx)
+{
+    if (n <= SQ_GK_CHUNK) {
+        if (n > 0)
+            fn(0, 0, n, ctx);    /* most problems: one chunk, no team */
+        return;
+    }
+    sq_adapt_chunks_wide(e, n, fn, ctx);
+}
 
 /* ---- across the engine's files ------------------------------------------------------ */
 
@@ -327,6 +347,16 @@ int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n);
 size_t sq_adapt_children(const engine *e, const view *v, size_t k, double cut[2]);
 void sq_adapt_split_at(ivs *nf, size_t at, const view *v, size_t k,
                        const double cut[2], uint64_t pid);
+
+/* sq_adapt_children without a call for the intervals whose nodes saw no
+ * jump (nearly all). */
+static inline size_t sq_adapt_nchildren(const engine *e, const view *v, size_t k,
+                                        double cut[2])
+{
+    if (!is_fresh(v, k) || !(v->f[F_JUMP][k] >= 1))
+        return 2;
+    return sq_adapt_children(e, v, k, cut);
+}
 
 /* Stop ps with `status` and its best estimate from t (adapt_extrap.c). */
 void sq_adapt_finish(gstate *ps, sq_status status, const totals *t,

@@ -31,27 +31,20 @@ typedef struct sum_job {
     chunk_part *parts;
 } sum_job;
 
-/* Chunk c's share of the totals: the first starts from the retired sums. */
-static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+/* The share of intervals lo..hi-1 in the totals, added to *t and its
+ * compensations *ac, *ec, and to the largest node rounding *xmax. */
+static inline void sum_range(const view *v, size_t lo, size_t hi, totals *tp,
+                             double *acp, double *ecp, double *xmaxp)
 {
-    const sum_job *j = ctx;
-    const gstate *ps = j->ps;
-    totals t = {.maxerr = -1};
-    double ac = 0, ec = 0, xmax = 0;
-    if (c == 0) {
-        t.resabs = ps->rrabs;
-        t.area = ps->rsum;
-        ac = ps->rsumc;
-        t.errsum = ps->rerr;
-        ec = ps->rerrc;
-        t.errsum_q = ps->rerr;
-        xmax = ps->rxmax;
-    }
-    double *const *f = j->v->f;
+    totals t = *tp;
+    double ac = *acp, ec = *ecp, xmax = *xmaxp;
+    double *const *f = v->f;
     for (size_t k = lo; k < hi; k++) {
         double val = f[F_VAL][k], er = f[F_ERR][k];
-        if (isnan(val))
+        if (isnan(val)) {
+            t.overflows += er == SQ_GK_OVERFLOW;
             continue;
+        }
         sq_sum_add(&t.area, &ac, val);
         sq_sum_add(&t.errsum, &ec, er);
         t.errsum_q += f[F_QE][k];
@@ -71,11 +64,38 @@ static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
             t.maxerr_at_end = isnan(f[F_NLE][k]) || isnan(f[F_NRE][k]);
         }
     }
+    *tp = t;
+    *acp = ac;
+    *ecp = ec;
+    *xmaxp = xmax;
+}
+
+/* The totals start from the retired sums. */
+static inline totals retired_totals(const gstate *ps, double *ac, double *ec,
+                                    double *xmax)
+{
+    totals t = {.maxerr = -1};
+    t.resabs = ps->rrabs;
+    t.area = ps->rsum;
+    *ac = ps->rsumc;
+    t.errsum = ps->rerr;
+    *ec = ps->rerrc;
+    t.errsum_q = ps->rerr;
+    *xmax = ps->rxmax;
+    return t;
+}
+
+/* Chunk c's share of the totals: the first starts from the retired sums. */
+static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const sum_job *j = ctx;
     chunk_part *pt = &j->parts[c];
-    pt->t = t;
-    pt->ac = ac;
-    pt->ec = ec;
-    pt->xmax = xmax;
+    pt->ac = pt->ec = pt->xmax = 0;
+    if (c == 0)
+        pt->t = retired_totals(j->ps, &pt->ac, &pt->ec, &pt->xmax);
+    else
+        pt->t = (totals){.maxerr = -1};
+    sum_range(j->v, lo, hi, &pt->t, &pt->ac, &pt->ec, &pt->xmax);
 }
 
 /*
@@ -98,36 +118,42 @@ static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
  */
 static totals sum_up(engine *e, const gstate *ps, const view *v)
 {
-    chunk_part *parts = parts_of(e->w, v->n);
-    sum_job j = {ps, v, parts};
+    totals t;
+    double ac, ec, xmax;
     size_t nch = sq_gk_nchunks(v->n);
-    if (nch == 0) {
-        sum_chunk(0, 0, 0, &j);
-        nch = 1;
+    if (nch <= 1) {
+        /* Most problems: one chunk, summed in place. */
+        t = retired_totals(ps, &ac, &ec, &xmax);
+        sum_range(v, 0, v->n, &t, &ac, &ec, &xmax);
     } else {
+        chunk_part *parts = parts_of(e->w, v->n);
+        sum_job j = {ps, v, parts};
         sq_adapt_chunks(e, v->n, sum_chunk, &j);
-    }
-    totals t = parts[0].t;
-    double ac = parts[0].ac, ec = parts[0].ec, xmax = parts[0].xmax;
-    for (size_t c = 1; c < nch; c++) {
-        const totals *u = &parts[c].t;
-        sq_sum_add(&t.area, &ac, u->area);
-        ac += parts[c].ac;
-        sq_sum_add(&t.errsum, &ec, u->errsum);
-        ec += parts[c].ec;
-        t.errsum_q += u->errsum_q;
-        t.hidden += u->hidden;
-        t.missed += u->missed;
-        t.resabs += u->resabs;
-        t.improvable += u->improvable;
-        t.unresolved += u->unresolved;
-        if (parts[c].xmax > xmax)
-            xmax = parts[c].xmax;
-        if (u->maxerr > t.maxerr) {
-            t.maxerr = u->maxerr;
-            t.maxerr_width = u->maxerr_width;
-            t.maxerr_rabs = u->maxerr_rabs;
-            t.maxerr_at_end = u->maxerr_at_end;
+        t = parts[0].t;
+        ac = parts[0].ac;
+        ec = parts[0].ec;
+        xmax = parts[0].xmax;
+        for (size_t c = 1; c < nch; c++) {
+            const totals *u = &parts[c].t;
+            sq_sum_add(&t.area, &ac, u->area);
+            ac += parts[c].ac;
+            sq_sum_add(&t.errsum, &ec, u->errsum);
+            ec += parts[c].ec;
+            t.errsum_q += u->errsum_q;
+            t.hidden += u->hidden;
+            t.missed += u->missed;
+            t.resabs += u->resabs;
+            t.improvable += u->improvable;
+            t.unresolved += u->unresolved;
+            t.overflows += u->overflows;
+            if (parts[c].xmax > xmax)
+                xmax = parts[c].xmax;
+            if (u->maxerr > t.maxerr) {
+                t.maxerr = u->maxerr;
+                t.maxerr_width = u->maxerr_width;
+                t.maxerr_rabs = u->maxerr_rabs;
+                t.maxerr_at_end = u->maxerr_at_end;
+            }
         }
     }
     t.area += ac;
@@ -188,18 +214,31 @@ static void candidates_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     const select_job *j = ctx;
     const double *err = j->v->f[F_ERR], *h = j->v->f[F_H], *rabs = j->v->f[F_RABS];
     const uint8_t *fate = j->w->fate;
+    const double min_width = j->min_width;
     size_t *order = j->w->order + lo, m = 0;
-    int blo = INT32_MAX, bhi = INT32_MIN;
     for (size_t k = lo; k < hi; k++) {
-        if (fate[k] != KEEP || !(2 * h[k] > j->min_width) || !(err[k] > 0)
+        if (fate[k] != KEEP || !(2 * h[k] > min_width) || !(err[k] > 0)
             || at_floor(err[k], rabs[k]))
             continue;
         order[m++] = k;
-        int bk = bucket_of(err[k]);
+    }
+    j->parts[c].marked = m;
+}
+
+/* The range of the buckets of the chunk's candidates. */
+static void buckets_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    (void)hi;
+    const select_job *j = ctx;
+    const double *err = j->v->f[F_ERR];
+    const size_t *order = j->w->order + lo;
+    const size_t m = j->parts[c].marked;
+    int blo = INT32_MAX, bhi = INT32_MIN;
+    for (size_t a = 0; a < m; a++) {
+        int bk = bucket_of(err[order[a]]);
         blo = bk < blo ? bk : blo;
         bhi = bk > bhi ? bk : bhi;
     }
-    j->parts[c].marked = m;
     j->parts[c].blo = blo;
     j->parts[c].bhi = bhi;
 }
@@ -225,10 +264,13 @@ static void mark_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     const select_job *j = ctx;
     const double *err = j->v->f[F_ERR];
     const size_t *order = j->w->order + lo;
+    uint8_t *fate = j->w->fate;
+    const size_t m = j->parts[c].marked;
+    const int cut = j->cut;
     size_t marked = 0;
-    for (size_t a = 0; a < j->parts[c].marked; a++)
-        if (bucket_of(err[order[a]]) >= j->cut) {
-            j->w->fate[order[a]] = SPLIT;
+    for (size_t a = 0; a < m; a++)
+        if (bucket_of(err[order[a]]) >= cut) {
+            fate[order[a]] = SPLIT;
             marked++;
         }
     j->parts[c].first = marked;
@@ -254,12 +296,8 @@ static long select_split(engine *e, const view *v, double total,
     select_job j = {w, v, parts_of(w, v->n), min_width, 0, 0, 0};
     sq_adapt_chunks(e, v->n, candidates_chunk, &j);
     size_t m = 0;
-    int lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t c = 0; c < nch; c++) {
+    for (size_t c = 0; c < nch; c++)
         m += j.parts[c].marked;
-        lo = j.parts[c].blo < lo ? j.parts[c].blo : lo;
-        hi = j.parts[c].bhi > hi ? j.parts[c].bhi : hi;
-    }
     if (m == 0)
         return 0;
     const double *err = v->f[F_ERR];
@@ -289,6 +327,12 @@ static long select_split(engine *e, const view *v, double total,
             marked++;
         }
         return marked;
+    }
+    sq_adapt_chunks(e, v->n, buckets_chunk, &j);
+    int lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t c = 0; c < nch; c++) {
+        lo = j.parts[c].blo < lo ? j.parts[c].blo : lo;
+        hi = j.parts[c].bhi > hi ? j.parts[c].bhi : hi;
     }
     j.lo = lo;
     j.nb = (size_t)(hi - lo + 1);
@@ -455,19 +499,22 @@ typedef struct pass_job {
     const gstate *ps;
     const view *v;
     chunk_part *parts;
-    double limit;
+    double limit;        /* check_chunk: retire KEEP intervals with err <= limit */
+    int retire;
+    engine *e;
 } pass_job;
 
 static void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
-    const view *v = j->v;
+    const double *val = j->v->f[F_VAL], *err = j->v->f[F_ERR];
+    const double *pval = j->v->f[F_PVAL], *perr = j->v->f[F_PERR];
+    uint8_t *fate = j->w->fate;
     double extra_err = 0;
     for (size_t k = lo; k < hi; k++) {
-        if (isnan(v->f[F_VAL][k]) && v->f[F_ERR][k] != SQ_GK_OVERFLOW) {
-            j->w->fate[k] = DROP;
-            double pv = v->f[F_PVAL][k];
-            extra_err += isnan(pv) ? INFINITY : fabs(pv) + v->f[F_PERR][k];
+        if (isnan(val[k]) && err[k] != SQ_GK_OVERFLOW) {
+            fate[k] = DROP;
+            extra_err += isnan(pval[k]) ? INFINITY : fabs(pval[k]) + perr[k];
         }
     }
     j->parts[c].extra = extra_err;
@@ -477,7 +524,7 @@ static void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
  * and errors (or infinity, for a first visit) bound what they miss. */
 static double drop_unevaluated(engine *e, const view *v)
 {
-    pass_job j = {e->w, NULL, v, parts_of(e->w, v->n), 0};
+    pass_job j = {e->w, NULL, v, parts_of(e->w, v->n), 0, 0, e};
     sq_adapt_chunks(e, v->n, drop_chunk, &j);
     double extra_err = 0;
     for (size_t c = 0; c < sq_gk_nchunks(v->n); c++)
@@ -775,37 +822,57 @@ static int plain_splits(engine *e, const view *v, const totals *t,
     return 0;
 }
 
-/*
- * An interval that cannot be bisected any more keeps its error. One 2^-100
+/* The last pass of a problem's fates: the negligible intervals retired
+ * (if asked), splits that cannot be made kept (and whether one is deep),
+ * then the intervals kept and the children made (see count_fates). */
+static void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const pass_job *j = ctx;
+    size_t splits = 0, keep = 0, born = 0;
+    int deep = 0;
+    const double *cc = j->v->f[F_C], *h = j->v->f[F_H], *err = j->v->f[F_ERR];
+    const double deepest = 0x1p-100 * j->ps->half_width, limit = j->limit;
+    const int retire = j->retire;
+    uint8_t *fate = j->w->fate;
+    double cut[2];
+    for (size_t k = lo; k < hi; k++) {
+        if (fate[k] == KEEP) {
+            if (retire && err[k] <= limit)
+                fate[k] = RETIRE;
+            else
+                keep++;
+            continue;
+        }
+        if (fate[k] != SPLIT)
+            continue;
+        deep |= h[k] < deepest;
+        if (splittable(cc[k], h[k])) {
+            splits++;
+            born += sq_adapt_nchildren(j->e, j->v, k, cut);
+        } else {
+            fate[k] = KEEP;
+            keep++;
+        }
+    }
+    chunk_part *pt = &j->parts[c];
+    pt->marked = splits;
+    pt->flag = deep;
+    pt->keep = keep;
+    pt->born = born;
+}
+
+/* An interval that cannot be bisected any more keeps its error. One 2^-100
  * of the range wide that still carries error sits next to a singularity
  * that extrapolation could not handle: an integrand that behaves like x^-a
  * there has all but (2^-100)^(1-a) of its integral resolved, so only a >= 1
  * (divergence) or a within a hair of 1 (too slow to converge) get this far.
- */
-static void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    const pass_job *j = ctx;
-    size_t splits = 0;
-    int deep = 0;
-    const double *cc = j->v->f[F_C], *h = j->v->f[F_H];
-    uint8_t *fate = j->w->fate;
-    for (size_t k = lo; k < hi; k++) {
-        if (fate[k] != SPLIT)
-            continue;
-        deep |= h[k] < 0x1p-100 * j->ps->half_width;
-        if (splittable(cc[k], h[k]))
-            splits++;
-        else
-            fate[k] = KEEP;
-    }
-    j->parts[c].marked = splits;
-    j->parts[c].flag = deep;
-}
-
+ * First, with retire, the KEEP intervals whose error is at most `limit`
+ * are retired for good. The fates are final after this: their counts are
+ * kept for budget_exit and sq_adapt_apply. */
 static void check_splits(engine *e, gstate *ps, const totals *t,
-                         const view *v, double extra_err)
+                         const view *v, double extra_err, int retire, double limit)
 {
-    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0};
+    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), limit, retire, e};
     sq_adapt_chunks(e, v->n, check_chunk, &j);
     size_t splits = 0;
     int deep = 0;
@@ -813,6 +880,7 @@ static void check_splits(engine *e, gstate *ps, const totals *t,
         splits += j.parts[c].marked;
         deep |= j.parts[c].flag;
     }
+    e->w->counted = 1;
     if (deep)
         sq_adapt_finish(ps, SQ_DIVERGENT, t, extra_err);
     else if (splits == 0)
@@ -851,18 +919,28 @@ static void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
             b = mid;
     }
     size_t l = a, q = lo - a;
+    const size_t live_n = ps->live_n, fresh_n = ps->fresh_n;
+    double *const *out = w->merged.f;
+    double *const *lf = lv->f, *const *ff = fr->f;
+    const double *lcol[NLIVE], *fcol[NFIELD];
+    for (int f = 0; f < NFIELD; f++) {
+        if (f < NLIVE)
+            lcol[f] = lf[f] + ps->live_start;
+        fcol[f] = ff[f] + ps->fresh_start;
+    }
+    uint8_t *isfresh = w->isfresh;
     for (size_t k = lo; k < hi; k++) {
-        int take_live = q == ps->fresh_n || (l < ps->live_n && lc[l] < fc[q]);
+        int take_live = q == fresh_n || (l < live_n && lc[l] < fc[q]);
         if (take_live) {
-            size_t i = ps->live_start + l++;
             for (int f = 0; f < NLIVE; f++)
-                w->merged.f[f][k] = lv->f[f][i];
+                out[f][k] = lcol[f][l];
+            l++;
         } else {
-            size_t i = ps->fresh_start + q++;
             for (int f = 0; f < NFIELD; f++)
-                w->merged.f[f][k] = fr->f[f][i];
+                out[f][k] = fcol[f][q];
+            q++;
         }
-        w->isfresh[k] = !take_live;
+        isfresh[k] = !take_live;
     }
 }
 
@@ -873,8 +951,10 @@ static int view_of(engine *e, const gstate *ps, view *v)
     v->n = n;
     v->fresh = NULL;
     if (ps->live_n == 0) {
+        double *const *src = w->fresh->f;
+        const size_t off = ps->fresh_start;
         for (int f = 0; f < NFIELD; f++)
-            v->f[f] = w->fresh->f[f] + ps->fresh_start;
+            v->f[f] = src[f] + off;
         return 0;
     }
     if (sq_cols_reserve(&w->merged, NFIELD, n + SQ_COL_SLACK, 0, 64) != 0)
@@ -909,7 +989,7 @@ static void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     double cut[2];
     for (size_t k = lo; k < hi; k++) {
         keep += fate[k] == KEEP;
-        born += fate[k] == SPLIT ? sq_adapt_children(j->e, j->v, k, cut) : 0;
+        born += fate[k] == SPLIT ? sq_adapt_nchildren(j->e, j->v, k, cut) : 0;
     }
     j->parts[c].keep = keep;
     j->parts[c].born = born;
@@ -933,8 +1013,15 @@ static void count_fates(engine *e, const view *v, chunk_part *parts, size_t *kee
 static void budget_exit(engine *e, gstate *ps, const view *v,
                         const totals *t, double extra_err)
 {
-    size_t keep, born;
-    count_fates(e, v, parts_of(e->w, v->n), &keep, &born);
+    size_t keep = 0, born = 0;
+    chunk_part *parts = parts_of(e->w, v->n);
+    if (e->w->counted)
+        for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
+            keep += parts[c].keep;
+            born += parts[c].born;
+        }
+    else
+        count_fates(e, v, parts, &keep, &born);
     if (keep + born > e->run->max_intervals)
         sq_adapt_finish(ps, SQ_MAX_INTERVALS, t, extra_err);
     else if (ps->evals + born * e->rows > e->run->max_evals)
@@ -977,14 +1064,16 @@ static void remember_area(gstate *ps, const totals *t)
 static void overflow_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
-    const view *v = j->v;
+    const double *val = j->v->f[F_VAL], *err = j->v->f[F_ERR];
+    const double *cc = j->v->f[F_C], *h = j->v->f[F_H];
+    uint8_t *fate = j->w->fate;
     size_t over = 0, first = SIZE_MAX;
     for (size_t k = lo; k < hi; k++) {
-        if (!(isnan(v->f[F_VAL][k]) && v->f[F_ERR][k] == SQ_GK_OVERFLOW))
+        if (!(isnan(val[k]) && err[k] == SQ_GK_OVERFLOW))
             continue;
         over++;
-        j->w->fate[k] = SPLIT;
-        if (!splittable(v->f[F_C][k], v->f[F_H][k])) {
+        fate[k] = SPLIT;
+        if (!splittable(cc[k], h[k])) {
             first = k;
             break;
         }
@@ -996,7 +1085,9 @@ static void overflow_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 static int halve_overflows(engine *e, gstate *ps, const view *v,
                            const totals *t, double extra_err)
 {
-    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0};
+    if (t->overflows == 0)
+        return 0;
+    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0, 0, e};
     sq_adapt_chunks(e, v->n, overflow_chunk, &j);
     size_t over = 0;
     for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
@@ -1010,17 +1101,6 @@ static int halve_overflows(engine *e, gstate *ps, const view *v,
         }
     }
     return over > 0;
-}
-
-static void retire_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    (void)c;
-    const pass_job *j = ctx;
-    uint8_t *fate = j->w->fate;
-    const double *err = j->v->f[F_ERR];
-    for (size_t k = lo; k < hi; k++)
-        if (fate[k] == KEEP && err[k] <= j->limit)
-            fate[k] = RETIRE;
 }
 
 /* The fates of ps's intervals once its totals t are known (see
@@ -1047,7 +1127,7 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
     count_roundoff(e, ps);
     if (t.errsum <= tol) {
         if (!accept(w, ps, &t, v, blinded))
-            check_splits(e, ps, &t, v, extra_err);
+            check_splits(e, ps, &t, v, extra_err, 0, 0);
         return 0;
     }
     if (roundoff_exit(ps, &t, tol, extra_err))
@@ -1061,9 +1141,7 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
     if (!large_only && plain_splits(e, v, &t, tol) != 0)
         return -1;
     /* Intervals too small to matter again are retired for good. */
-    pass_job j = {w, ps, v, NULL, tol * 0x1p-10 / (double)n};
-    sq_adapt_chunks(e, n, retire_chunk, &j);
-    check_splits(e, ps, &t, v, extra_err);
+    check_splits(e, ps, &t, v, extra_err, 1, tol * 0x1p-10 / (double)n);
     return 0;
 }
 
@@ -1100,49 +1178,41 @@ int sq_adapt_decide(engine *e, gstate *ps)
     return r;
 }
 
-/* Chunk c of the fates: kept intervals to next_live and children to
- * next_fresh at the chunk's offsets (parts[c].keep and .born, once
- * apply has turned the counts into offsets), retired ones into the
- * chunk's sums (the first chunk's start from the problem's). */
-static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+/* What intervals retire into: a problem's sums, or a chunk's share. */
+typedef struct retired {
+    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
+} retired;
+
+/* The fates of intervals lo..hi-1: kept ones to next_live from l, children
+ * to next_fresh from b, retired ones into *r. */
+SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
+                               size_t lo, size_t hi, size_t l, size_t b,
+                               retired *rp)
 {
-    const fates_job *j = ctx;
-    engine *e = j->e;
     struct sq_adapt_ws *w = e->w;
-    const gstate *ps = j->ps;
-    double *const *f = j->v->f;
+    double *const *f = v->f;
     ivs *nl = w->next_live, *nf = w->next_fresh;
-    chunk_part *pt = &j->parts[c];
-    size_t l = j->l0 + pt->keep, b = j->f0 + pt->born;
+    const uint8_t *fate = w->fate;
     uint64_t pid = (uint64_t)(ps - w->prob);
+    retired r = *rp;
     double cut[2];
-    if (c == 0) {
-        pt->rsum = ps->rsum;
-        pt->rsumc = ps->rsumc;
-        pt->rerr = ps->rerr;
-        pt->rerrc = ps->rerrc;
-        pt->rrabs = ps->rrabs;
-        pt->rxmax = ps->rxmax;
-    } else {
-        pt->rsum = pt->rsumc = pt->rerr = pt->rerrc = pt->rrabs = pt->rxmax = 0;
-    }
     for (size_t k = lo; k < hi; k++) {
-        switch (w->fate[k]) {
+        switch (fate[k]) {
         case KEEP:
             for (int q = 0; q < NLIVE; q++)
                 nl->f[q][l] = f[q][k];
             nl->pid[l++] = pid;
             break;
         case RETIRE:
-            sq_sum_add(&pt->rsum, &pt->rsumc, f[F_VAL][k]);
-            sq_sum_add(&pt->rerr, &pt->rerrc, f[F_ERR][k]);
-            pt->rrabs += f[F_RABS][k];
-            if (f[F_XF][k] > pt->rxmax)
-                pt->rxmax = f[F_XF][k];
+            sq_sum_add(&r.rsum, &r.rsumc, f[F_VAL][k]);
+            sq_sum_add(&r.rerr, &r.rerrc, f[F_ERR][k]);
+            r.rrabs += f[F_RABS][k];
+            if (f[F_XF][k] > r.rxmax)
+                r.rxmax = f[F_XF][k];
             break;
         case SPLIT: {
-            if (sq_adapt_children(e, j->v, k, cut) == 3) {
-                sq_adapt_split_at(nf, b, j->v, k, cut, pid);
+            if (sq_adapt_nchildren(e, v, k, cut) == 3) {
+                sq_adapt_split_at(nf, b, v, k, cut, pid);
                 b += 3;
                 break;
             }
@@ -1174,6 +1244,28 @@ static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
             break;
         }
     }
+    *rp = r;
+}
+
+/* Chunk c of the fates, at the chunk's offsets (parts[c].keep and .born,
+ * once sq_adapt_apply has turned the counts into offsets), retiring into
+ * the chunk's share of the sums (the first chunk's start from the
+ * problem's). */
+static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const fates_job *j = ctx;
+    const gstate *ps = j->ps;
+    chunk_part *pt = &j->parts[c];
+    retired r = {0, 0, 0, 0, 0, 0};
+    if (c == 0)
+        r = (retired){ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
+    apply_range(j->e, ps, j->v, lo, hi, j->l0 + pt->keep, j->f0 + pt->born, &r);
+    pt->rsum = r.rsum;
+    pt->rsumc = r.rsumc;
+    pt->rerr = r.rerr;
+    pt->rerrc = r.rerrc;
+    pt->rrabs = r.rrabs;
+    pt->rxmax = r.rxmax;
 }
 
 int sq_adapt_apply(engine *e, gstate *ps)
@@ -1196,33 +1288,39 @@ int sq_adapt_apply(engine *e, gstate *ps)
     if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
         || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
         return -1;
-    /* Counts to offsets. */
-    for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
-        size_t kc = parts[c].keep, bc = parts[c].born;
-        parts[c].keep = ko;
-        parts[c].born = bo;
-        ko += kc;
-        bo += bc;
+    retired r = {ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
+    if (nch <= 1) {
+        /* Most problems: one chunk, in place. */
+        apply_range(e, ps, v, 0, v->n, nl->n, nf->n, &r);
+    } else {
+        /* Counts to offsets. */
+        for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
+            size_t kc = parts[c].keep, bc = parts[c].born;
+            parts[c].keep = ko;
+            parts[c].born = bo;
+            ko += kc;
+            bo += bc;
+        }
+        fates_job j = {e, ps, v, parts, nl->n, nf->n};
+        sq_adapt_chunks(e, v->n, apply_chunk, &j);
+        r = (retired){parts[0].rsum, parts[0].rsumc, parts[0].rerr, parts[0].rerrc,
+                      parts[0].rrabs, parts[0].rxmax};
+        for (size_t c = 1; c < nch; c++) {
+            sq_sum_add(&r.rsum, &r.rsumc, parts[c].rsum);
+            r.rsumc += parts[c].rsumc;
+            sq_sum_add(&r.rerr, &r.rerrc, parts[c].rerr);
+            r.rerrc += parts[c].rerrc;
+            r.rrabs += parts[c].rrabs;
+            if (parts[c].rxmax > r.rxmax)
+                r.rxmax = parts[c].rxmax;
+        }
     }
-    fates_job j = {e, ps, v, parts, nl->n, nf->n};
-    sq_adapt_chunks(e, v->n, apply_chunk, &j);
-    if (nch > 0) {
-        ps->rsum = parts[0].rsum;
-        ps->rsumc = parts[0].rsumc;
-        ps->rerr = parts[0].rerr;
-        ps->rerrc = parts[0].rerrc;
-        ps->rrabs = parts[0].rrabs;
-        ps->rxmax = parts[0].rxmax;
-    }
-    for (size_t c = 1; c < nch; c++) {
-        sq_sum_add(&ps->rsum, &ps->rsumc, parts[c].rsum);
-        ps->rsumc += parts[c].rsumc;
-        sq_sum_add(&ps->rerr, &ps->rerrc, parts[c].rerr);
-        ps->rerrc += parts[c].rerrc;
-        ps->rrabs += parts[c].rrabs;
-        if (parts[c].rxmax > ps->rxmax)
-            ps->rxmax = parts[c].rxmax;
-    }
+    ps->rsum = r.rsum;
+    ps->rsumc = r.rsumc;
+    ps->rerr = r.rerr;
+    ps->rerrc = r.rerrc;
+    ps->rrabs = r.rrabs;
+    ps->rxmax = r.rxmax;
     ps->next_live_n = keep;
     ps->next_fresh_n = born;
     ps->live_start = nl->n;

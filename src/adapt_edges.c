@@ -66,20 +66,23 @@ static void edges_prepare(size_t c, size_t lo, size_t hi, void *ctx)
     (void)c;
     const edges_job *j = ctx;
     const view *v = j->v;
-    double *const *f = v->f;
+    const uint8_t *fresh = v->fresh;
+    double *raw = v->f[F_RAW], *sl = j->sl;
+    const double *err = v->f[F_ERR], *val = v->f[F_VAL], *slack = v->f[F_SL];
+    uint8_t *touched = j->touched;
     size_t n = v->n;
     for (size_t k = lo; k < hi; k++)
-        if (is_fresh(v, k))
-            f[F_RAW][k] = f[F_ERR][k];
-    if (v->fresh == NULL)
-        memset(j->touched + lo, 1, hi - lo);
+        if (fresh == NULL || fresh[k])
+            raw[k] = err[k];
+    if (fresh == NULL)
+        memset(touched + lo, 1, hi - lo);
     else
         for (size_t r = lo; r < hi; r++)
-            j->touched[r] = v->fresh[r] || (r > 0 && v->fresh[r - 1])
-                            || (r + 1 < n && v->fresh[r + 1]);
+            touched[r] = fresh[r] || (r > 0 && fresh[r - 1])
+                         || (r + 1 < n && fresh[r + 1]);
     for (size_t r = lo; r < hi; r++)
-        if (j->touched[r])
-            j->sl[r] = isnan(f[F_VAL][r]) ? NAN : f[F_SL][r];
+        if (touched[r])
+            sl[r] = isnan(val[r]) ? NAN : slack[r];
 }
 
 /* Across the end between r and r + 1: each side's extrapolation to it
