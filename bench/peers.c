@@ -106,6 +106,7 @@ typedef struct sq_job {
     const battery_problem *p;
     double epsrel;
     int simd;
+    const sq_expr *expr;     /* the integrand as an expression, or NULL */
     int threads;
     sq_workspace *ws;
     size_t reps;
@@ -116,8 +117,9 @@ static void run_sq(void *ctx)
 {
     sq_job *j = ctx;
     const battery_problem *p = j->p;
-    sq_integrand f = sq_fn_batch(j->simd ? battery_simd_batch : battery_batch,
-                                 (void *)p);
+    sq_integrand f = j->expr != NULL ? sq_fn_expr(j->expr, NULL)
+                     : sq_fn_batch(j->simd ? battery_simd_batch : battery_batch,
+                                   (void *)p);
     sq_options o;
     sq_options_init(&o);
     o.epsabs = 0;
@@ -133,7 +135,7 @@ static void run_sq(void *ctx)
 
 typedef struct row {
     size_t gsl_evals, sq_evals;
-    double gsl_us, speedup_scalar, speedup_simd, speedup_threads;
+    double gsl_us, speedup_scalar, speedup_simd, speedup_threads, speedup_expr;
     int gsl_ok, sq_ok;
 } row;
 
@@ -191,6 +193,22 @@ static row measure(const battery_problem *p, double epsrel, int threads,
     bench_stat gs;
     out.speedup_scalar = bench_ratio(run_sq, &s, run_gsl, &g, repeats, NULL, &gs);
     out.gsl_us = gs.median / (double)reps * 1e6;
+    /* The same integrand compiled from its text: the expression machine at
+     * the CPU's widest ISA with the default math backend. A result that
+     * misses the tolerance counts as wrong like the callback's. */
+    sq_expr_error err;
+    sq_expr *e = sq_expr_compile(battery_expr[p->fn], &err);
+    out.speedup_expr = NAN;
+    if (e != NULL) {
+        sq_job x = s;
+        x.expr = e;
+        x.reps = 1;
+        run_sq(&x);
+        out.sq_ok &= x.r.status == SQ_OK && correct(p, x.r.value, x.r.error, epsrel);
+        x.reps = reps;
+        out.speedup_expr = bench_ratio(run_sq, &x, run_gsl, &g, repeats, NULL, NULL);
+        sq_expr_free(e);
+    }
     out.speedup_simd = NAN;
     if (simd) {
         sq_job v = s;
@@ -214,8 +232,9 @@ static row measure(const battery_problem *p, double epsrel, int threads,
         printf("%.2fx |", out.speedup_simd);
     else
         printf("- |");
-    if (threads > 1 && simd)
-        printf(" %.2fx |", out.speedup_threads);
+    printf(" %.2fx |", out.speedup_expr);
+    if (threads > 1)
+        printf(simd ? " %.2fx |" : " - |", out.speedup_threads);
     printf(" %.1e | %.1e |\n", fabs(g.value - p->exact), fabs(s.r.value - p->exact));
     return out;
 }
@@ -237,10 +256,11 @@ static double median(double *v, size_t n)
 static void table_head(int threads)
 {
     printf("| problem | GSL evals | simdquad evals | evals ratio | GSL us "
-           "| GSL | simdquad | speed-up, scalar f | speed-up, SLEEF f |");
+           "| GSL | simdquad | speed-up, scalar f | speed-up, SLEEF f "
+           "| speed-up, expression |");
     if (threads > 1)
         printf(" speed-up, SLEEF f, %d threads |", threads);
-    printf(" GSL true error | simdquad true error |\n|---|---|---|---|---|---|---|---|---|");
+    printf(" GSL true error | simdquad true error |\n|---|---|---|---|---|---|---|---|---|---|");
     if (threads > 1)
         printf("---|");
     printf("---|---|\n");
@@ -249,11 +269,12 @@ static void table_head(int threads)
 static void summary(const char *what, row *rows, size_t n, int simd)
 {
     double *ev = malloc(n * sizeof *ev), *sc = malloc(n * sizeof *sc),
-           *sv = malloc(n * sizeof *sv);
-    if (ev == NULL || sc == NULL || sv == NULL) {
+           *sv = malloc(n * sizeof *sv), *se = malloc(n * sizeof *se);
+    if (ev == NULL || sc == NULL || sv == NULL || se == NULL) {
         free(ev);
         free(sc);
         free(sv);
+        free(se);
         return;
     }
     size_t gsl_bad = 0, sq_bad = 0;
@@ -261,6 +282,7 @@ static void summary(const char *what, row *rows, size_t n, int simd)
         ev[i] = (double)rows[i].sq_evals / (double)rows[i].gsl_evals;
         sc[i] = rows[i].speedup_scalar;
         sv[i] = rows[i].speedup_simd;
+        se[i] = rows[i].speedup_expr;
         gsl_bad += !rows[i].gsl_ok;
         sq_bad += !rows[i].sq_ok;
     }
@@ -269,10 +291,12 @@ static void summary(const char *what, row *rows, size_t n, int simd)
            what, n, median(ev, n), median(sc, n));
     if (simd)
         printf(", %.2fx with the SLEEF integrand", median(sv, n));
+    printf(", %.2fx with the expression", median(se, n));
     printf("; not OK or wrong: GSL %zu, simdquad %zu.\n\n", gsl_bad, sq_bad);
     free(ev);
     free(sc);
     free(sv);
+    free(se);
 }
 
 static void usage(void)
@@ -464,7 +488,10 @@ int bench_peers(int argc, char **argv)
            "workspace. epsrel %g, epsabs 0. Speed-up = GSL time / simdquad time, "
            "median of %d alternating pairs. The scalar integrand is the "
            "function GSL gets, called in a loop; the SLEEF one is the same "
-           "text on four doubles (AVX2, u10 functions)%s. Traps (features no "
+           "text on four doubles (AVX2, u10 functions)%s; the expression is "
+           "the same function as simdquad text (tests/battery_expr.c), run by "
+           "the expression machine at the CPU's widest ISA with the default "
+           "math backend. Traps (features no "
            "sampling sees) are left out; their breakpoint variants are in.\n\n",
            GSL_VERSION, GSL_LIMIT, epsrel, repeats,
            simd ? "" : ", not run: this CPU has no AVX2");

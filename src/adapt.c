@@ -69,13 +69,14 @@ static void chunk_body(size_t c, int slot, void *ctx)
 }
 
 /* The rounds' pace decides: a team the tiles' loops found not to pay (a
- * core busy with another process) is not asked here either. */
+ * core busy with another process) is not asked here either. (The chunks'
+ * loops are not measured themselves: the last chunk is usually short, and
+ * such a loop would look like a team too slow to start.) */
 void sq_adapt_chunks_wide(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx)
 {
     size_t nch = sq_gk_nchunks(n);
     chunk_job j = {fn, ctx, n};
-    sq_parallel_for(nch, nch > 1 && e->pace->skip == 0 ? e->nthreads : 1,
-                    chunk_body, &j);
+    sq_parallel_for(nch, e->pace->skip == 0 ? e->nthreads : 1, chunk_body, &j);
 }
 
 /* Room for tiles of up to cap intervals (cap <= TILE): buffers follow the

@@ -177,26 +177,32 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
     }
     double wall = omp_get_wtime() - start;
     /* The team paid if the loop took clearly less than its work would on
-     * one thread. When it did not, either a helper started late, a time
-     * slice after the others (a core busy with another process): then the
-     * next loops run on the calling thread, twice as many after each such
-     * loop in a row (at most 1024), before the team is tried again; or the
+     * one thread. When it did not, either a helper started late (a core
+     * busy with another process): then the next 2^strikes loops run on the
+     * calling thread (at most 1024) before the team is tried again; or the
      * loop was too short for the team's start-up: then loops of this many
      * iterations or fewer run on the calling thread from now on. */
     if (wall > 0.8 * busy) {
-        if (wall - busy / threads > 2e-4) {
-            pace->strikes = pace->strikes < 10 ? pace->strikes + 1 : 10;
+        double late = wall - busy / threads;
+        if (late > 2e-4) {
+            /* A millisecond late is a time slice of the scheduler: another
+             * process has the core, and the team is set aside as long as
+             * it can be at once. */
+            pace->strikes = late > 1e-3 || pace->strikes >= 8 ? 10 : pace->strikes + 2;
             pace->skip = 1 << pace->strikes;
         } else if (n >= pace->serial_below) {
             pace->serial_below = n + 1;
         }
     } else {
-        /* One strike forgiven per loop that paid, not all: on a core
-         * shared with another process a helper runs promptly about as
-         * often as not, and each loop it holds up costs a time slice of
-         * the scheduler (milliseconds), so a team tried again after every
-         * lucky loop would cost more than it gives (measured: a batch of
-         * 1200 integrals at 0.2 times its one-thread speed). */
+        /* Two strikes (all ten for a time slice) for a loop held up, one
+         * forgiven for a loop that paid: on a core shared with another
+         * process a helper runs promptly about as often as not, and each
+         * loop it holds up costs a time slice (milliseconds). Forgiving
+         * all after a lucky loop, or as many as are given, keeps trying
+         * such a team (measured: a batch of 1200 integrals at 0.2 times its
+         * one-thread speed); this way a team held up in more than a third
+         * of its loops is tried less and less often, and one held up now
+         * and then stays in use. */
         pace->strikes -= pace->strikes > 0;
     }
 }

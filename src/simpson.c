@@ -585,14 +585,14 @@ static int settle(engine *e)
         if (ps->run > take) {
             /* The surplus lies left of everything already pending. */
             sq_cols_move_reversed(&ps->pend, ps->pend.n, &w->cur, ps->start + take,
-                                  ps->run - take, e->nthreads, PAR_MIN);
+                                  ps->run - take, e->pace->skip > 0 ? 1 : e->nthreads, PAR_MIN);
             ps->pend.n += ps->run - take;
         }
         if (!in_place)
             sq_cols_move(dst, to, &w->cur, ps->start, take);
         size_t refill = WINDOW - take < ps->pend.n ? WINDOW - take : ps->pend.n;
         sq_cols_move_reversed(dst, to + take, &ps->pend, ps->pend.n - refill,
-                              refill, e->nthreads, PAR_MIN);
+                              refill, e->pace->skip > 0 ? 1 : e->nthreads, PAR_MIN);
         ps->pend.n -= refill;
         ps->start = to;
         ps->run = take + refill;

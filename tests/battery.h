@@ -126,4 +126,8 @@ extern const size_t battery_heavy_count;
 /* A batch integrand for simdquad: ctx points to the battery_problem. */
 int battery_batch(size_t n, const double *x, double *y, void *ctx);
 
+/* Each integrand in the expression language (tests/battery_expr.c), by
+ * battery_problem.fn. */
+extern const char *const battery_expr[BATTERY_FN_COUNT];
+
 #endif
