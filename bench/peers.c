@@ -100,6 +100,19 @@ static void run_gsl(void *ctx)
         j->status = gsl_once(j, &f);
 }
 
+/* QUADPACK's non-adaptive rule (qng: 21, 43 then 87 points), the cheapest
+ * call GSL has, for the fixed cost of a call. */
+static void run_gsl_qng(void *ctx)
+{
+    gsl_job *j = ctx;
+    gsl_function f = {gsl_f, (void *)j->p};
+    size_t neval;
+    for (size_t r = 0; r < j->reps; r++)
+        j->status = gsl_integration_qng(&f, j->p->a, j->p->b, 0, j->epsrel,
+                                        &j->value, &j->error, &neval);
+    j->evals = neval;
+}
+
 /* ---- simdquad -------------------------------------------------------------- */
 
 typedef struct sq_job {
@@ -129,6 +142,63 @@ static void run_sq(void *ctx)
     o.threads = j->threads;
     for (size_t r = 0; r < j->reps; r++)
         sq_integrate_ws(j->ws, &f, p->a, p->b, &o, &j->r);
+}
+
+/* ---- the fixed cost of a call --------------------------------------------------- */
+
+/*
+ * exp on [0, 1] (one interval: 21 points and the two end probes) in a loop
+ * of calls: the cost of a call beyond its evaluations. simdquad with a
+ * reused workspace, without one (each call makes and frees its own), and
+ * with the integrand as an expression; GSL's qags and qng on the same
+ * scalar function.
+ */
+static void call_cost(double epsrel, gsl_integration_workspace *w, sq_workspace *ws)
+{
+    const battery_problem *p = NULL;
+    for (size_t i = 0; i < battery_count && p == NULL; i++)
+        if (battery[i].fn == BATTERY_FN_gg01)
+            p = &battery[i];
+    sq_expr_error err;
+    sq_expr *e = p != NULL ? sq_expr_compile(battery_expr[p->fn], &err) : NULL;
+    if (e == NULL)
+        return;
+    enum { REPS = 2000 };
+    gsl_job g = {.p = p, .epsrel = epsrel, .w = w, .reps = REPS};
+    sq_job with = {.p = p, .epsrel = epsrel, .threads = 1, .ws = ws, .reps = REPS};
+    sq_job without = with, expr = with;
+    without.ws = NULL;
+    expr.expr = e;
+    struct {
+        const char *name;
+        void (*fn)(void *);
+        void *ctx;
+    } calls[] = {
+        {"simdquad, a workspace reused", run_sq, &with},
+        {"simdquad, no workspace", run_sq, &without},
+        {"simdquad, the expression, a workspace reused", run_sq, &expr},
+        {"GSL qng", run_gsl_qng, &g},
+    };
+    printf("### The fixed cost of a call\n\n");
+    printf("%s on [%g, %g] at epsrel %g in a loop of %d calls, one thread; "
+           "median of %d alternating pairs with GSL's qags.\n\n"
+           "| call | evaluations | us per call | x qags's time |\n|---|---|---|---|\n",
+           p->name, p->a, p->b, epsrel, REPS, repeats);
+    gsl_job once = g;
+    gsl_function fc = {gsl_f_counted, (void *)p};
+    counted = 0;
+    gsl_once(&once, &fc);
+    bench_stat gs;
+    for (size_t i = 0; i < sizeof calls / sizeof *calls; i++) {
+        bench_stat cs;
+        double ratio = bench_ratio(run_gsl, &g, calls[i].fn, calls[i].ctx, repeats,
+                                   &gs, &cs);
+        size_t evals = calls[i].fn == run_gsl_qng ? g.evals : with.r.evals;
+        printf("| %s | %zu | %.3f | %.2f |\n", calls[i].name, evals,
+               cs.median / REPS * 1e6, ratio);
+    }
+    printf("| GSL qags | %zu | %.3f | 1.00 |\n\n", counted, gs.median / REPS * 1e6);
+    sq_expr_free(e);
 }
 
 /* ---- one problem ------------------------------------------------------------ */
@@ -497,6 +567,8 @@ int bench_peers(int argc, char **argv)
            simd ? "" : ", not run: this CPU has no AVX2");
 
     size_t n = 0;
+    if (battery_on)
+        call_cost(epsrel, w, ws);
     if (battery_on) {
         printf("### The battery\n\n");
         table_head(1);
