@@ -74,9 +74,8 @@ static void chunk_body(size_t c, int slot, void *ctx)
  * such a loop would look like a team too slow to start.) */
 void sq_adapt_chunks_wide(const engine *e, size_t n, sq_chunk_fn *fn, void *ctx)
 {
-    size_t nch = sq_gk_nchunks(n);
     chunk_job j = {fn, ctx, n};
-    sq_parallel_for(nch, e->pace->skip == 0 ? e->nthreads : 1, chunk_body, &j);
+    sq_parallel_for_after(e->pace, sq_gk_nchunks(n), e->nthreads, chunk_body, &j);
 }
 
 /* Room for tiles of up to cap intervals (cap <= TILE): buffers follow the

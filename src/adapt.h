@@ -294,10 +294,10 @@ static inline int at_floor(double err, double rabs)
  * SQ_GK_CHUNK consecutive intervals, over the engine's threads when a
  * problem has several chunks. A pass's sums are formed chunk by chunk and
  * then added in chunk order, so they depend on the chunk size, which is
- * fixed, and not on the thread count; a problem of one chunk (up to 4096
+ * fixed, and not on the thread count; a problem of one chunk (up to 1024
  * intervals a round) sums exactly as a single loop would.
  */
-enum { SQ_GK_CHUNK = 4096 };
+enum { SQ_GK_CHUNK = 1024 };
 
 static inline size_t sq_gk_nchunks(size_t n)
 {

@@ -87,13 +87,14 @@ static void reverse_column(size_t k, int slot, void *ctx)
 }
 
 void sq_cols_move_reversed(sq_cols *d, size_t to, const sq_cols *s, size_t from,
-                           size_t n, int threads, size_t par_min)
+                           size_t n, const sq_pace *pace, int threads,
+                           size_t par_min)
 {
     if (n == 0)
         return;                  /* the arrays may not exist yet */
     reverse_job j = {d, s, to, from, n};
-    sq_parallel_for((size_t)s->ncol + 1, n >= par_min ? threads : 1,
-                    reverse_column, &j);
+    sq_parallel_for_after(pace, (size_t)s->ncol + 1, n >= par_min ? threads : 1,
+                          reverse_column, &j);
 }
 
 /* ---- buffers ---------------------------------------------------------------- */

@@ -40,10 +40,11 @@ size_t sq_cols_bytes(const sq_cols *s);
 /* Copy intervals [from, from + n) of s to position `to` of d (both with
  * the same columns; the ranges may overlap). */
 void sq_cols_move(sq_cols *d, size_t to, const sq_cols *s, size_t from, size_t n);
-/* The same, reversed; large copies are spread over threads, one column
- * each. */
+/* The same, reversed; copies of par_min intervals or more are spread over
+ * threads, one column each, as the round's pace allows. */
 void sq_cols_move_reversed(sq_cols *d, size_t to, const sq_cols *s, size_t from,
-                           size_t n, int threads, size_t par_min);
+                           size_t n, const sq_pace *pace, int threads,
+                           size_t par_min);
 
 /*
  * One allocation carved into n arrays of bytes[i] bytes each (each

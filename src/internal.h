@@ -197,11 +197,16 @@ void sq_parallel_for(size_t n, int threads,
  */
 typedef struct sq_pace {
     int skip;            /* loops left to run on the calling thread */
-    int strikes;         /* teams in a row that started late */
+    int strikes;         /* how often its teams were held up lately */
     size_t serial_below; /* loops shorter than this run on the calling thread */
 } sq_pace;
 
 void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
+                           void (*body)(size_t i, int slot, void *ctx), void *ctx);
+/* A loop within a round that follows the round's record without adding to
+ * it: on the calling thread while the pace sets the team aside, else on a
+ * team whose late helpers take no work. */
+void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
                            void (*body)(size_t i, int slot, void *ctx), void *ctx);
 
 /* The thread count a call uses: opt->threads, or OpenMP's default, at

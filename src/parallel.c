@@ -145,6 +145,62 @@ void sq_parallel_for(size_t n, int threads,
         body(i, omp_get_thread_num(), ctx);
 }
 
+/* How late a helper may start a paced loop: a team's start-up takes tens
+ * of microseconds. */
+#define SQ_LATE_START 2e-4
+
+/*
+ * The loop of a team of `threads` (team_fits already asked). Iterations are
+ * handed out one at a time from a counter. A helper that starts more than
+ * SQ_LATE_START after the loop did (its core was busy: it waited for a time
+ * slice) takes none: the others finish the loop, instead of waiting for an
+ * iteration it would start and then be preempted in. Who runs an iteration
+ * never changes its result. *busy gets the summed time of the iterations,
+ * *late_start how late the latest helper that took none was (0: none).
+ */
+static void team_loop(size_t n, int threads, void (*body)(size_t i, int slot, void *ctx),
+                      void *ctx, double start, double *busy_out, double *late_out)
+{
+    double busy = 0, late_start = 0;
+    _Atomic size_t next = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : busy) reduction(max : late_start)
+    {
+        int slot = omp_get_thread_num();
+        double begun = omp_get_wtime() - start;
+        if (slot != 0 && begun > SQ_LATE_START)
+            late_start = begun;
+        else
+            for (;;) {
+                size_t i = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
+                if (i >= n)
+                    break;
+                double t = omp_get_wtime();
+                body(i, slot, ctx);
+                busy += omp_get_wtime() - t;
+            }
+    }
+    *busy_out = busy;
+    *late_out = late_start;
+}
+
+void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
+                           void (*body)(size_t i, int slot, void *ctx), void *ctx)
+{
+    if (threads <= 1 || n <= 1 || omp_in_parallel() || pace->skip > 0) {
+        sq_parallel_for(n, 1, body, ctx);
+        return;
+    }
+    if ((size_t)threads > n)
+        threads = (int)n;
+    threads = team_fits(threads);
+    if (threads <= 1) {
+        sq_parallel_for(n, 1, body, ctx);
+        return;
+    }
+    double busy, late;
+    team_loop(n, threads, body, ctx, omp_get_wtime(), &busy, &late);
+}
+
 void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
                            void (*body)(size_t i, int slot, void *ctx), void *ctx)
 {
@@ -164,17 +220,8 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
         sq_parallel_for(n, 1, body, ctx);
         return;
     }
-    double start = omp_get_wtime(), busy = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : busy)
-    {
-        int slot = omp_get_thread_num();
-#pragma omp for schedule(dynamic, 1) nowait
-        for (size_t i = 0; i < n; i++) {
-            double t = omp_get_wtime();
-            body(i, slot, ctx);
-            busy += omp_get_wtime() - t;
-        }
-    }
+    double start = omp_get_wtime(), busy, late_start;
+    team_loop(n, threads, body, ctx, start, &busy, &late_start);
     double wall = omp_get_wtime() - start;
     /* The team paid if the loop took clearly less than its work would on
      * one thread. When it did not, either a helper started late (a core
@@ -182,19 +229,24 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
      * calling thread (at most 1024) before the team is tried again; or the
      * loop was too short for the team's start-up: then loops of this many
      * iterations or fewer run on the calling thread from now on. */
-    if (wall > 0.8 * busy) {
-        double late = wall - busy / threads;
-        if (late > 2e-4) {
+    if (late_start > 0 || wall > 0.8 * busy) {
+        double late = late_start > 0 ? late_start : wall - busy / threads;
+        if (late > SQ_LATE_START) {
             /* A millisecond late is a time slice of the scheduler: another
-             * process has the core, and the team is set aside as long as
-             * it can be at once. */
-            pace->strikes = late > 1e-3 || pace->strikes >= 8 ? 10 : pace->strikes + 2;
+             * process probably has the core. Six strikes the first time
+             * (64 loops on the calling thread), all ten if it happens again
+             * before they are forgiven: a machine without such a process
+             * has a slice taken now and then too (a virtual machine's
+             * host), and its loops then pay again; with a busy core the
+             * second comes soon. */
+            int add = late > 1e-3 ? (pace->strikes >= 4 ? 10 : 6) : 2;
+            pace->strikes = pace->strikes + add < 10 ? pace->strikes + add : 10;
             pace->skip = 1 << pace->strikes;
         } else if (n >= pace->serial_below) {
             pace->serial_below = n + 1;
         }
     } else {
-        /* Two strikes (all ten for a time slice) for a loop held up, one
+        /* Two strikes (six or ten for a time slice) for a loop held up, one
          * forgiven for a loop that paid: on a core shared with another
          * process a helper runs promptly about as often as not, and each
          * loop it holds up costs a time slice (milliseconds). Forgiving

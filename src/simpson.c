@@ -494,8 +494,7 @@ static int round_once(engine *e)
         }
         /* A short copy: its team would not pay by itself, and its pace
          * must not set aside run_unit's, which loops as many units. */
-        sq_parallel_for(e->nunits, e->pace->skip > 0 ? 1 : e->nthreads,
-                        gather_unit, e);
+        sq_parallel_for_after(e->pace, e->nunits, e->nthreads, gather_unit, e);
     } else {
         for (size_t u = 0; u < e->nunits; u++)
             total += w->units[u].nout;
@@ -585,14 +584,14 @@ static int settle(engine *e)
         if (ps->run > take) {
             /* The surplus lies left of everything already pending. */
             sq_cols_move_reversed(&ps->pend, ps->pend.n, &w->cur, ps->start + take,
-                                  ps->run - take, e->pace->skip > 0 ? 1 : e->nthreads, PAR_MIN);
+                                  ps->run - take, e->pace, e->nthreads, PAR_MIN);
             ps->pend.n += ps->run - take;
         }
         if (!in_place)
             sq_cols_move(dst, to, &w->cur, ps->start, take);
         size_t refill = WINDOW - take < ps->pend.n ? WINDOW - take : ps->pend.n;
         sq_cols_move_reversed(dst, to + take, &ps->pend, ps->pend.n - refill,
-                              refill, e->pace->skip > 0 ? 1 : e->nthreads, PAR_MIN);
+                              refill, e->pace, e->nthreads, PAR_MIN);
         ps->pend.n -= refill;
         ps->start = to;
         ps->run = take + refill;
