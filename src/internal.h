@@ -196,7 +196,8 @@ void sq_parallel_for(size_t n, int threads,
  * starts zeroed and belongs to one caller.
  */
 typedef struct sq_pace {
-    int skip;            /* loops left to run on the calling thread */
+    double until;        /* loops run on the calling thread until then
+                          * (omp_get_wtime) */
     int strikes;         /* how often its teams were held up lately */
     size_t serial_below; /* loops shorter than this run on the calling thread */
 } sq_pace;

@@ -152,23 +152,26 @@ void sq_parallel_for(size_t n, int threads,
 /*
  * The loop of a team of `threads` (team_fits already asked). Iterations are
  * handed out one at a time from a counter. A helper that starts more than
- * SQ_LATE_START after the loop did (its core was busy: it waited for a time
- * slice) takes none: the others finish the loop, instead of waiting for an
- * iteration it would start and then be preempted in. Who runs an iteration
- * never changes its result. *busy gets the summed time of the iterations,
- * *late_start how late the latest helper that took none was (0: none).
+ * SQ_LATE_START after the loop did has waited for its core (a time slice
+ * of another process) or woken from sleep; if by then half the iterations
+ * are handed out it takes none, and the others finish the loop instead of
+ * waiting for an iteration it would start and perhaps be preempted in.
+ * Who runs an iteration never changes its result. *busy gets the summed
+ * time of the iterations, *declined how late the latest helper that took
+ * none was (0: none declined).
  */
 static void team_loop(size_t n, int threads, void (*body)(size_t i, int slot, void *ctx),
-                      void *ctx, double start, double *busy_out, double *late_out)
+                      void *ctx, double start, double *busy_out, double *declined_out)
 {
-    double busy = 0, late_start = 0;
+    double busy = 0, declined = 0;
     _Atomic size_t next = 0;
-#pragma omp parallel num_threads(threads) reduction(+ : busy) reduction(max : late_start)
+#pragma omp parallel num_threads(threads) reduction(+ : busy) reduction(max : declined)
     {
         int slot = omp_get_thread_num();
         double begun = omp_get_wtime() - start;
-        if (slot != 0 && begun > SQ_LATE_START)
-            late_start = begun;
+        if (slot != 0 && begun > SQ_LATE_START
+            && atomic_load_explicit(&next, memory_order_relaxed) >= n / 2)
+            declined = begun;
         else
             for (;;) {
                 size_t i = atomic_fetch_add_explicit(&next, 1, memory_order_relaxed);
@@ -180,13 +183,13 @@ static void team_loop(size_t n, int threads, void (*body)(size_t i, int slot, vo
             }
     }
     *busy_out = busy;
-    *late_out = late_start;
+    *declined_out = declined;
 }
 
 void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
                            void (*body)(size_t i, int slot, void *ctx), void *ctx)
 {
-    if (threads <= 1 || n <= 1 || omp_in_parallel() || pace->skip > 0) {
+    if (threads <= 1 || n <= 1 || omp_in_parallel() || omp_get_wtime() < pace->until) {
         sq_parallel_for(n, 1, body, ctx);
         return;
     }
@@ -208,8 +211,7 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
         sq_parallel_for(n, 1, body, ctx);
         return;
     }
-    if (pace->skip > 0 || n < pace->serial_below) {
-        pace->skip -= pace->skip > 0;
+    if (n < pace->serial_below || omp_get_wtime() < pace->until) {
         sq_parallel_for(n, 1, body, ctx);
         return;
     }
@@ -220,41 +222,43 @@ void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
         sq_parallel_for(n, 1, body, ctx);
         return;
     }
-    double start = omp_get_wtime(), busy, late_start;
-    team_loop(n, threads, body, ctx, start, &busy, &late_start);
+    double start = omp_get_wtime(), busy, declined;
+    team_loop(n, threads, body, ctx, start, &busy, &declined);
     double wall = omp_get_wtime() - start;
-    /* The team paid if the loop took clearly less than its work would on
-     * one thread. When it did not, either a helper started late (a core
-     * busy with another process): then the next 2^strikes loops run on the
-     * calling thread (at most 1024) before the team is tried again; or the
-     * loop was too short for the team's start-up: then loops of this many
-     * iterations or fewer run on the calling thread from now on. */
-    if (late_start > 0 || wall > 0.8 * busy) {
-        double late = late_start > 0 ? late_start : wall - busy / threads;
+    /*
+     * The team paid if the loop took clearly less than its work would on
+     * one thread. When it did not, either a helper was held up (its core
+     * busy with another process: it started late, or was preempted in an
+     * iteration): the loop lost `late` seconds, and the loops of the next
+     * 2^strikes times as long run on the calling thread (at most a second)
+     * before the team is tried again; or the loop was too short for the
+     * team's start-up: then loops of this many iterations or fewer run on
+     * the calling thread from now on.
+     *
+     * A loop held up costs two strikes, one whose delay was a
+     * millisecond, a scheduler's time slice, three; a loop that paid
+     * forgives one. On a core shared with another process a helper is on
+     * time about half the time, and each loop it holds up costs a time
+     * slice: forgiving all after a lucky loop, or as many as are given,
+     * kept trying such a team (measured: a batch of 1200 integrals at 0.2
+     * times its one-thread speed). This way a team held up in more than a
+     * third of its loops is set aside for longer and longer, and one held
+     * up now and then (a virtual machine's host takes a slice on an idle
+     * machine too) soon runs again. The time set aside is measured in
+     * seconds, not loops: a batch's one loop may last a second, a round's
+     * a microsecond.
+     */
+    if (declined > 0 || wall > 0.8 * busy) {
+        double late = declined > 0 ? declined : wall - busy / threads;
         if (late > SQ_LATE_START) {
-            /* A millisecond late is a time slice of the scheduler: another
-             * process probably has the core. Six strikes the first time
-             * (64 loops on the calling thread), all ten if it happens again
-             * before they are forgiven: a machine without such a process
-             * has a slice taken now and then too (a virtual machine's
-             * host), and its loops then pay again; with a busy core the
-             * second comes soon. */
-            int add = late > 1e-3 ? (pace->strikes >= 4 ? 10 : 6) : 2;
+            int add = late > 1e-3 ? 3 : 2;
             pace->strikes = pace->strikes + add < 10 ? pace->strikes + add : 10;
-            pace->skip = 1 << pace->strikes;
+            double aside = late * (double)(1 << pace->strikes);
+            pace->until = omp_get_wtime() + (aside < 1.0 ? aside : 1.0);
         } else if (n >= pace->serial_below) {
             pace->serial_below = n + 1;
         }
     } else {
-        /* Two strikes (six or ten for a time slice) for a loop held up, one
-         * forgiven for a loop that paid: on a core shared with another
-         * process a helper runs promptly about as often as not, and each
-         * loop it holds up costs a time slice (milliseconds). Forgiving
-         * all after a lucky loop, or as many as are given, keeps trying
-         * such a team (measured: a batch of 1200 integrals at 0.2 times its
-         * one-thread speed); this way a team held up in more than a third
-         * of its loops is tried less and less often, and one held up now
-         * and then stays in use. */
         pace->strikes -= pace->strikes > 0;
     }
 }
