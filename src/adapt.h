@@ -177,6 +177,7 @@ typedef struct totals {
     int maxerr_at_end;   /* that interval touches an end or a breakpoint */
     double improvable;   /* error of the intervals above their roundoff floor */
     size_t overflows;    /* intervals whose sums overflowed (halve_overflows) */
+    size_t unevaluated;  /* other intervals without a value (drop_unevaluated) */
     double unresolved;   /* integral of |f| over the intervals whose error
                           * is at the rule's cap (resasc): their values may
                           * be aliased, and a problem stopped by a budget

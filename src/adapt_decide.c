@@ -43,6 +43,7 @@ static inline void sum_range(const view *v, size_t lo, size_t hi, totals *tp,
         double val = f[F_VAL][k], er = f[F_ERR][k];
         if (isnan(val)) {
             t.overflows += er == SQ_GK_OVERFLOW;
+            t.unevaluated += er != SQ_GK_OVERFLOW;
             continue;
         }
         sq_sum_add(&t.area, &ac, val);
@@ -146,6 +147,7 @@ static totals sum_up(engine *e, const gstate *ps, const view *v)
             t.improvable += u->improvable;
             t.unresolved += u->unresolved;
             t.overflows += u->overflows;
+        t.unevaluated += u->unevaluated;
             if (parts[c].xmax > xmax)
                 xmax = parts[c].xmax;
             if (u->maxerr > t.maxerr) {
@@ -421,6 +423,8 @@ static void roundoff_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 
 static void count_roundoff(engine *e, gstate *ps)
 {
+    if (ps->rounds == 1)
+        return;                  /* first intervals: no bisections yet */
     family_job j = {e->w, ps, parts_of(e->w, ps->fresh_n)};
     sq_adapt_chunks(e, ps->fresh_n, roundoff_chunk, &j);
     size_t pairs = 0, stalled = 0, raised = 0;
@@ -489,6 +493,8 @@ static void floor_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 
 static void parent_floor(engine *e, const gstate *ps)
 {
+    if (ps->rounds == 1)
+        return;                  /* first intervals: no parents */
     family_job j = {e->w, ps, NULL};
     sq_adapt_chunks(e, ps->fresh_n, floor_chunk, &j);
 }
@@ -1162,9 +1168,11 @@ int sq_adapt_decide(engine *e, gstate *ps)
         return -1;
     memset(w->fate, KEEP, n);
     w->counted = 0;
-    double extra_err = drop_unevaluated(e, v);
     sq_adapt_edges(e, w, ps, v);
     totals t = sum_up(e, ps, v);
+    /* Neither the edges nor the totals look at fates: the intervals
+     * without a value are dropped once the totals have counted them. */
+    double extra_err = t.unevaluated > 0 ? drop_unevaluated(e, v) : 0;
     if (ps->status == SQ_CALLBACK_ABORT || ps->bad_round) {
         sq_adapt_finish(ps, ps->status == SQ_CALLBACK_ABORT ? SQ_CALLBACK_ABORT
                                                             : SQ_NONFINITE,
