@@ -110,6 +110,21 @@ static sq_result single(int threads, sq_rule rule)
     return r;
 }
 
+/* An integral whose widest rounds hold more than two chunks of intervals:
+ * its decisions' passes run on the threads too. */
+static sq_result wide(int threads)
+{
+    sq_integrand f = sq_fn_kernel("cos");
+    sq_options o;
+    sq_options_init(&o);
+    o.threads = threads;
+    o.epsabs = 1e-9;
+    o.epsrel = 0;
+    sq_result r;
+    sq_integrate(&f, 0, 2e4, &o, &r);
+    return r;
+}
+
 /* ---- batches ------------------------------------------------------------------------ */
 
 enum { NB = 600 };
@@ -185,6 +200,7 @@ int main(int argc, char **argv)
     sq_result ref[3];
     for (int k = 0; k < 3; k++)
         ref[k] = single(1, rules[k]);
+    sq_result ref_w = wide(1);
     batch(1, &q, ref_b, 0);
     static double ref_v[57], ref_p[57], vv[57];
     vector_run(1, 1, 0, ref_v);
@@ -197,6 +213,10 @@ int main(int argc, char **argv)
                 sq_result r = single(t, rules[k]);
                 expect_same("single", &r, &ref[k]);
             }
+        for (int t = 2; t <= 4; t++) {
+            sq_result r = wide(t);
+            expect_same("wide", &r, &ref_w);
+        }
 
         /* A batch, groups on several threads, with progress reports. */
         for (int t = 2; t <= 4; t++) {
