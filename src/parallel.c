@@ -186,16 +186,24 @@ static void team_loop(size_t n, int threads, void (*body)(size_t i, int slot, vo
     *declined_out = declined;
 }
 
+/* The size of the team for a loop of n iterations on `threads` threads
+ * under `pace` (paced: the loop also keeps its record): 1 to run it on the
+ * calling thread. */
+static int team_for(size_t n, int threads, const sq_pace *pace, int paced)
+{
+    if (threads <= 1 || n <= 1 || omp_in_parallel())
+        return 1;
+    if ((paced && n < pace->serial_below) || omp_get_wtime() < pace->until)
+        return 1;
+    if ((size_t)threads > n)
+        threads = (int)n;
+    return team_fits(threads);
+}
+
 void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
                            void (*body)(size_t i, int slot, void *ctx), void *ctx)
 {
-    if (threads <= 1 || n <= 1 || omp_in_parallel() || omp_get_wtime() < pace->until) {
-        sq_parallel_for(n, 1, body, ctx);
-        return;
-    }
-    if ((size_t)threads > n)
-        threads = (int)n;
-    threads = team_fits(threads);
+    threads = team_for(n, threads, pace, 0);
     if (threads <= 1) {
         sq_parallel_for(n, 1, body, ctx);
         return;
@@ -207,17 +215,7 @@ void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
 void sq_parallel_for_paced(sq_pace *pace, size_t n, int threads,
                            void (*body)(size_t i, int slot, void *ctx), void *ctx)
 {
-    if (threads <= 1 || n <= 1 || omp_in_parallel()) {
-        sq_parallel_for(n, 1, body, ctx);
-        return;
-    }
-    if (n < pace->serial_below || omp_get_wtime() < pace->until) {
-        sq_parallel_for(n, 1, body, ctx);
-        return;
-    }
-    if ((size_t)threads > n)
-        threads = (int)n;
-    threads = team_fits(threads);
+    threads = team_for(n, threads, pace, 1);
     if (threads <= 1) {
         sq_parallel_for(n, 1, body, ctx);
         return;
