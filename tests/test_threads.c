@@ -80,7 +80,7 @@ static int damped_cos(size_t n, const double *x, double *y, void *ctx)
 }
 
 /*
- * A problem whose rounds hold several chunks of 4096 intervals has its
+ * A problem whose rounds hold several chunks of 1024 intervals has its
  * decisions' passes (neighbour checks, totals, families, fates) run over
  * the threads: the same bits for every count, alone or in a batch, and
  * the true error within the estimate. The damped integrand's errors vary
