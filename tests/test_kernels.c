@@ -492,3 +492,88 @@ Test(kernels, paired_sums_equal_sums_over_interleaved_halves)
         }
     }
 }
+
+/* ---- the Gauss-Kronrod estimate ------------------------------------------------ */
+
+enum { GK_MAXN = 70, GK_LD = 72, GK_ROWS = 21 };
+
+typedef struct gk_outputs {
+    double f[20][GK_MAXN];
+    int64_t bad[GK_MAXN];
+} gk_outputs;
+
+static sq_gk_out gk_out_of(gk_outputs *o)
+{
+    sq_gk_out out = {o->f[0], o->f[1], o->f[2], o->f[3], o->f[4], o->f[5], o->bad,
+                     o->f[6], o->f[7], o->f[8], o->f[9], o->f[10],
+                     {o->f[11], o->f[12], o->f[13], o->f[14]},
+                     o->f[15], o->f[16], o->f[17], o->f[18], o->f[19]};
+    return out;
+}
+
+/*
+ * The estimate of n intervals (n = 1 to 70: one interval, the narrow
+ * rounds AVX-512 gives to AVX2, whole and partial vectors) from smooth,
+ * peaked, jumping and non-finite values, with and without a Jacobian, for
+ * each error estimate, lean or not, GK21 and GK15: every output field the
+ * same bits at every ISA as at the scalar one. A single interval takes its
+ * own path at AVX2 and AVX-512 (its sums across the lanes).
+ */
+Test(kernels, gauss_kronrod_estimate_is_the_same_bits_at_every_isa)
+{
+    static const size_t sizes[] = {1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 64, 70};
+    static const int kinds[] = {SQ_GK_ERROR_NULL, SQ_GK_ERROR_QUADPACK, SQ_GK_ERROR_RAW,
+                                SQ_GK_ERROR_NULL | SQ_GK_LEAN};
+    const sq_gk_rule *rules[] = {&sq_gk21, &sq_gk15};
+    static double c[GK_MAXN], h[GK_MAXN], y0[GK_ROWS * GK_LD], jac[GK_ROWS * GK_LD];
+    static double yr[GK_ROWS * GK_LD], yo[GK_ROWS * GK_LD];
+    static gk_outputs ref, got;
+    uint64_t seed = 2026;
+    size_t checked = 0;
+    for (int trial = 0; trial < 40; trial++) {
+        for (size_t j = 0; j < GK_MAXN; j++) {
+            c[j] = rng_uniform(&seed, -1e3, 1e3);
+            h[j] = exp2(rng_uniform(&seed, -30, 4));
+        }
+        for (size_t i = 0; i < GK_ROWS * GK_LD; i++) {
+            double x = rng_uniform(&seed, -3, 3);
+            int shape = (int)(i / GK_LD + (size_t)trial) % 5;
+            y0[i] = shape == 0 ? exp(-x * x)
+                  : shape == 1 ? 1 / (1e-4 + x * x)
+                  : shape == 2 ? (x > 0.3 ? 2.0 : -1.0)
+                  : shape == 3 ? cos(40 * x) : fabs(x) * 1e300;
+            if (trial % 7 == 3 && i % 53 == 11)
+                y0[i] = i % 2 ? NAN : -INFINITY;
+            jac[i] = exp2(rng_uniform(&seed, -4, 4));
+        }
+        const sq_gk_rule *r = rules[trial % 2];
+        int kind = kinds[trial % 4];
+        int with_jac = trial % 3 == 1;
+        for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+            size_t n = sizes[s], ld = n == 1 ? 1 : GK_LD;
+            memset(&ref, 0, sizeof ref);
+            memcpy(yr, y0, sizeof yr);
+            sq_gk_out ro = gk_out_of(&ref);
+            size_t nbad = sq_ops_scalar.gk->estimate(n, ld, r, c, h, yr,
+                                                     with_jac ? jac : NULL, kind, &ro);
+            for (size_t i = 0; i < NOPS; i++) {
+                const sq_isa_ops *ops = all_ops[i];
+                if (!runnable(ops))
+                    continue;
+                memset(&got, 0, sizeof got);
+                memcpy(yo, y0, sizeof yo);
+                sq_gk_out go = gk_out_of(&got);
+                cr_assert_eq(ops->gk->estimate(n, ld, r, c, h, yo, with_jac ? jac : NULL,
+                                               kind, &go), nbad);
+                for (int f = 0; f < 20; f++)
+                    cr_assert(memcmp(got.f[f], ref.f[f], n * sizeof(double)) == 0,
+                              "field %d differs at isa %d, n %zu, trial %d", f, ops->isa,
+                              n, trial);
+                cr_assert(memcmp(got.bad, ref.bad, n * sizeof(int64_t)) == 0);
+                cr_assert(memcmp(yo, yr, sizeof yo) == 0, "values times the Jacobian");
+                checked++;
+            }
+        }
+    }
+    cr_assert(checked >= 40 * 12);
+}
