@@ -624,8 +624,11 @@ typedef struct sq_options {
     /**
      * Threads (default 0: OpenMP's default, usually the number of cores),
      * at most four per processor (more only cost memory and start-ups).
-     * Rounds too small to pay for a thread team run on the calling thread.
-     * Results are bitwise identical for every thread count.
+     * Rounds too small to pay for a thread team run on the calling thread,
+     * and so do the loops after one that a helper held up (its core busy
+     * with another process), for a time that grows while that recurs; the
+     * record is kept in the workspace. Results are bitwise identical for
+     * every thread count.
      */
     int threads;
     /** Instruction set of the kernels (default SQ_ISA_AUTO). */
@@ -730,7 +733,8 @@ typedef struct sq_result {
 /**
  * Reusable memory for integrations. A call with a workspace keeps the
  * frontier buffers it grew for the next call, so repeated integrations
- * allocate nothing after the first. A workspace may be used by one call at a
+ * allocate nothing after the first (and it remembers whether its thread
+ * teams paid, see sq_options.threads). A workspace may be used by one call at a
  * time: give each thread its own (and do not pass the caller's workspace to
  * an integral computed inside an integrand).
  */
