@@ -340,8 +340,6 @@ int sq_adapt_decide(engine *e, gstate *ps);
 int sq_adapt_apply(engine *e, gstate *ps);
 /* Best estimate of a problem stopped between rounds. */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
-/* Room for n entries in the decision scratch arrays. */
-int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n);
 
 /* How many children interval k of v makes when split (2 or 3), and for 3
  * the cuts in t; and the three children, appended to nf (adapt_cuts.c). */

@@ -87,7 +87,7 @@ static inline totals retired_totals(const gstate *ps, double *ac, double *ec,
 }
 
 /* Chunk c's share of the totals: the first starts from the retired sums. */
-static void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const sum_job *j = ctx;
     chunk_part *pt = &j->parts[c];
@@ -166,7 +166,7 @@ static totals sum_up(engine *e, const gstate *ps, const view *v)
 }
 
 /* Room for n entries in the decision scratch arrays (one allocation). */
-int sq_adapt_grow_order(struct sq_adapt_ws *w, size_t n)
+static int grow_order(struct sq_adapt_ws *w, size_t n)
 {
     /* A problem of one chunk keeps its part on the stack (see parts_of). */
     size_t nch = sq_gk_nchunks(n);
@@ -211,7 +211,7 @@ typedef struct select_job {
 
 /* The chunk's candidates, listed from its first position in w->order, and
  * the range of their buckets. */
-static void candidates_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void candidates_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const select_job *j = ctx;
     const double *err = j->v->f[F_ERR], *h = j->v->f[F_H], *rabs = j->v->f[F_RABS];
@@ -386,7 +386,7 @@ static size_t family_from(const ivs *fr, const gstate *ps, size_t k)
     return k;
 }
 
-static void roundoff_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void roundoff_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const family_job *j = ctx;
     const gstate *ps = j->ps;
@@ -455,7 +455,7 @@ static void count_roundoff(engine *e, gstate *ps)
  * difference. Smooth integrands are untouched: there the halves' errors
  * exceed what the parent missed by orders of magnitude.
  */
-static void floor_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void floor_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     (void)c;
     const family_job *j = ctx;
@@ -510,7 +510,7 @@ typedef struct pass_job {
     engine *e;
 } pass_job;
 
-static void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
     const double *val = j->v->f[F_VAL], *err = j->v->f[F_ERR];
@@ -831,7 +831,7 @@ static int plain_splits(engine *e, const view *v, const totals *t,
 /* The last pass of a problem's fates: the negligible intervals retired
  * (if asked), splits that cannot be made kept (and whether one is deep),
  * then the intervals kept and the children made (see count_fates). */
-static void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
     size_t splits = 0, keep = 0, born = 0;
@@ -907,7 +907,7 @@ typedef struct merge_job {
 /* Outputs lo..hi-1 of the merge: the live intervals among the first lo
  * outputs found by bisection (a live interval goes first if its centre is
  * below the fresh one's), then the merge itself. */
-static void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     (void)c;
     const merge_job *j = ctx;
@@ -987,7 +987,7 @@ typedef struct fates_job {
     size_t l0, f0;       /* where the problem's next runs start */
 } fates_job;
 
-static void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const fates_job *j = ctx;
     const uint8_t *fate = j->e->w->fate;
@@ -1067,7 +1067,7 @@ static void remember_area(gstate *ps, const totals *t)
  * round. Returns 1 if there were any (ps finishes NONFINITE if one cannot
  * be halved).
  */
-static void overflow_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void overflow_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
     const double *val = j->v->f[F_VAL], *err = j->v->f[F_ERR];
@@ -1161,7 +1161,7 @@ int sq_adapt_decide(engine *e, gstate *ps)
     struct sq_adapt_ws *w = e->w;
     view *v = &w->cur;
     size_t n = ps->live_n + ps->fresh_n;
-    if (sq_adapt_grow_order(w, n) != 0)
+    if (grow_order(w, n) != 0)
         return -1;
     parent_floor(e, ps);
     if (view_of(e, ps, v) != 0)

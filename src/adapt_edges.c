@@ -61,7 +61,7 @@ typedef struct edges_job {
  * intervals have an end touching a fresh interval (between two intervals
  * kept from the last round nothing changed, and only intervals at such
  * ends get a new bound); and their slack. */
-static void edges_prepare(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void edges_prepare(size_t c, size_t lo, size_t hi, void *ctx)
 {
     (void)c;
     const edges_job *j = ctx;
@@ -149,7 +149,7 @@ static void edge_bound(const edges_job *j, size_t r)
 /* The ends from lo on (each written by the interval on its left), then
  * the bounds of the intervals both of whose ends this chunk wrote: the
  * first interval of a chunk after the first waits for the chunk before. */
-static void edges_ends(size_t c, size_t lo, size_t hi, void *ctx)
+SQ_ALWAYS_INLINE void edges_ends(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const edges_job *j = ctx;
     for (size_t r = lo; r < hi && r + 1 < j->v->n; r++)
