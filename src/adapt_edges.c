@@ -87,7 +87,7 @@ SQ_ALWAYS_INLINE void edges_prepare(size_t c, size_t lo, size_t hi, void *ctx)
 
 /* Across the end between r and r + 1: each side's extrapolation to it
  * and allowance, for the other. */
-static void edge_pair(const edges_job *j, size_t r)
+SQ_ALWAYS_INLINE void edge_pair(const edges_job *j, size_t r)
 {
     const view *v = j->v;
     double *const *f = v->f;
@@ -109,7 +109,7 @@ static void edge_pair(const edges_job *j, size_t r)
 
 /* Interval r's error: its rule's, the mismatches at its ends that its
  * neighbours (or the probes) do not explain, and its witness's. */
-static void edge_bound(const edges_job *j, size_t r)
+SQ_ALWAYS_INLINE void edge_bound(const edges_job *j, size_t r)
 {
     const view *v = j->v;
     const gstate *ps = j->ps;
