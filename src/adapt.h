@@ -5,7 +5,9 @@
  *   adapt.c          the rounds: evaluation of fresh intervals, problems,
  *                    the workspace, the entry point (sq_adapt);
  *   adapt_decide.c   what each problem does after a round: totals, the
- *                    stopping tests, split selection, applying the fates;
+ *                    stopping tests, the fate of each interval;
+ *   adapt_select.c   which intervals to split;
+ *   adapt_apply.c    the new runs once the fates are known;
  *   adapt_extrap.c   Wynn's epsilon extrapolation as QUADPACK's qags runs
  *                    it, and the result of a problem that stops;
  *   adapt_edges.c    jumps the rule cannot see: neighbour checks across
@@ -328,6 +330,22 @@ static inline void sq_adapt_chunks(const engine *e, size_t n, sq_chunk_fn *fn,
     sq_adapt_chunks_wide(e, n, fn, ctx);
 }
 
+/* The parts of a problem of n intervals: the workspace's, or for one chunk
+ * its own (no allocation). */
+static inline chunk_part *sq_adapt_parts(struct sq_adapt_ws *w, size_t n)
+{
+    return sq_gk_nchunks(n) > 1 ? w->parts : &w->one_part;
+}
+
+/* The family of fresh interval i (its siblings, adjacent in the run, at
+ * most `left` of them): its size on its first member, 0 on the others, 1
+ * for a first interval, which has no parent. */
+static inline size_t sq_adapt_siblings(const ivs *fr, size_t i, size_t left)
+{
+    size_t ns = (size_t)fr->f[F_SIBS][i];
+    return ns == 0 ? 1 : ns < left ? ns : left;
+}
+
 /* ---- across the engine's files ------------------------------------------------------ */
 
 /* Decide problem ps after a round: finish it, or mark each of its
@@ -340,6 +358,16 @@ int sq_adapt_decide(engine *e, gstate *ps);
 int sq_adapt_apply(engine *e, gstate *ps);
 /* Best estimate of a problem stopped between rounds. */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
+/* How many intervals the fates of v keep and how many children they make,
+ * per chunk into parts and in all; marks the counts valid (w->counted) for
+ * sq_adapt_apply (adapt_apply.c). */
+void sq_adapt_count_fates(engine *e, const view *v, chunk_part *parts, size_t *keep,
+                          size_t *born);
+/* Mark SPLIT (in w->fate) the fewest KEEP intervals of v wider than
+ * min_width, largest errors first, whose errors bring `total` down to
+ * `target` (adapt_select.c). Returns how many, or -1 if memory ran out. */
+long sq_adapt_select(engine *e, const view *v, double total, double target,
+                     double min_width);
 
 /* How many children interval k of v makes when split (2 or 3), and for 3
  * the cuts in t; and the three children, appended to nf (adapt_cuts.c). */

@@ -2,28 +2,10 @@
 /*
  * The Gauss-Kronrod engine's decisions: after a round, each problem's
  * totals, its stopping tests (tolerance met, roundoff, extrapolation's
- * verdict), the choice of the intervals to split, and the new runs.
+ * verdict) and the fate of each of its intervals. Which to split is
+ * adapt_select.c's; the new runs, adapt_apply.c's.
  */
 #include "adapt.h"
-
-enum {
-    SMALL_SORT = 48      /* selection by sorting up to this many intervals */
-};
-
-/* The parts of a problem of n intervals (one without an allocation). */
-static chunk_part *parts_of(struct sq_adapt_ws *w, size_t n)
-{
-    return sq_gk_nchunks(n) > 1 ? w->parts : &w->one_part;
-}
-
-/* The family of fresh interval i (its siblings, adjacent in the run, at
- * most `left` of them): its size on its first member, 0 on the others, 1
- * for a first interval, which has no parent. */
-static size_t siblings(const ivs *fr, size_t i, size_t left)
-{
-    size_t ns = (size_t)fr->f[F_SIBS][i];
-    return ns == 0 ? 1 : ns < left ? ns : left;
-}
 
 typedef struct sum_job {
     const gstate *ps;
@@ -127,7 +109,7 @@ static totals sum_up(engine *e, const gstate *ps, const view *v)
         t = retired_totals(ps, &ac, &ec, &xmax);
         sum_range(v, 0, v->n, &t, &ac, &ec, &xmax);
     } else {
-        chunk_part *parts = parts_of(e->w, v->n);
+        chunk_part *parts = sq_adapt_parts(e->w, v->n);
         sum_job j = {ps, v, parts};
         sq_adapt_chunks(e, v->n, sum_chunk, &j);
         t = parts[0].t;
@@ -190,175 +172,6 @@ static int grow_order(struct sq_adapt_ws *w, size_t n)
     return 0;
 }
 
-/* The binary exponent and two leading mantissa bits of e > 0: an order
- * preserving bucket, 4 per octave. */
-static int bucket_of(double e)
-{
-    uint64_t bits;
-    memcpy(&bits, &e, sizeof bits);
-    return (int)(bits >> 50);          /* exponent, then two mantissa bits */
-}
-
-typedef struct select_job {
-    struct sq_adapt_ws *w;
-    const view *v;
-    chunk_part *parts;
-    double min_width;
-    int lo;              /* the lowest bucket, */
-    size_t nb;           /* ... how many buckets */
-    int cut;             /* and the lowest one taken */
-} select_job;
-
-/* The chunk's candidates, listed from its first position in w->order, and
- * the range of their buckets. */
-SQ_ALWAYS_INLINE void candidates_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    const select_job *j = ctx;
-    const double *err = j->v->f[F_ERR], *h = j->v->f[F_H], *rabs = j->v->f[F_RABS];
-    const uint8_t *fate = j->w->fate;
-    const double min_width = j->min_width;
-    size_t *order = j->w->order + lo, m = 0;
-    for (size_t k = lo; k < hi; k++) {
-        if (fate[k] != KEEP || !(2 * h[k] > min_width) || !(err[k] > 0)
-            || at_floor(err[k], rabs[k]))
-            continue;
-        order[m++] = k;
-    }
-    j->parts[c].marked = m;
-}
-
-/* The range of the buckets of the chunk's candidates. */
-static void buckets_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    (void)hi;
-    const select_job *j = ctx;
-    const double *err = j->v->f[F_ERR];
-    const size_t *order = j->w->order + lo;
-    const size_t m = j->parts[c].marked;
-    int blo = INT32_MAX, bhi = INT32_MIN;
-    for (size_t a = 0; a < m; a++) {
-        int bk = bucket_of(err[order[a]]);
-        blo = bk < blo ? bk : blo;
-        bhi = bk > bhi ? bk : bhi;
-    }
-    j->parts[c].blo = blo;
-    j->parts[c].bhi = bhi;
-}
-
-/* The chunk's errors by bucket, in its own row of w->hist. */
-static void histogram_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    (void)hi;
-    const select_job *j = ctx;
-    const double *err = j->v->f[F_ERR];
-    const size_t *order = j->w->order + lo;
-    double *hist = j->w->hist + c * j->nb;
-    memset(hist, 0, j->nb * sizeof *hist);
-    for (size_t a = 0; a < j->parts[c].marked; a++) {
-        double er = err[order[a]];
-        hist[bucket_of(er) - j->lo] += er;
-    }
-}
-
-static void mark_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    (void)hi;
-    const select_job *j = ctx;
-    const double *err = j->v->f[F_ERR];
-    const size_t *order = j->w->order + lo;
-    uint8_t *fate = j->w->fate;
-    const size_t m = j->parts[c].marked;
-    const int cut = j->cut;
-    size_t marked = 0;
-    for (size_t a = 0; a < m; a++)
-        if (bucket_of(err[order[a]]) >= cut) {
-            fate[order[a]] = SPLIT;
-            marked++;
-        }
-    j->parts[c].first = marked;
-}
-
-/*
- * Choose, among the intervals k with eligible(k), the fewest with the
- * largest errors whose removal brings `total` down to `target`, and mark
- * them SPLIT in fate[]. Ties are broken by bucket: every interval in the
- * last bucket needed is taken, so the choice depends on the errors alone.
- * Each chunk lists its candidates and sums its errors by bucket; the sums
- * are added in chunk order. Returns how many were marked, or -1 if memory
- * ran out.
- */
-static long select_split(engine *e, const view *v, double total,
-                         double target, double min_width)
-{
-    struct sq_adapt_ws *w = e->w;
-    double need = total - target;
-    if (!(need > 0))
-        return 0;
-    size_t nch = sq_gk_nchunks(v->n);
-    select_job j = {w, v, parts_of(w, v->n), min_width, 0, 0, 0};
-    sq_adapt_chunks(e, v->n, candidates_chunk, &j);
-    size_t m = 0;
-    for (size_t c = 0; c < nch; c++)
-        m += j.parts[c].marked;
-    if (m == 0)
-        return 0;
-    const double *err = v->f[F_ERR];
-    long marked = 0;
-    if (m <= SMALL_SORT) {
-        /* The chunks' lists, one after the other. */
-        for (size_t c = 1, at = j.parts[0].marked; c < nch; c++) {
-            memmove(w->order + at, w->order + c * SQ_GK_CHUNK,
-                    j.parts[c].marked * sizeof *w->order);
-            at += j.parts[c].marked;
-        }
-        /* Insertion sort by error, largest first; index breaks ties. */
-        for (size_t a = 1; a < m; a++) {
-            size_t key = w->order[a];
-            double ek = err[key];
-            size_t b = a;
-            while (b > 0 && err[w->order[b - 1]] < ek) {
-                w->order[b] = w->order[b - 1];
-                b--;
-            }
-            w->order[b] = key;
-        }
-        double removed = 0;
-        for (size_t a = 0; a < m && removed < need; a++) {
-            w->fate[w->order[a]] = SPLIT;
-            removed += err[w->order[a]];
-            marked++;
-        }
-        return marked;
-    }
-    sq_adapt_chunks(e, v->n, buckets_chunk, &j);
-    int lo = INT32_MAX, hi = INT32_MIN;
-    for (size_t c = 0; c < nch; c++) {
-        lo = j.parts[c].blo < lo ? j.parts[c].blo : lo;
-        hi = j.parts[c].bhi > hi ? j.parts[c].bhi : hi;
-    }
-    j.lo = lo;
-    j.nb = (size_t)(hi - lo + 1);
-    if (j.nb > SIZE_MAX / nch
-        || sq_grow((void **)&w->hist, &w->hist_cap, nch * j.nb, sizeof *w->hist) != 0)
-        return -1;
-    sq_adapt_chunks(e, v->n, histogram_chunk, &j);
-    for (size_t c = 1; c < nch; c++)
-        for (size_t b = 0; b < j.nb; b++)
-            w->hist[b] += w->hist[c * j.nb + b];
-    double removed = 0;
-    int cut = lo;
-    for (int b = hi; b >= lo; b--) {
-        removed += w->hist[b - lo];
-        cut = b;
-        if (removed >= need)
-            break;
-    }
-    j.cut = cut;
-    sq_adapt_chunks(e, v->n, mark_chunk, &j);
-    for (size_t c = 0; c < nch; c++)
-        marked += (long)j.parts[c].first;
-    return marked;
-}
 
 
 /*
@@ -395,7 +208,7 @@ SQ_ALWAYS_INLINE void roundoff_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     size_t pairs = 0, stalled = 0, raised = 0;
     for (size_t k = family_from(fr, ps, lo), ns; k < hi; k += ns) {
         size_t i = ps->fresh_start + k;
-        ns = siblings(fr, i, ps->fresh_n - k);
+        ns = sq_adapt_siblings(fr, i, ps->fresh_n - k);
         double pv = fr->f[F_PVAL][i], pe = fr->f[F_PERR][i];
         if (ns < 2 || isnan(pv))
             continue;            /* a first visit has no parent */
@@ -425,7 +238,7 @@ static void count_roundoff(engine *e, gstate *ps)
 {
     if (ps->rounds == 1)
         return;                  /* first intervals: no bisections yet */
-    family_job j = {e->w, ps, parts_of(e->w, ps->fresh_n)};
+    family_job j = {e->w, ps, sq_adapt_parts(e->w, ps->fresh_n)};
     sq_adapt_chunks(e, ps->fresh_n, roundoff_chunk, &j);
     size_t pairs = 0, stalled = 0, raised = 0;
     for (size_t c = 0; c < sq_gk_nchunks(ps->fresh_n); c++) {
@@ -463,7 +276,7 @@ SQ_ALWAYS_INLINE void floor_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     ivs *fr = j->w->fresh;
     for (size_t k = family_from(fr, ps, lo), ns; k < hi; k += ns) {
         size_t i = ps->fresh_start + k;
-        ns = siblings(fr, i, ps->fresh_n - k);
+        ns = sq_adapt_siblings(fr, i, ps->fresh_n - k);
         if (ns < 2)
             continue;
         double pv = fr->f[F_PVAL][i];
@@ -530,7 +343,7 @@ SQ_ALWAYS_INLINE void drop_chunk(size_t c, size_t lo, size_t hi, void *ctx)
  * and errors (or infinity, for a first visit) bound what they miss. */
 static double drop_unevaluated(engine *e, const view *v)
 {
-    pass_job j = {e->w, NULL, v, parts_of(e->w, v->n), 0, 0, e};
+    pass_job j = {e->w, NULL, v, sq_adapt_parts(e->w, v->n), 0, 0, e};
     sq_adapt_chunks(e, v->n, drop_chunk, &j);
     double extra_err = 0;
     for (size_t c = 0; c < sq_gk_nchunks(v->n); c++)
@@ -787,7 +600,7 @@ static int extrapolation_round(engine *e, gstate *ps, const totals *t,
         return 0;
     if (x->ierro == 3 || erlarg <= x->ertest)
         return extrapolate_now(w, ps, t, erlarg, extra_err);
-    long m = select_split(e, v, erlarg, x->ertest, x->small);
+    long m = sq_adapt_select(e, v, erlarg, x->ertest, x->small);
     if (m < 0)
         return -1;
     if (m > 0) {
@@ -811,7 +624,7 @@ static int plain_splits(engine *e, const view *v, const totals *t,
 {
     struct sq_adapt_ws *w = e->w;
     double room = tol - fmin(t->xnode, 0.5 * tol);
-    if (select_split(e, v, t->errsum - t->xnode, room, 0.0) < 0)
+    if (sq_adapt_select(e, v, t->errsum - t->xnode, room, 0.0) < 0)
         return -1;
     /* Where only the rounding of the nodes stands between the sum and the
      * tolerance (every other error at its floor), the intervals that make
@@ -878,7 +691,7 @@ SQ_ALWAYS_INLINE void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 static void check_splits(engine *e, gstate *ps, const totals *t,
                          const view *v, double extra_err, int retire, double limit)
 {
-    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), limit, retire, e};
+    pass_job j = {e->w, ps, v, sq_adapt_parts(e->w, v->n), limit, retire, e};
     sq_adapt_chunks(e, v->n, check_chunk, &j);
     size_t splits = 0;
     int deep = 0;
@@ -979,55 +792,18 @@ static int view_of(engine *e, const gstate *ps, view *v)
  * it has left, or hold more live intervals than allowed, stops now with
  * this round's estimates, before the next runs grow for it.
  */
-typedef struct fates_job {
-    engine *e;
-    gstate *ps;
-    const view *v;
-    chunk_part *parts;
-    size_t l0, f0;       /* where the problem's next runs start */
-} fates_job;
-
-SQ_ALWAYS_INLINE void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    const fates_job *j = ctx;
-    const uint8_t *fate = j->e->w->fate;
-    size_t keep = 0, born = 0;
-    double cut[2];
-    for (size_t k = lo; k < hi; k++) {
-        keep += fate[k] == KEEP;
-        born += fate[k] == SPLIT ? sq_adapt_nchildren(j->e, j->v, k, cut) : 0;
-    }
-    j->parts[c].keep = keep;
-    j->parts[c].born = born;
-}
-
-/* How many intervals the fates keep and how many children they make, per
- * chunk into parts, and in all. */
-static void count_fates(engine *e, const view *v, chunk_part *parts, size_t *keep,
-                        size_t *born)
-{
-    fates_job j = {e, NULL, v, parts, 0, 0};
-    sq_adapt_chunks(e, v->n, count_chunk, &j);
-    *keep = *born = 0;
-    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
-        *keep += parts[c].keep;
-        *born += parts[c].born;
-    }
-    e->w->counted = 1;
-}
-
 static void budget_exit(engine *e, gstate *ps, const view *v,
                         const totals *t, double extra_err)
 {
     size_t keep = 0, born = 0;
-    chunk_part *parts = parts_of(e->w, v->n);
+    chunk_part *parts = sq_adapt_parts(e->w, v->n);
     if (e->w->counted)
         for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
             keep += parts[c].keep;
             born += parts[c].born;
         }
     else
-        count_fates(e, v, parts, &keep, &born);
+        sq_adapt_count_fates(e, v, parts, &keep, &born);
     if (keep + born > e->run->max_intervals)
         sq_adapt_finish(ps, SQ_MAX_INTERVALS, t, extra_err);
     else if (ps->evals + born * e->rows > e->run->max_evals)
@@ -1093,7 +869,7 @@ static int halve_overflows(engine *e, gstate *ps, const view *v,
 {
     if (t->overflows == 0)
         return 0;
-    pass_job j = {e->w, ps, v, parts_of(e->w, v->n), 0, 0, e};
+    pass_job j = {e->w, ps, v, sq_adapt_parts(e->w, v->n), 0, 0, e};
     sq_adapt_chunks(e, v->n, overflow_chunk, &j);
     size_t over = 0;
     for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
@@ -1185,187 +961,3 @@ int sq_adapt_decide(engine *e, gstate *ps)
         budget_exit(e, ps, v, &t, extra_err);
     return r;
 }
-
-/* What intervals retire into: a problem's sums, or a chunk's share. */
-typedef struct retired {
-    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
-} retired;
-
-/* The fates of intervals lo..hi-1: kept ones to next_live from l, children
- * to next_fresh from b, retired ones into *r. */
-SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
-                               size_t lo, size_t hi, size_t l, size_t b,
-                               retired *rp)
-{
-    struct sq_adapt_ws *w = e->w;
-    double *const *f = v->f;
-    ivs *nl = w->next_live, *nf = w->next_fresh;
-    const uint8_t *fate = w->fate;
-    uint64_t pid = (uint64_t)(ps - w->prob);
-    retired r = *rp;
-    double cut[2];
-    for (size_t k = lo; k < hi; k++) {
-        switch (fate[k]) {
-        case KEEP:
-            for (int q = 0; q < NLIVE; q++)
-                nl->f[q][l] = f[q][k];
-            nl->pid[l++] = pid;
-            break;
-        case RETIRE:
-            sq_sum_add(&r.rsum, &r.rsumc, f[F_VAL][k]);
-            sq_sum_add(&r.rerr, &r.rerrc, f[F_ERR][k]);
-            r.rrabs += f[F_RABS][k];
-            if (f[F_XF][k] > r.rxmax)
-                r.rxmax = f[F_XF][k];
-            break;
-        case SPLIT: {
-            if (sq_adapt_nchildren(e, v, k, cut) == 3) {
-                sq_adapt_split_at(nf, b, v, k, cut, pid);
-                b += 3;
-                break;
-            }
-            double cc = f[F_C][k], h = 0.5 * f[F_H][k];
-            double cs[2] = {cc - h, cc + h};
-            for (int side = 0; side < 2; side++) {
-                size_t i = b++;
-                nf->f[F_C][i] = cs[side];
-                nf->f[F_H][i] = h;
-                nf->f[F_PVAL][i] = f[F_VAL][k];
-                nf->f[F_PERR][i] = f[F_ERR][k];
-                nf->f[F_PUNR][i] = unresolved_at(f[F_RAW][k], f[F_RASC][k])
-                                       ? f[F_RABS][k] : 0.0;
-                /* The outer ends keep what lies across them; the middle is
-                 * filled in once both halves are evaluated. */
-                nf->f[F_NL][i] = side == 0 ? f[F_NL][k] : 0.0;
-                nf->f[F_NLE][i] = side == 0 ? f[F_NLE][k] : INFINITY;
-                nf->f[F_NR][i] = side == 1 ? f[F_NR][k] : 0.0;
-                nf->f[F_NRE][i] = side == 1 ? f[F_NRE][k] : INFINITY;
-                /* What the parent saw on this side (witness_check). */
-                nf->f[F_WY][i] = f[side ? F_HRY : F_HLY][k];
-                nf->f[F_WX][i] = cc + 2 * h * f[side ? F_HRX : F_HLX][k];
-                nf->f[F_SIBS][i] = side == 0 ? 2 : 0;
-                nf->pid[i] = pid;
-            }
-            break;
-        }
-        default:
-            break;
-        }
-    }
-    *rp = r;
-}
-
-/* Chunk c of the fates, at the chunk's offsets (parts[c].keep and .born,
- * once sq_adapt_apply has turned the counts into offsets), retiring into
- * the chunk's share of the sums (the first chunk's start from the
- * problem's). */
-static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
-{
-    const fates_job *j = ctx;
-    const gstate *ps = j->ps;
-    chunk_part *pt = &j->parts[c];
-    retired r = {0, 0, 0, 0, 0, 0};
-    if (c == 0)
-        r = (retired){ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
-    apply_range(j->e, ps, j->v, lo, hi, j->l0 + pt->keep, j->f0 + pt->born, &r);
-    pt->rsum = r.rsum;
-    pt->rsumc = r.rsumc;
-    pt->rerr = r.rerr;
-    pt->rerrc = r.rerrc;
-    pt->rrabs = r.rrabs;
-    pt->rxmax = r.rxmax;
-}
-
-int sq_adapt_apply(engine *e, gstate *ps)
-{
-    struct sq_adapt_ws *w = e->w;
-    const view *v = &w->cur;
-    ivs *nl = w->next_live, *nf = w->next_fresh;
-    chunk_part *parts = parts_of(w, v->n);
-    size_t keep, born, nch = sq_gk_nchunks(v->n);
-    if (w->counted) {
-        keep = born = 0;
-        for (size_t c = 0; c < nch; c++) {
-            keep += parts[c].keep;
-            born += parts[c].born;
-        }
-    } else {
-        count_fates(e, v, parts, &keep, &born);
-    }
-    w->counted = 0;
-    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
-        || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
-        return -1;
-    retired r = {ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
-    if (nch <= 1) {
-        /* Most problems: one chunk, in place. */
-        apply_range(e, ps, v, 0, v->n, nl->n, nf->n, &r);
-    } else {
-        /* Counts to offsets. */
-        for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
-            size_t kc = parts[c].keep, bc = parts[c].born;
-            parts[c].keep = ko;
-            parts[c].born = bo;
-            ko += kc;
-            bo += bc;
-        }
-        fates_job j = {e, ps, v, parts, nl->n, nf->n};
-        sq_adapt_chunks(e, v->n, apply_chunk, &j);
-        r = (retired){parts[0].rsum, parts[0].rsumc, parts[0].rerr, parts[0].rerrc,
-                      parts[0].rrabs, parts[0].rxmax};
-        for (size_t c = 1; c < nch; c++) {
-            sq_sum_add(&r.rsum, &r.rsumc, parts[c].rsum);
-            r.rsumc += parts[c].rsumc;
-            sq_sum_add(&r.rerr, &r.rerrc, parts[c].rerr);
-            r.rerrc += parts[c].rerrc;
-            r.rrabs += parts[c].rrabs;
-            if (parts[c].rxmax > r.rxmax)
-                r.rxmax = parts[c].rxmax;
-        }
-    }
-    ps->rsum = r.rsum;
-    ps->rsumc = r.rsumc;
-    ps->rerr = r.rerr;
-    ps->rerrc = r.rerrc;
-    ps->rrabs = r.rrabs;
-    ps->rxmax = r.rxmax;
-    ps->next_live_n = keep;
-    ps->next_fresh_n = born;
-    ps->live_start = nl->n;
-    ps->fresh_start = nf->n;
-    nl->n += keep;
-    nf->n += born;
-    return 0;
-}
-
-/* Best estimate of a problem stopped between rounds: its intervals, and the
- * parents of fresh intervals not yet evaluated (one per sibling pair). */
-totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
-{
-    totals t = {.area = ps->rsum, .errsum = ps->rerr, .maxerr = -1};
-    double ac = ps->rsumc, ec = ps->rerrc;
-    double xmax = ps->rxmax;
-    for (size_t k = 0; k < ps->live_n; k++) {
-        size_t i = ps->live_start + k;
-        sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
-        xmax = fmax(xmax, w->live->f[F_XF][i]);
-        if (unresolved_at(w->live->f[F_RAW][i], w->live->f[F_RASC][i]))
-            t.unresolved += w->live->f[F_RABS][i];
-    }
-    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
-        size_t i = ps->fresh_start + k;
-        ns = siblings(w->fresh, i, ps->fresh_n - k);
-        if (ns < 2)
-            continue;
-        sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
-        t.unresolved += w->fresh->f[F_PUNR][i];
-    }
-    t.area += ac;
-    t.errsum += ec;
-    t.xnode = 4 * xmax;
-    t.errsum += t.xnode;
-    return t;
-}
-

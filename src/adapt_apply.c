@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A problem's new runs once its fates are decided: kept intervals to the
+ * next live run, the children of split ones to the next fresh run (halves,
+ * or three pieces around a jump: adapt_cuts.c), retired ones into its
+ * retired sums; chunk by chunk when it has several (see sq_adapt_chunks).
+ * And the best estimate of a problem stopped between rounds.
+ */
+#include "adapt.h"
+
+typedef struct fates_job {
+    engine *e;
+    gstate *ps;
+    const view *v;
+    chunk_part *parts;
+    size_t l0, f0;       /* where the problem's next runs start */
+} fates_job;
+
+SQ_ALWAYS_INLINE void count_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const fates_job *j = ctx;
+    const uint8_t *fate = j->e->w->fate;
+    size_t keep = 0, born = 0;
+    double cut[2];
+    for (size_t k = lo; k < hi; k++) {
+        keep += fate[k] == KEEP;
+        born += fate[k] == SPLIT ? sq_adapt_nchildren(j->e, j->v, k, cut) : 0;
+    }
+    j->parts[c].keep = keep;
+    j->parts[c].born = born;
+}
+
+/* How many intervals the fates keep and how many children they make, per
+ * chunk into parts, and in all. */
+void sq_adapt_count_fates(engine *e, const view *v, chunk_part *parts, size_t *keep,
+                          size_t *born)
+{
+    fates_job j = {e, NULL, v, parts, 0, 0};
+    sq_adapt_chunks(e, v->n, count_chunk, &j);
+    *keep = *born = 0;
+    for (size_t c = 0; c < sq_gk_nchunks(v->n); c++) {
+        *keep += parts[c].keep;
+        *born += parts[c].born;
+    }
+    e->w->counted = 1;
+}
+
+/* What intervals retire into: a problem's sums, or a chunk's share. */
+typedef struct retired {
+    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
+} retired;
+
+/* The fates of intervals lo..hi-1: kept ones to next_live from l, children
+ * to next_fresh from b, retired ones into *r. */
+SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
+                               size_t lo, size_t hi, size_t l, size_t b,
+                               retired *rp)
+{
+    struct sq_adapt_ws *w = e->w;
+    double *const *f = v->f;
+    ivs *nl = w->next_live, *nf = w->next_fresh;
+    const uint8_t *fate = w->fate;
+    uint64_t pid = (uint64_t)(ps - w->prob);
+    retired r = *rp;
+    double cut[2];
+    for (size_t k = lo; k < hi; k++) {
+        switch (fate[k]) {
+        case KEEP:
+            for (int q = 0; q < NLIVE; q++)
+                nl->f[q][l] = f[q][k];
+            nl->pid[l++] = pid;
+            break;
+        case RETIRE:
+            sq_sum_add(&r.rsum, &r.rsumc, f[F_VAL][k]);
+            sq_sum_add(&r.rerr, &r.rerrc, f[F_ERR][k]);
+            r.rrabs += f[F_RABS][k];
+            if (f[F_XF][k] > r.rxmax)
+                r.rxmax = f[F_XF][k];
+            break;
+        case SPLIT: {
+            if (sq_adapt_nchildren(e, v, k, cut) == 3) {
+                sq_adapt_split_at(nf, b, v, k, cut, pid);
+                b += 3;
+                break;
+            }
+            double cc = f[F_C][k], h = 0.5 * f[F_H][k];
+            double cs[2] = {cc - h, cc + h};
+            for (int side = 0; side < 2; side++) {
+                size_t i = b++;
+                nf->f[F_C][i] = cs[side];
+                nf->f[F_H][i] = h;
+                nf->f[F_PVAL][i] = f[F_VAL][k];
+                nf->f[F_PERR][i] = f[F_ERR][k];
+                nf->f[F_PUNR][i] = unresolved_at(f[F_RAW][k], f[F_RASC][k])
+                                       ? f[F_RABS][k] : 0.0;
+                /* The outer ends keep what lies across them; the middle is
+                 * filled in once both halves are evaluated. */
+                nf->f[F_NL][i] = side == 0 ? f[F_NL][k] : 0.0;
+                nf->f[F_NLE][i] = side == 0 ? f[F_NLE][k] : INFINITY;
+                nf->f[F_NR][i] = side == 1 ? f[F_NR][k] : 0.0;
+                nf->f[F_NRE][i] = side == 1 ? f[F_NRE][k] : INFINITY;
+                /* What the parent saw on this side (witness_check). */
+                nf->f[F_WY][i] = f[side ? F_HRY : F_HLY][k];
+                nf->f[F_WX][i] = cc + 2 * h * f[side ? F_HRX : F_HLX][k];
+                nf->f[F_SIBS][i] = side == 0 ? 2 : 0;
+                nf->pid[i] = pid;
+            }
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    *rp = r;
+}
+
+/* Chunk c of the fates, at the chunk's offsets (parts[c].keep and .born,
+ * once sq_adapt_apply has turned the counts into offsets), retiring into
+ * the chunk's share of the sums (the first chunk's start from the
+ * problem's). */
+static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
+{
+    const fates_job *j = ctx;
+    const gstate *ps = j->ps;
+    chunk_part *pt = &j->parts[c];
+    retired r = {0, 0, 0, 0, 0, 0};
+    if (c == 0)
+        r = (retired){ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
+    apply_range(j->e, ps, j->v, lo, hi, j->l0 + pt->keep, j->f0 + pt->born, &r);
+    pt->rsum = r.rsum;
+    pt->rsumc = r.rsumc;
+    pt->rerr = r.rerr;
+    pt->rerrc = r.rerrc;
+    pt->rrabs = r.rrabs;
+    pt->rxmax = r.rxmax;
+}
+
+int sq_adapt_apply(engine *e, gstate *ps)
+{
+    struct sq_adapt_ws *w = e->w;
+    const view *v = &w->cur;
+    ivs *nl = w->next_live, *nf = w->next_fresh;
+    chunk_part *parts = sq_adapt_parts(w, v->n);
+    size_t keep, born, nch = sq_gk_nchunks(v->n);
+    if (w->counted) {
+        keep = born = 0;
+        for (size_t c = 0; c < nch; c++) {
+            keep += parts[c].keep;
+            born += parts[c].born;
+        }
+    } else {
+        sq_adapt_count_fates(e, v, parts, &keep, &born);
+    }
+    w->counted = 0;
+    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
+        || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
+        return -1;
+    retired r = {ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
+    if (nch <= 1) {
+        /* Most problems: one chunk, in place. */
+        apply_range(e, ps, v, 0, v->n, nl->n, nf->n, &r);
+    } else {
+        /* Counts to offsets. */
+        for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
+            size_t kc = parts[c].keep, bc = parts[c].born;
+            parts[c].keep = ko;
+            parts[c].born = bo;
+            ko += kc;
+            bo += bc;
+        }
+        fates_job j = {e, ps, v, parts, nl->n, nf->n};
+        sq_adapt_chunks(e, v->n, apply_chunk, &j);
+        r = (retired){parts[0].rsum, parts[0].rsumc, parts[0].rerr, parts[0].rerrc,
+                      parts[0].rrabs, parts[0].rxmax};
+        for (size_t c = 1; c < nch; c++) {
+            sq_sum_add(&r.rsum, &r.rsumc, parts[c].rsum);
+            r.rsumc += parts[c].rsumc;
+            sq_sum_add(&r.rerr, &r.rerrc, parts[c].rerr);
+            r.rerrc += parts[c].rerrc;
+            r.rrabs += parts[c].rrabs;
+            if (parts[c].rxmax > r.rxmax)
+                r.rxmax = parts[c].rxmax;
+        }
+    }
+    ps->rsum = r.rsum;
+    ps->rsumc = r.rsumc;
+    ps->rerr = r.rerr;
+    ps->rerrc = r.rerrc;
+    ps->rrabs = r.rrabs;
+    ps->rxmax = r.rxmax;
+    ps->next_live_n = keep;
+    ps->next_fresh_n = born;
+    ps->live_start = nl->n;
+    ps->fresh_start = nf->n;
+    nl->n += keep;
+    nf->n += born;
+    return 0;
+}
+
+/* Best estimate of a problem stopped between rounds: its intervals, and the
+ * parents of fresh intervals not yet evaluated (one per sibling pair). */
+totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
+{
+    totals t = {.area = ps->rsum, .errsum = ps->rerr, .maxerr = -1};
+    double ac = ps->rsumc, ec = ps->rerrc;
+    double xmax = ps->rxmax;
+    for (size_t k = 0; k < ps->live_n; k++) {
+        size_t i = ps->live_start + k;
+        sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
+        xmax = fmax(xmax, w->live->f[F_XF][i]);
+        if (unresolved_at(w->live->f[F_RAW][i], w->live->f[F_RASC][i]))
+            t.unresolved += w->live->f[F_RABS][i];
+    }
+    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
+        size_t i = ps->fresh_start + k;
+        ns = sq_adapt_siblings(w->fresh, i, ps->fresh_n - k);
+        if (ns < 2)
+            continue;
+        sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
+        sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
+        t.unresolved += w->fresh->f[F_PUNR][i];
+    }
+    t.area += ac;
+    t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
+    return t;
+}
