@@ -198,7 +198,7 @@ typedef struct chunk_part {
     size_t marked;       /* intervals whose fate a pass changed */
     size_t first;        /* the first of them that a pass stops at, or SIZE_MAX */
     int flag;
-    int blo, bhi;        /* select_split's lowest and highest buckets */
+    int blo, bhi;        /* sq_adapt_select's lowest and highest buckets */
 } chunk_part;
 
 /* ---- the workspace -------------------------------------------------------------- */

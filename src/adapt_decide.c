@@ -150,7 +150,7 @@ static totals sum_up(engine *e, const gstate *ps, const view *v)
 /* Room for n entries in the decision scratch arrays (one allocation). */
 static int grow_order(struct sq_adapt_ws *w, size_t n)
 {
-    /* A problem of one chunk keeps its part on the stack (see parts_of). */
+    /* A problem of one chunk keeps its part in the workspace (sq_adapt_parts). */
     size_t nch = sq_gk_nchunks(n);
     if (nch > 1 && sq_grow((void **)&w->parts, &w->parts_cap, nch, sizeof *w->parts) != 0)
         return -1;
@@ -643,7 +643,7 @@ static int plain_splits(engine *e, const view *v, const totals *t,
 
 /* The last pass of a problem's fates: the negligible intervals retired
  * (if asked), splits that cannot be made kept (and whether one is deep),
- * then the intervals kept and the children made (see count_fates). */
+ * then the intervals kept and the children made (see sq_adapt_count_fates). */
 SQ_ALWAYS_INLINE void check_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     const pass_job *j = ctx;
