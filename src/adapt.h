@@ -8,6 +8,7 @@
  *                    stopping tests, the fate of each interval;
  *   adapt_select.c   which intervals to split;
  *   adapt_apply.c    the new runs once the fates are known;
+ *   adapt_totals.c   a problem's totals, after a round or when it stops;
  *   adapt_extrap.c   Wynn's epsilon extrapolation as QUADPACK's qags runs
  *                    it, and the result of a problem that stops;
  *   adapt_edges.c    jumps the rule cannot see: neighbour checks across
@@ -117,6 +118,13 @@ typedef struct extrapolation {
                           * get that far and need none) */
 } extrapolation;
 
+/* What intervals retired for good add up to: value and error sums, each
+ * with its compensation, the integral of |f| and the largest node
+ * rounding. A problem's, or one chunk's share of a round's. */
+typedef struct retired {
+    double sum, sumc, err, errc, rabs, xmax;
+} retired;
+
 typedef struct gstate {
     sq_problem def;
     int64_t map;
@@ -125,9 +133,7 @@ typedef struct gstate {
     int local;
     size_t live_start, live_n, fresh_start, fresh_n;
     size_t next_live_n, next_fresh_n;
-    double rsum, rsumc, rerr, rerrc;   /* retired for good */
-    double rrabs;                      /* their integral of |f| */
-    double rxmax;                      /* their largest node rounding */
+    retired ret;                   /* what it retired for good */
     double tol_local;
     size_t evals, visits;
     uint32_t rounds;
@@ -170,7 +176,7 @@ typedef struct tile_report tile_report;
 
 typedef struct totals {
     double area, errsum, resabs;
-    double errsum_q;     /* the same with QUADPACK's estimates (see sum_up) */
+    double errsum_q;     /* the same with QUADPACK's estimates (see sq_adapt_totals) */
     double xnode;        /* rounding of the nodes (included in errsum) */
     double hidden;       /* bounds on jumps the rule cannot see (in errsum) */
     double missed;       /* the part of it that witnesses say (F_MISS) */
@@ -190,8 +196,8 @@ typedef struct totals {
  * its intervals kept and children made, and what it retired. */
 typedef struct chunk_part {
     size_t keep, born;
-    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
-    totals t;            /* its share of the problem's totals (sum_up) */
+    retired ret;
+    totals t;            /* its share of the problem's totals (sq_adapt_totals) */
     double ac, ec, xmax;
     size_t pairs, stalled, raised;   /* count_roundoff's */
     double extra;        /* drop_unevaluated's */
@@ -356,7 +362,10 @@ int sq_adapt_decide(engine *e, gstate *ps);
  * ones into the retired sums. The next runs grow to what they receive
  * (kept intervals carry only the NLIVE fields). -1 if memory ran out. */
 int sq_adapt_apply(engine *e, gstate *ps);
-/* Best estimate of a problem stopped between rounds. */
+/* A problem's totals over its retired sums and its intervals in v
+ * (adapt_totals.c). */
+totals sq_adapt_totals(engine *e, const gstate *ps, const view *v);
+/* Best estimate of a problem stopped between rounds (adapt_totals.c). */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
 /* How many intervals the fates of v keep and how many children they make,
  * per chunk into parts and in all; marks the counts valid (w->counted) for

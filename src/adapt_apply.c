@@ -4,7 +4,6 @@
  * next live run, the children of split ones to the next fresh run (halves,
  * or three pieces around a jump: adapt_cuts.c), retired ones into its
  * retired sums; chunk by chunk when it has several (see sq_adapt_chunks).
- * And the best estimate of a problem stopped between rounds.
  */
 #include "adapt.h"
 
@@ -45,11 +44,6 @@ void sq_adapt_count_fates(engine *e, const view *v, chunk_part *parts, size_t *k
     e->w->counted = 1;
 }
 
-/* What intervals retire into: a problem's sums, or a chunk's share. */
-typedef struct retired {
-    double rsum, rsumc, rerr, rerrc, rrabs, rxmax;
-} retired;
-
 /* The fates of intervals lo..hi-1: kept ones to next_live from l, children
  * to next_fresh from b, retired ones into *r. */
 SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
@@ -71,11 +65,11 @@ SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
             nl->pid[l++] = pid;
             break;
         case RETIRE:
-            sq_sum_add(&r.rsum, &r.rsumc, f[F_VAL][k]);
-            sq_sum_add(&r.rerr, &r.rerrc, f[F_ERR][k]);
-            r.rrabs += f[F_RABS][k];
-            if (f[F_XF][k] > r.rxmax)
-                r.rxmax = f[F_XF][k];
+            sq_sum_add(&r.sum, &r.sumc, f[F_VAL][k]);
+            sq_sum_add(&r.err, &r.errc, f[F_ERR][k]);
+            r.rabs += f[F_RABS][k];
+            if (f[F_XF][k] > r.xmax)
+                r.xmax = f[F_XF][k];
             break;
         case SPLIT: {
             if (sq_adapt_nchildren(e, v, k, cut) == 3) {
@@ -123,16 +117,8 @@ static void apply_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     const fates_job *j = ctx;
     const gstate *ps = j->ps;
     chunk_part *pt = &j->parts[c];
-    retired r = {0, 0, 0, 0, 0, 0};
-    if (c == 0)
-        r = (retired){ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
-    apply_range(j->e, ps, j->v, lo, hi, j->l0 + pt->keep, j->f0 + pt->born, &r);
-    pt->rsum = r.rsum;
-    pt->rsumc = r.rsumc;
-    pt->rerr = r.rerr;
-    pt->rerrc = r.rerrc;
-    pt->rrabs = r.rrabs;
-    pt->rxmax = r.rxmax;
+    pt->ret = c == 0 ? ps->ret : (retired){0, 0, 0, 0, 0, 0};
+    apply_range(j->e, ps, j->v, lo, hi, j->l0 + pt->keep, j->f0 + pt->born, &pt->ret);
 }
 
 int sq_adapt_apply(engine *e, gstate *ps)
@@ -155,7 +141,7 @@ int sq_adapt_apply(engine *e, gstate *ps)
     if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
         || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
         return -1;
-    retired r = {ps->rsum, ps->rsumc, ps->rerr, ps->rerrc, ps->rrabs, ps->rxmax};
+    retired r = ps->ret;
     if (nch <= 1) {
         /* Most problems: one chunk, in place. */
         apply_range(e, ps, v, 0, v->n, nl->n, nf->n, &r);
@@ -170,24 +156,19 @@ int sq_adapt_apply(engine *e, gstate *ps)
         }
         fates_job j = {e, ps, v, parts, nl->n, nf->n};
         sq_adapt_chunks(e, v->n, apply_chunk, &j);
-        r = (retired){parts[0].rsum, parts[0].rsumc, parts[0].rerr, parts[0].rerrc,
-                      parts[0].rrabs, parts[0].rxmax};
+        r = parts[0].ret;
         for (size_t c = 1; c < nch; c++) {
-            sq_sum_add(&r.rsum, &r.rsumc, parts[c].rsum);
-            r.rsumc += parts[c].rsumc;
-            sq_sum_add(&r.rerr, &r.rerrc, parts[c].rerr);
-            r.rerrc += parts[c].rerrc;
-            r.rrabs += parts[c].rrabs;
-            if (parts[c].rxmax > r.rxmax)
-                r.rxmax = parts[c].rxmax;
+            const retired *u = &parts[c].ret;
+            sq_sum_add(&r.sum, &r.sumc, u->sum);
+            r.sumc += u->sumc;
+            sq_sum_add(&r.err, &r.errc, u->err);
+            r.errc += u->errc;
+            r.rabs += u->rabs;
+            if (u->xmax > r.xmax)
+                r.xmax = u->xmax;
         }
     }
-    ps->rsum = r.rsum;
-    ps->rsumc = r.rsumc;
-    ps->rerr = r.rerr;
-    ps->rerrc = r.rerrc;
-    ps->rrabs = r.rrabs;
-    ps->rxmax = r.rxmax;
+    ps->ret = r;
     ps->next_live_n = keep;
     ps->next_fresh_n = born;
     ps->live_start = nl->n;
@@ -195,35 +176,4 @@ int sq_adapt_apply(engine *e, gstate *ps)
     nl->n += keep;
     nf->n += born;
     return 0;
-}
-
-/* Best estimate of a problem stopped between rounds: its intervals, and the
- * parents of fresh intervals not yet evaluated (one per sibling pair). */
-totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
-{
-    totals t = {.area = ps->rsum, .errsum = ps->rerr, .maxerr = -1};
-    double ac = ps->rsumc, ec = ps->rerrc;
-    double xmax = ps->rxmax;
-    for (size_t k = 0; k < ps->live_n; k++) {
-        size_t i = ps->live_start + k;
-        sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
-        xmax = fmax(xmax, w->live->f[F_XF][i]);
-        if (unresolved_at(w->live->f[F_RAW][i], w->live->f[F_RASC][i]))
-            t.unresolved += w->live->f[F_RABS][i];
-    }
-    for (size_t k = 0, ns; k < ps->fresh_n; k += ns) {
-        size_t i = ps->fresh_start + k;
-        ns = sq_adapt_siblings(w->fresh, i, ps->fresh_n - k);
-        if (ns < 2)
-            continue;
-        sq_sum_add(&t.area, &ac, w->fresh->f[F_PVAL][i]);
-        sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
-        t.unresolved += w->fresh->f[F_PUNR][i];
-    }
-    t.area += ac;
-    t.errsum += ec;
-    t.xnode = 4 * xmax;
-    t.errsum += t.xnode;
-    return t;
 }
