@@ -217,8 +217,40 @@ static inline double gk_offset(const sq_gk_rule *r, size_t s)
     return s < np ? -r->xgk[s] : s == np ? 0.0 : r->xgk[2 * np - s];
 }
 
+/* The nodes from left to right, as gk_jump walks them: the row of the
+ * node at each position, and the inverse gap between it and the node
+ * before (position 0 has none). Filled once per call of the estimate. */
+typedef struct gk_walk {
+    size_t row[2 * SQ_GK_MAX_PAIRS + 1];
+    double gap[2 * SQ_GK_MAX_PAIRS + 1];
+} gk_walk;
+
+static void gk_walk_of(const sq_gk_rule *r, gk_walk *w)
+{
+    size_t np = (size_t)r->npair, last = 2 * np;
+    for (size_t s = 0; s <= last; s++) {
+        w->row[s] = gk_row(np, s);
+        w->gap[s] = s == 0 ? 0.0 : r->gap_inv[s <= np ? s - 1 : last - s];
+    }
+}
+
+/* One step of the walk, from the node before position s to s: the
+ * value's change (added to *tot) and the slope between them. */
+static inline vdouble gk_step(const gk_walk *w, size_t s, const double *y,
+                              size_t ld, size_t j, size_t m, vdouble *prev,
+                              vdouble *tot, vdouble *ad)
+{
+    vdouble cur = vload_n(y + w->row[s] * ld + j, m);
+    vdouble d = cur - *prev;
+    *ad = vabs(d);
+    *tot = *tot + *ad;
+    *prev = cur;
+    return d * vset1(w->gap[s]);
+}
+
 static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
-                           const double *restrict y, const sq_gk_out *out)
+                           const gk_walk *w, const double *restrict y,
+                           const sq_gk_out *out)
 {
     enum { MAXPOS = 2 * SQ_GK_MAX_PAIRS + 1 };
     int any = 0;
@@ -231,28 +263,33 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     const size_t np = (size_t)r->npair, last = 2 * np;
     const vdouble zero = vset1(0.0);
     /* Steps and slopes between neighbours, changes of slope; the largest
-     * step. The verdicts read the few values they need again from y. */
+     * step (positions 3 .. last - 2). The verdicts read the few values
+     * they need again from y. The walk is peeled so that each step does
+     * only its own work; every accumulator sees the same operations in
+     * the same order as a plain loop. */
     double change[MAXPOS][SQ_VLEN];
-    vdouble prev = vload_n(y + ld + j, m), tot = zero, ctot = zero;
-    vdouble best = zero, at = zero, sl_prev = zero;
-    for (size_t s = 1; s <= last; s++) {
-        vdouble cur = vload_n(y + gk_row(np, s) * ld + j, m);
-        vdouble d = cur - prev, ad = vabs(d);
-        vdouble sl = d * vset1(r->gap_inv[s <= np ? s - 1 : last - s]);
-        tot = tot + ad;
-        if (s >= 3 && s + 2 <= last) {
-            vdouble up = vlt(best, ad);
-            at = vwhere(up, vset1((double)s), at);
-            best = vwhere(up, ad, best);
-        }
-        if (s >= 2) {
-            vdouble ch = vabs(sl - sl_prev);
-            vstore(change[s - 1], ch);
-            ctot = ctot + ch;
-        }
-        sl_prev = sl;
-        prev = cur;
+    vdouble prev = vload_n(y + w->row[0] * ld + j, m), tot = zero, ctot = zero;
+    vdouble best = zero, at = zero, ad;
+    vdouble sl_prev = gk_step(w, 1, y, ld, j, m, &prev, &tot, &ad), sl, ch;
+#define SQ_CHANGE(s)                    \
+    ch = vabs(sl - sl_prev);            \
+    vstore(change[(s) - 1], ch);        \
+    ctot = ctot + ch;                   \
+    sl_prev = sl
+    sl = gk_step(w, 2, y, ld, j, m, &prev, &tot, &ad);
+    SQ_CHANGE(2);
+    for (size_t s = 3; s + 2 <= last; s++) {
+        sl = gk_step(w, s, y, ld, j, m, &prev, &tot, &ad);
+        vdouble up = vlt(best, ad);
+        at = vwhere(up, vset1((double)s), at);
+        best = vwhere(up, ad, best);
+        SQ_CHANGE(s);
     }
+    for (size_t s = last - 1; s <= last; s++) {
+        sl = gk_step(w, s, y, ld, j, m, &prev, &tot, &ad);
+        SQ_CHANGE(s);
+    }
+#undef SQ_CHANGE
     /* The largest pair of changes whose neighbours are 32 times smaller. */
     vdouble kbest = zero, ks = zero;
     for (size_t s = 3; s + 4 <= last; s++) {
@@ -274,7 +311,7 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
     for (size_t q = 0; q < m; q++) {
         double code = 0;
         const double *yq = y + j + q;
-#define SQ_NODE(s) yq[gk_row(np, (s)) * ld]
+#define SQ_NODE(s) yq[w->row[s] * ld]
         if (out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q]) {
             size_t s = (size_t)ta[q];
             if (tb[q] > 0 && 0.75 * tt[q] <= tb[q]
@@ -473,8 +510,10 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
             gk_finish(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, &cols, kind, 1);
         /* Jumps and kinks, once the errors are known: only where the rule
          * has not resolved the interval. */
+        gk_walk walk;
+        gk_walk_of(r, &walk);
         for (size_t j = 0; j < n; j += SQ_VLEN)
-            gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, y, out);
+            gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, &walk, y, out);
     }
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++)
