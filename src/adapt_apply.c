@@ -57,12 +57,13 @@ SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
     uint64_t pid = (uint64_t)(ps - w->prob);
     retired r = *rp;
     double cut[2];
+    /* Kept intervals are listed (in w->order, free once the fates are
+     * known) and copied field by field after the loop: one stream each. */
+    size_t *kept = w->order + lo, nkept = 0;
     for (size_t k = lo; k < hi; k++) {
         switch (fate[k]) {
         case KEEP:
-            for (int q = 0; q < NLIVE; q++)
-                nl->f[q][l] = f[q][k];
-            nl->pid[l++] = pid;
+            kept[nkept++] = k;
             break;
         case RETIRE:
             sq_sum_add(&r.sum, &r.sumc, f[F_VAL][k]);
@@ -105,6 +106,14 @@ SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
             break;
         }
     }
+    for (int q = 0; q < NLIVE; q++) {
+        double *to = nl->f[q] + l;
+        const double *from = f[q];
+        for (size_t i = 0; i < nkept; i++)
+            to[i] = from[kept[i]];
+    }
+    for (size_t i = 0; i < nkept; i++)
+        nl->pid[l + i] = pid;
     *rp = r;
 }
 

@@ -599,27 +599,28 @@ SQ_ALWAYS_INLINE void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     }
     size_t l = a, q = lo - a;
     const size_t live_n = ps->live_n, fresh_n = ps->fresh_n;
-    double *const *out = w->merged.f;
-    double *const *lf = lv->f, *const *ff = fr->f;
-    const double *lcol[NLIVE], *fcol[NFIELD];
-    for (int f = 0; f < NFIELD; f++) {
-        if (f < NLIVE)
-            lcol[f] = lf[f] + ps->live_start;
-        fcol[f] = ff[f] + ps->fresh_start;
-    }
+    /* Where each output comes from (w->order is free until the
+     * selection), then each field as one stream: a live interval carries
+     * NLIVE fields, a fresh one all of them. */
+    size_t *src = w->order;
     uint8_t *isfresh = w->isfresh;
     for (size_t k = lo; k < hi; k++) {
         int take_live = q == fresh_n || (l < live_n && lc[l] < fc[q]);
-        if (take_live) {
-            for (int f = 0; f < NLIVE; f++)
-                out[f][k] = lcol[f][l];
-            l++;
-        } else {
-            for (int f = 0; f < NFIELD; f++)
-                out[f][k] = fcol[f][q];
-            q++;
-        }
+        src[k] = take_live ? l++ : q++;
         isfresh[k] = !take_live;
+    }
+    for (int f = 0; f < NFIELD; f++) {
+        double *out = w->merged.f[f];
+        const double *fcol = fr->f[f] + ps->fresh_start;
+        if (f >= NLIVE) {
+            for (size_t k = lo; k < hi; k++)
+                if (isfresh[k])
+                    out[k] = fcol[src[k]];
+            continue;
+        }
+        const double *lcol = lv->f[f] + ps->live_start;
+        for (size_t k = lo; k < hi; k++)
+            out[k] = isfresh[k] ? fcol[src[k]] : lcol[src[k]];
     }
 }
 
