@@ -495,7 +495,7 @@ static int start_problem(engine *e, gstate *ps, const sq_problem *def,
         w->fresh->pid[j] = pid;
         ps->fresh_n++;
     }
-    ps->live_n = 0;
+    ps->live_n = ps->live_len = 0;
     ps->status = SQ_OK;
     ps->where = NAN;
     ps->active = 1;
@@ -620,7 +620,7 @@ static void defer_outliers(engine *e)
             ps->status = SQ_DEFERRED;
             ps->value = NAN;
             ps->error = INFINITY;
-            ps->live_n = ps->fresh_n = 0;
+            ps->live_n = ps->live_len = ps->fresh_n = 0;
         }
     }
 }
@@ -649,7 +649,7 @@ static int round_once(engine *e)
         if (sq_adapt_decide(e, ps) != 0)
             return -1;
         if (!ps->active) {
-            ps->live_n = ps->fresh_n = 0;
+            ps->live_n = ps->live_len = ps->fresh_n = 0;
             finished++;
             e->done_n++;
             e->done_evals += ps->evals;
@@ -671,11 +671,12 @@ static int round_once(engine *e)
                 }
                 totals t = sq_adapt_pending(w, qs);
                 sq_adapt_finish(qs, SQ_NOMEM, &t, 0);
-                qs->live_n = qs->fresh_n = 0;
+                qs->live_n = qs->live_len = qs->fresh_n = 0;
             }
             break;
         }
         ps->live_n = ps->next_live_n;
+        ps->live_len = ps->next_live_len;
         ps->fresh_n = ps->next_fresh_n;
         ps->bad_round = 0;
     }

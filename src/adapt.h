@@ -84,15 +84,26 @@ typedef sq_cols ivs;
  * A problem's intervals in position order, as columns the decisions read
  * and write directly. Nearly always every interval is fresh (an interval
  * the decisions keep unsplit is rare), and the view is then the problem's
- * slice of the fresh run; otherwise the live and fresh runs are merged
- * into the workspace's scratch columns (w->merged), with fresh[k] saying
- * which came from where.
+ * slice of the fresh run; otherwise the live and fresh runs are merged,
+ * with fresh[k] saying which came from where. The merge is written where
+ * the problem's next live run goes (the fields a live interval keeps; the
+ * fresh-only ones in the workspace's scratch columns, w->merged): the
+ * intervals it keeps are then already in place, and the others are
+ * marked gone (SQ_GK_GONE) rather than moved out. In the long tail of a
+ * wide integral, where hundreds of thousands of intervals are kept for a
+ * few thousand split, this saves a copy of every kept interval a round.
  */
 typedef struct view {
     double *f[NFIELD];
     const uint8_t *fresh;   /* 1 for a fresh interval; NULL: all are */
     size_t n;
+    int in_place;           /* the merge was written where the problem's
+                             * next live run goes (see view_of) */
 } view;
+
+/* A live-run entry whose interval has left (split, retired or dropped):
+ * its pid carries this bit, and the next merge passes over it. */
+#define SQ_GK_GONE (UINT64_C(1) << 63)
 
 static inline int is_fresh(const view *v, size_t k)
 {
@@ -132,7 +143,8 @@ typedef struct gstate {
     double half_width;             /* half the total width in t */
     int local;
     size_t live_start, live_n, fresh_start, fresh_n;
-    size_t next_live_n, next_fresh_n;
+    size_t live_len;               /* live-run entries, gone ones included */
+    size_t next_live_n, next_fresh_n, next_live_len;
     retired ret;                   /* what it retired for good */
     double tol_local;
     size_t evals, visits;
@@ -229,7 +241,8 @@ struct sq_adapt_ws {
     size_t parts_cap;
     chunk_part one_part;   /* ... or its only chunk's */
     int counted;           /* parts[].keep and .born hold its fates' counts */
-    ivs merged;            /* a problem's live and fresh intervals merged */
+    ivs merged;            /* the fresh-only fields (NLIVE on) of a merged
+                            * view, column f - NLIVE */
     view cur;              /* the view of the problem being decided */
     sq_wynn *tables;       /* epsilon tables of the problems that use one */
     size_t ntables, tables_cap;

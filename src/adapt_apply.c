@@ -58,12 +58,18 @@ SQ_ALWAYS_INLINE void apply_range(engine *e, const gstate *ps, const view *v,
     retired r = *rp;
     double cut[2];
     /* Kept intervals are listed (in w->order, free once the fates are
-     * known) and copied field by field after the loop: one stream each. */
+     * known) and copied field by field after the loop: one stream each.
+     * A view merged in place holds them where they go already, and the
+     * others are marked gone there. */
     size_t *kept = w->order + lo, nkept = 0;
+    uint64_t *here = v->in_place ? nl->pid + l : NULL;
     for (size_t k = lo; k < hi; k++) {
+        if (here != NULL && fate[k] != KEEP)
+            here[k - lo] |= SQ_GK_GONE;
         switch (fate[k]) {
         case KEEP:
-            kept[nkept++] = k;
+            if (here == NULL)
+                kept[nkept++] = k;
             break;
         case RETIRE:
             sq_sum_add(&r.sum, &r.sumc, f[F_VAL][k]);
@@ -147,7 +153,11 @@ int sq_adapt_apply(engine *e, gstate *ps)
         sq_adapt_count_fates(e, v, parts, &keep, &born);
     }
     w->counted = 0;
-    if (sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0
+    /* In place, the next live run holds the whole view (view_of made the
+     * room), the gone entries with the kept ones. */
+    size_t len = v->in_place ? v->n : keep;
+    if ((!v->in_place
+         && sq_cols_reserve(nl, NLIVE, nl->n + keep + SQ_COL_SLACK, nl->n, 16) != 0)
         || sq_cols_reserve(nf, NFIELD, nf->n + born + SQ_COL_SLACK, nf->n, 16) != 0)
         return -1;
     retired r = ps->ret;
@@ -157,7 +167,7 @@ int sq_adapt_apply(engine *e, gstate *ps)
     } else {
         /* Counts to offsets. */
         for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
-            size_t kc = parts[c].keep, bc = parts[c].born;
+            size_t kc = v->in_place ? SQ_GK_CHUNK : parts[c].keep, bc = parts[c].born;
             parts[c].keep = ko;
             parts[c].born = bo;
             ko += kc;
@@ -179,10 +189,11 @@ int sq_adapt_apply(engine *e, gstate *ps)
     }
     ps->ret = r;
     ps->next_live_n = keep;
+    ps->next_live_len = len;
     ps->next_fresh_n = born;
     ps->live_start = nl->n;
     ps->fresh_start = nf->n;
-    nl->n += keep;
+    nl->n += len;
     nf->n += born;
     return 0;
 }

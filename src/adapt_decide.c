@@ -569,17 +569,19 @@ static void check_splits(engine *e, gstate *ps, const totals *t,
 /*
  * The view of ps's intervals in position order (see view in adapt.h): its
  * slice of the fresh run when all are fresh, else the merge of its live
- * and fresh runs (each already in order) in w->merged. Returns -1 if
- * memory ran out.
+ * run (in order, gone entries passed over) and its fresh run (in order).
+ * Returns -1 if memory ran out.
  */
 typedef struct merge_job {
     struct sq_adapt_ws *w;
     const gstate *ps;
+    size_t at;           /* where the merge goes in the next live run */
 } merge_job;
 
-/* Outputs lo..hi-1 of the merge: the live intervals among the first lo
- * outputs found by bisection (a live interval goes first if its centre is
- * below the fresh one's), then the merge itself. */
+/* Outputs lo..hi-1 of the merge, from the map view_of made (w->order: the
+ * entry of the live run or the index in the fresh run; w->isfresh: which),
+ * field by field: each field one stream. A live interval carries NLIVE
+ * fields, a fresh one all of them. */
 SQ_ALWAYS_INLINE void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
 {
     (void)c;
@@ -587,41 +589,26 @@ SQ_ALWAYS_INLINE void merge_chunk(size_t c, size_t lo, size_t hi, void *ctx)
     struct sq_adapt_ws *w = j->w;
     const gstate *ps = j->ps;
     const ivs *lv = w->live, *fr = w->fresh;
-    const double *lc = lv->f[F_C] + ps->live_start, *fc = fr->f[F_C] + ps->fresh_start;
-    size_t a = lo > ps->fresh_n ? lo - ps->fresh_n : 0;
-    size_t b = lo < ps->live_n ? lo : ps->live_n;
-    while (a < b) {
-        size_t mid = a + (b - a) / 2;
-        if (lc[mid] < fc[lo - mid - 1])
-            a = mid + 1;
-        else
-            b = mid;
-    }
-    size_t l = a, q = lo - a;
-    const size_t live_n = ps->live_n, fresh_n = ps->fresh_n;
-    /* Where each output comes from (w->order is free until the
-     * selection), then each field as one stream: a live interval carries
-     * NLIVE fields, a fresh one all of them. */
-    size_t *src = w->order;
-    uint8_t *isfresh = w->isfresh;
-    for (size_t k = lo; k < hi; k++) {
-        int take_live = q == fresh_n || (l < live_n && lc[l] < fc[q]);
-        src[k] = take_live ? l++ : q++;
-        isfresh[k] = !take_live;
-    }
+    ivs *nl = w->next_live;
+    const size_t *src = w->order;
+    const uint8_t *isfresh = w->isfresh;
     for (int f = 0; f < NFIELD; f++) {
-        double *out = w->merged.f[f];
         const double *fcol = fr->f[f] + ps->fresh_start;
         if (f >= NLIVE) {
+            double *out = w->merged.f[f - NLIVE];
             for (size_t k = lo; k < hi; k++)
                 if (isfresh[k])
                     out[k] = fcol[src[k]];
             continue;
         }
+        double *out = nl->f[f] + j->at;
         const double *lcol = lv->f[f] + ps->live_start;
         for (size_t k = lo; k < hi; k++)
             out[k] = isfresh[k] ? fcol[src[k]] : lcol[src[k]];
     }
+    uint64_t pid = (uint64_t)(ps - w->prob);
+    for (size_t k = lo; k < hi; k++)
+        nl->pid[j->at + k] = pid;
 }
 
 static int view_of(engine *e, const gstate *ps, view *v)
@@ -630,6 +617,7 @@ static int view_of(engine *e, const gstate *ps, view *v)
     size_t n = ps->live_n + ps->fresh_n;
     v->n = n;
     v->fresh = NULL;
+    v->in_place = 0;
     if (ps->live_n == 0) {
         double *const *src = w->fresh->f;
         const size_t off = ps->fresh_start;
@@ -637,22 +625,34 @@ static int view_of(engine *e, const gstate *ps, view *v)
             v->f[f] = src[f] + off;
         return 0;
     }
-    if (sq_cols_reserve(&w->merged, NFIELD, n + SQ_COL_SLACK, 0, 64) != 0)
+    ivs *nl = w->next_live;
+    if (sq_cols_reserve(&w->merged, NFIELD - NLIVE, n + SQ_COL_SLACK, 0, 64) != 0
+        || sq_cols_reserve(nl, NLIVE, nl->n + n + SQ_COL_SLACK, nl->n, 16) != 0)
         return -1;
-    merge_job j = {w, ps};
+    /* The map: one walk over the centres (the chunks' starts depend on how
+     * many gone entries precede them), then the copies over the threads. */
+    const ivs *lv = w->live, *fr = w->fresh;
+    const double *lc = lv->f[F_C] + ps->live_start, *fc = fr->f[F_C] + ps->fresh_start;
+    const uint64_t *lpid = lv->pid + ps->live_start;
+    const size_t len = ps->live_len, fresh_n = ps->fresh_n;
+    size_t *src = w->order;
+    uint8_t *isfresh = w->isfresh;
+    for (size_t k = 0, l = 0, q = 0; k < n; k++) {
+        while (l < len && (lpid[l] & SQ_GK_GONE))
+            l++;
+        int take_live = q == fresh_n || (l < len && lc[l] < fc[q]);
+        src[k] = take_live ? l++ : q++;
+        isfresh[k] = (uint8_t)!take_live;
+    }
+    merge_job j = {w, ps, nl->n};
     sq_adapt_chunks(e, n, merge_chunk, &j);
     for (int f = 0; f < NFIELD; f++)
-        v->f[f] = w->merged.f[f];
+        v->f[f] = f < NLIVE ? nl->f[f] + nl->n : w->merged.f[f - NLIVE];
     v->fresh = w->isfresh;
+    v->in_place = 1;
     return 0;
 }
 
-
-/*
- * Budgets: a problem whose next round would spend more evaluations than
- * it has left, or hold more live intervals than allowed, stops now with
- * this round's estimates, before the next runs grow for it.
- */
 static void budget_exit(engine *e, gstate *ps, const view *v,
                         const totals *t, double extra_err)
 {

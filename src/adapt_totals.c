@@ -153,8 +153,10 @@ totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
     totals t = {.area = ps->ret.sum, .errsum = ps->ret.err, .maxerr = -1};
     double ac = ps->ret.sumc, ec = ps->ret.errc;
     double xmax = ps->ret.xmax;
-    for (size_t k = 0; k < ps->live_n; k++) {
+    for (size_t k = 0; k < ps->live_len; k++) {
         size_t i = ps->live_start + k;
+        if (w->live->pid[i] & SQ_GK_GONE)
+            continue;
         sq_sum_add(&t.area, &ac, w->live->f[F_VAL][i]);
         sq_sum_add(&t.errsum, &ec, w->live->f[F_ERR][i]);
         xmax = fmax(xmax, w->live->f[F_XF][i]);
