@@ -217,6 +217,14 @@ int sq_threads_for(int requested);
 
 /* ---- summation ----------------------------------------------------------- */
 
+/* fmax(a, b) as glibc's computes it (NaN loses; of two equal values, b),
+ * inline: the library call costs more than the comparison in a loop over
+ * every point of a round. */
+static inline double sq_fmax(double a, double b)
+{
+    return a > b || b != b ? a : b;
+}
+
 /* Neumaier's compensated sum: *s + *c is the running total. */
 static inline void sq_sum_add(double *s, double *c, double v)
 {

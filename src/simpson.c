@@ -267,10 +267,10 @@ static void run_tile(engine *e, scratch *t, size_t lo, size_t hi, size_t *ci,
 
     /* Zero samples prove nothing (see finish): the largest |f| seen. */
     for (size_t j = 0, cj = *ci; j < n; j++) {
-        double m = fmax(fmax(fabs(t->y[j]), fabs(t->y[ld + j])),
-                        fmax(fabs(t->y[2 * ld + j]), fabs(t->y[3 * ld + j])));
+        double m = sq_fmax(sq_fmax(fabs(t->y[j]), fabs(t->y[ld + j])),
+                           sq_fmax(fabs(t->y[2 * ld + j]), fabs(t->y[3 * ld + j])));
         chunk *cm = chunk_of(e, &cj, lo + j);
-        cm->absmax = fmax(cm->absmax, m);
+        cm->absmax = sq_fmax(cm->absmax, m);
     }
 
     sq_simpson_items in = items_view(cur, lo);
