@@ -132,6 +132,80 @@ Test(threads, wide_decisions_same_bits_for_every_thread_count)
 /* Threads beyond a few per processor are not made: a million asked for
  * give the same bits, and the workspace holds buffers for the threads the
  * work used, not for the request. */
+/* A chirp whose rounds stop doubling: x cos(x^2 / 1000), whose integral
+ * over [0, B] is 500 sin(B^2 / 1000). Its slow left part is done early and
+ * its fast right part is not, so thousands of intervals stay unsplit from
+ * round to round (the view merged in place, the intervals that leave
+ * marked gone) while the frontier is several chunks wide. */
+static int chirp(size_t n, const double *x, double *y, void *ctx)
+{
+    (void)ctx;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] * cos(x[i] * x[i] * 1e-3);
+    return 0;
+}
+
+typedef struct rounds_seen {
+    size_t last, shrank, widest;
+} rounds_seen;
+
+static void count_rounds(const sq_round_info *info, void *ctx)
+{
+    rounds_seen *r = ctx;
+    if (info->intervals < 2 * r->last && info->active > 0)
+        r->shrank++;
+    r->last = info->intervals;
+    r->widest = info->intervals > r->widest ? info->intervals : r->widest;
+}
+
+Test(threads, kept_intervals_same_bits_for_every_thread_count)
+{
+    sq_integrand f = sq_fn_batch(chirp, NULL);
+    const double B[2] = {4000, 6000}, eps[2] = {1e-7, 3e-7};
+    for (int k = 0; k < 2; k++) {
+        sq_options o;
+        sq_options_init(&o);
+        o.epsabs = eps[k];
+        o.epsrel = 0;
+        o.threads = 1;
+        rounds_seen seen = {0, 0, 0};
+        o.trace = count_rounds;
+        o.trace_ctx = &seen;
+        sq_result one;
+        cr_assert_eq(sq_integrate(&f, 0, B[k], &o, &one), SQ_OK);
+        /* Rounds that did not double while the problem went on: intervals
+         * were kept (or retired); and wider than a chunk. */
+        cr_assert(seen.shrank >= 3, "%zu rounds kept intervals", seen.shrank);
+        cr_assert(seen.widest > 1024, "rounds of %zu intervals", seen.widest);
+        double exact = 500 * sin(B[k] * B[k] * 1e-3);
+        cr_assert(fabs(one.value - exact) <= one.error, "%.17g vs %.17g +- %g",
+                  one.value, exact, one.error);
+        o.trace = NULL;
+        const int counts[] = {2, 3, 8};
+        for (int i = 0; i < 3; i++) {
+            o.threads = counts[i];
+            sq_result t;
+            sq_integrate(&f, 0, B[k], &o, &t);
+            cr_assert(same_bits(&one, &t), "%d threads: %.17g vs %.17g", counts[i],
+                      t.value, one.value);
+        }
+        /* In one group with problems that finish early and one that keeps
+         * intervals too: the live runs of several problems side by side. */
+        double a[4] = {0, 0, 0, 0}, b[4] = {1, B[k], 2, 3000};
+        sq_batch bt = {.n = 4, .a = a, .b = b};
+        sq_result rs[4];
+        o.threads = 2;
+        sq_integrate_batch(NULL, &f, &bt, &o, rs);
+        cr_assert(same_bits(&one, &rs[1]), "in a batch: %.17g vs %.17g", rs[1].value,
+                  one.value);
+        sq_result alone;
+        o.threads = 1;
+        sq_integrate(&f, 0, 3000, &o, &alone);
+        cr_assert(same_bits(&alone, &rs[3]), "[0, 3000] in a batch: %.17g vs %.17g",
+                  rs[3].value, alone.value);
+    }
+}
+
 Test(threads, a_million_threads_asked_for)
 {
     sq_integrand f = sq_fn_batch(cos_batch, NULL);
