@@ -15,7 +15,6 @@ cmake --build build-valgrind -j "$(nproc)"
 cd build-valgrind
 vg="valgrind --trace-children=yes --leak-check=full --show-leak-kinds=definite,indirect \
   --errors-for-leak-kinds=definite,indirect --error-exitcode=99 -q"
-status=0
 # Criterion runs each test in a child process and does not pass on the
 # child's valgrind exit code, so any valgrind report (with -q it reports
 # nothing else) fails the job.
@@ -26,13 +25,11 @@ check() {
   else
     echo "valgrind: $name FAILED (exit $code), see build-valgrind/$log" >&2
     grep -E '^==[0-9]+== ' "$log" | head -40 >&2
-    status=1
+    return 1
   fi
 }
-for t in test_api test_rules test_kernels test_expr test_badinput test_faults \
-         test_simpson test_batch test_threads test_expensive test_cli \
-         test_deterministic test_vector; do
-  code=0
+suite() {
+  t=$1 code=0
   # The demo is seconds natively and many minutes under valgrind; it runs
   # the paths the other suites do. So are the streaming and Ctrl-C tests'
   # 10^5-row batches, and the streaming test measures the command's own
@@ -41,12 +38,31 @@ for t in test_api test_rules test_kernels test_expr test_badinput test_faults \
   [ "$t" = test_cli ] && filter='!(cli/the_demo*|cli/a_batch_streams*|cli/ctrl_c*)'
   $vg "tests/$t" --jobs=1 --filter "$filter" >"$t.valgrind.log" 2>&1 || code=$?
   check "$t" "$t.valgrind.log" $code
-done
-for p in "tests/threads_driver 1" ./example_bessel ./example_batch ./example_expensive \
-         ./example_params ./example_workspace; do
+}
+program() {
+  p=$1 code=0
   log=$(basename "${p% *}").valgrind.log
-  code=0
   $vg $p >/dev/null 2>"$log" || code=$?
   check "$p" "$log" $code
-done
+}
+# Valgrind runs one thread at a time: two lanes of about equal time keep
+# both cores busy (the whole job took ten minutes in one lane).
+lane() {
+  failed=0
+  for item in "$@"; do
+    case $item in
+      tests/*|./*) program "$item" || failed=1 ;;
+      *) suite "$item" || failed=1 ;;
+    esac
+  done
+  return $failed
+}
+lane test_batch test_threads test_simpson test_vector test_expr test_api \
+     test_deterministic test_cli &
+first=$!
+status=0
+lane test_badinput test_faults test_expensive test_kernels test_rules \
+     "tests/threads_driver 1" ./example_bessel ./example_batch ./example_expensive \
+     ./example_params ./example_workspace || status=1
+wait "$first" || status=1
 exit $status
