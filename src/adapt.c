@@ -596,6 +596,13 @@ static int ws_prepare(struct sq_adapt_ws **wp, size_t nprob, int nthreads,
 
 /* ---- rounds -------------------------------------------------------------------- */
 
+/* A problem's intervals leave the runs (it stopped, or waits its turn):
+ * its live count and the live run's entries, gone ones included, both. */
+static void drop_intervals(gstate *ps)
+{
+    ps->live_n = ps->live_len = ps->fresh_n = 0;
+}
+
 /*
  * In a batch, a group of problems is done only when its slowest problem
  * is: one hopeless problem would hold up every group it is in, and with 1%
@@ -620,7 +627,7 @@ static void defer_outliers(engine *e)
             ps->status = SQ_DEFERRED;
             ps->value = NAN;
             ps->error = INFINITY;
-            ps->live_n = ps->live_len = ps->fresh_n = 0;
+            drop_intervals(ps);
         }
     }
 }
@@ -649,7 +656,7 @@ static int round_once(engine *e)
         if (sq_adapt_decide(e, ps) != 0)
             return -1;
         if (!ps->active) {
-            ps->live_n = ps->live_len = ps->fresh_n = 0;
+            drop_intervals(ps);
             finished++;
             e->done_n++;
             e->done_evals += ps->evals;
@@ -671,7 +678,7 @@ static int round_once(engine *e)
                 }
                 totals t = sq_adapt_pending(w, qs);
                 sq_adapt_finish(qs, SQ_NOMEM, &t, 0);
-                qs->live_n = qs->live_len = qs->fresh_n = 0;
+                drop_intervals(qs);
             }
             break;
         }

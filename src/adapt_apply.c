@@ -165,7 +165,8 @@ int sq_adapt_apply(engine *e, gstate *ps)
         /* Most problems: one chunk, in place. */
         apply_range(e, ps, v, 0, v->n, nl->n, nf->n, &r);
     } else {
-        /* Counts to offsets. */
+        /* Counts to offsets (in place, a chunk's kept intervals stay at
+         * its own positions: the offsets are the chunks' starts). */
         for (size_t c = 0, ko = 0, bo = 0; c < nch; c++) {
             size_t kc = v->in_place ? SQ_GK_CHUNK : parts[c].keep, bc = parts[c].born;
             parts[c].keep = ko;

@@ -653,6 +653,11 @@ static int view_of(engine *e, const gstate *ps, view *v)
     return 0;
 }
 
+/*
+ * Budgets: a problem whose next round would spend more evaluations than
+ * it has left, or hold more live intervals than allowed, stops now with
+ * this round's estimates, before the next runs grow for it.
+ */
 static void budget_exit(engine *e, gstate *ps, const view *v,
                         const totals *t, double extra_err)
 {

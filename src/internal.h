@@ -215,8 +215,6 @@ void sq_parallel_for_after(const sq_pace *pace, size_t n, int threads,
 #define SQ_THREADS_PER_PROC 4
 int sq_threads_for(int requested);
 
-/* ---- summation ----------------------------------------------------------- */
-
 /* fmax(a, b) as glibc's computes it (NaN loses; of two equal values, b),
  * inline: the library call costs more than the comparison in a loop over
  * every point of a round. */
@@ -224,6 +222,8 @@ static inline double sq_fmax(double a, double b)
 {
     return a > b || b != b ? a : b;
 }
+
+/* ---- summation ----------------------------------------------------------- */
 
 /* Neumaier's compensated sum: *s + *c is the running total. */
 static inline void sq_sum_add(double *s, double *c, double v)
