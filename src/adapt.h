@@ -378,6 +378,9 @@ int sq_adapt_apply(engine *e, gstate *ps);
 /* A problem's totals over its retired sums and its intervals in v
  * (adapt_totals.c). */
 totals sq_adapt_totals(engine *e, const gstate *ps, const view *v);
+/* The same over the retired sums and intervals lo..hi-1 of columns f, in
+ * one loop (what sq_adapt_totals does for a problem of one chunk). */
+totals sq_adapt_totals_of(const gstate *ps, double *const *f, size_t lo, size_t hi);
 /* Best estimate of a problem stopped between rounds (adapt_totals.c). */
 totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps);
 /* How many intervals the fates of v keep and how many children they make,
@@ -419,6 +422,11 @@ int sq_adapt_extrapolate(struct sq_adapt_ws *w, gstate *ps, const totals *t,
  * its ends (adapt_edges.c). */
 void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
                     const view *v);
+/* The error sq_adapt_edges gives interval i of columns f (F_RAW set, its
+ * value not NaN) when no neighbour is checked across its ends; first and
+ * last: it is the problem's first or last. */
+double sq_adapt_edge_error(const engine *e, const gstate *ps, double *const *f,
+                           size_t i, int first, int last);
 /* Evaluate the probes of problems starting their first round. -1 if
  * memory ran out. */
 int sq_adapt_probe_ends(engine *e);

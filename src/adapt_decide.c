@@ -794,6 +794,62 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
 }
 
 /*
+ * First rounds without neighbours to check across an end (one interval,
+ * or first intervals that breakpoints separate: nearly every problem's
+ * first round) need none of the passes of sq_adapt_edges: each interval's
+ * error with the end probes, and the totals, come straight from the fresh
+ * run. Returns 0 (nothing written) if ps needs the general way.
+ */
+static int first_errors(engine *e, gstate *ps, totals *t)
+{
+    size_t n = ps->fresh_n;
+    if (ps->rounds != 1 || ps->live_n != 0 || n == 0 || n > SQ_GK_CHUNK)
+        return 0;
+    double *const *f = e->w->fresh->f;
+    size_t lo = ps->fresh_start, hi = lo + n;
+    for (size_t i = lo; i < hi; i++)
+        if (isnan(f[F_VAL][i]) || (i + 1 < hi && !isnan(f[F_NRE][i])
+                                   && !isnan(f[F_NLE][i + 1])))
+            return 0;            /* no value, or neighbours to check */
+    for (size_t i = lo; i < hi; i++) {
+        f[F_RAW][i] = f[F_ERR][i];
+        f[F_ERR][i] = sq_adapt_edge_error(e, ps, f, i, i == lo, i + 1 == hi);
+    }
+    *t = sq_adapt_totals_of(ps, f, lo, hi);
+    return 1;
+}
+
+/*
+ * Most problems of a parametric family meet their tolerance with their
+ * first estimate: for them the decision is this, the steps mark_fates and
+ * accept take for such a problem, with none of the set-up of a view and
+ * its fates. Anything else (local control, a status, a witness, an error
+ * over the tolerance or at the rule's cap, a blind first look) goes the
+ * general way. Returns 1 if ps is finished.
+ */
+static int first_accept(engine *e, gstate *ps, const totals *tp)
+{
+    if (ps->local || ps->status != SQ_OK || ps->bad_round)
+        return 0;
+    totals t = *tp;
+    double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
+    if (!(t.errsum <= tol) || t.missed > 0 || t.overflows > 0 || blind(e, &t, tol))
+        return 0;
+    const double *err = e->w->fresh->f[F_ERR], *rasc = e->w->fresh->f[F_RASC];
+    for (size_t i = ps->fresh_start; i < ps->fresh_start + ps->fresh_n; i++)
+        if (err[i] == rasc[i] && err[i] != 0)
+            return 0;            /* a first estimate at its cap */
+    count_doublings(ps, &t);
+    ps->defabs = t.resabs;
+    ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
+    ps->value = t.area;
+    ps->error = t.errsum;
+    ps->active = 0;
+    remember_area(ps, &t);
+    return 1;
+}
+
+/*
  * Decide problem p after a round: finish it, or mark each of its intervals
  * KEEP, SPLIT, RETIRE or DROP in w->fate (indexed by position, as w->cur).
  * Returns -1 if memory ran out.
@@ -802,6 +858,10 @@ int sq_adapt_decide(engine *e, gstate *ps)
 {
     struct sq_adapt_ws *w = e->w;
     view *v = &w->cur;
+    totals t;
+    int first = first_errors(e, ps, &t);
+    if (first && first_accept(e, ps, &t))
+        return 0;
     size_t n = ps->live_n + ps->fresh_n;
     if (grow_order(w, n) != 0)
         return -1;
@@ -810,8 +870,10 @@ int sq_adapt_decide(engine *e, gstate *ps)
         return -1;
     memset(w->fate, KEEP, n);
     w->counted = 0;
-    sq_adapt_edges(e, w, ps, v);
-    totals t = sq_adapt_totals(e, ps, v);
+    if (!first) {
+        sq_adapt_edges(e, w, ps, v);
+        t = sq_adapt_totals(e, ps, v);
+    }
     /* Neither the edges nor the totals look at fates: the intervals
      * without a value are dropped once the totals have counted them. */
     double extra_err = t.unevaluated > 0 ? drop_unevaluated(e, v) : 0;

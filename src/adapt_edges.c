@@ -39,14 +39,14 @@
  * interpolant says little about the end: the whole blind margin is
  * allowed for instead, so that an integrable singularity at the end is
  * left to bisection and extrapolation. */
-static double probe_noise(const view *v, size_t k, int side, double d,
+static double probe_noise(double *const *f, size_t k, int side, double d,
                           double margin)
 {
-    double h = v->f[F_H][k];
-    double slope = fmax(v->f[F_RASC][k] / (h * h), v->f[side ? F_DR : F_DL][k]);
-    double reach = v->f[F_RAW][k] > v->f[F_QE][k] ? margin : d;
-    return slope * (reach + ulp_of(fabs(v->f[F_C][k]) + h))
-           + 4 * DBL_EPSILON * v->f[F_RABS][k] / h;
+    double h = f[F_H][k];
+    double slope = sq_fmax(f[F_RASC][k] / (h * h), f[side ? F_DR : F_DL][k]);
+    double reach = f[F_RAW][k] > f[F_QE][k] ? margin : d;
+    return slope * (reach + ulp_of(fabs(f[F_C][k]) + h))
+           + 4 * DBL_EPSILON * f[F_RABS][k] / h;
 }
 
 typedef struct edges_job {
@@ -107,43 +107,50 @@ SQ_ALWAYS_INLINE void edge_pair(const edges_job *j, size_t r)
     f[F_NLE][r + 1] = j->sl[r];
 }
 
-/* Interval r's error: its rule's, the mismatches at its ends that its
- * neighbours (or the probes) do not explain, and its witness's. */
-SQ_ALWAYS_INLINE void edge_bound(const edges_job *j, size_t r)
+/* Interval r's error: its rule's (F_RAW), the mismatches at its ends that
+ * its neighbours (or the probes) do not explain, and its witness's; sl is
+ * its slack (F_SL), first and last say whether it is the problem's first
+ * or last interval (where a probe may stand in for a neighbour). */
+SQ_ALWAYS_INLINE double edge_error(const engine *e, const gstate *ps,
+                                   double *const *f, size_t r, int first, int last,
+                                   double sl)
 {
-    const view *v = j->v;
-    const gstate *ps = j->ps;
-    double *const *f = v->f;
-    size_t n = v->n;
-    if (!j->touched[r] || isnan(f[F_VAL][r]))
-        return;
-    double blind = j->e->rule->blind;
-    double own = 4 * j->sl[r];
+    double blind = e->rule->blind;
+    double own = 4 * sl;
     double ml = fabs(f[F_NL][r] - f[F_EL][r]);
     double mr = fabs(f[F_NR][r] - f[F_ER][r]);
     double el = own + 4 * f[F_NLE][r], er = own + 4 * f[F_NRE][r];
     /* At an end of the range, the probe stands in for a neighbour
      * while it lies between the end and the first node. */
     double c = f[F_C][r], h = f[F_H][r];
-    if (r == 0 && c - h <= ps->probe_t[0]) {
+    if (first && c - h <= ps->probe_t[0]) {
         double d = ps->probe_t[0] - (c - h);
         if (d < blind * h && isnan(f[F_NLE][r])) {
             ml = fabs(ps->probe_y[0] - f[F_EL][r]);
-            el = own + 4 * probe_noise(v, r, 0, d, blind * h);
+            el = own + 4 * probe_noise(f, r, 0, d, blind * h);
         }
     }
-    if (r + 1 == n && c + h >= ps->probe_t[1]) {
+    if (last && c + h >= ps->probe_t[1]) {
         double d = (c + h) - ps->probe_t[1];
         if (d < blind * h && isnan(f[F_NRE][r])) {
             mr = fabs(ps->probe_y[1] - f[F_ER][r]);
-            er = own + 4 * probe_noise(v, r, 1, d, blind * h);
+            er = own + 4 * probe_noise(f, r, 1, d, blind * h);
         }
     }
     /* NaN (no check) or an unexplained part of zero gives nothing. */
     ml = ml > el ? ml - el : 0.0;
     mr = mr > er ? mr - er : 0.0;
     double hidden = (ml + mr) * blind * h;
-    f[F_ERR][r] = f[F_RAW][r] + (isfinite(hidden) ? hidden : 0.0) + f[F_MISS][r];
+    return f[F_RAW][r] + (isfinite(hidden) ? hidden : 0.0) + f[F_MISS][r];
+}
+
+SQ_ALWAYS_INLINE void edge_bound(const edges_job *j, size_t r)
+{
+    const view *v = j->v;
+    if (!j->touched[r] || isnan(v->f[F_VAL][r]))
+        return;
+    v->f[F_ERR][r] = edge_error(j->e, j->ps, v->f, r, r == 0, r + 1 == v->n,
+                                j->sl[r]);
 }
 
 /* The ends from lo on (each written by the interval on its left), then
@@ -166,6 +173,12 @@ void sq_adapt_edges(const engine *e, struct sq_adapt_ws *w, const gstate *ps,
     sq_adapt_chunks(e, v->n, edges_ends, &j);
     for (size_t c = 1; c < sq_gk_nchunks(v->n); c++)
         edge_bound(&j, c * SQ_GK_CHUNK);
+}
+
+double sq_adapt_edge_error(const engine *e, const gstate *ps, double *const *f,
+                           size_t i, int first, int last)
+{
+    return edge_error(e, ps, f, i, first, last, f[F_SL][i]);
 }
 
 /*

@@ -12,14 +12,13 @@ typedef struct sum_job {
     chunk_part *parts;
 } sum_job;
 
-/* The share of intervals lo..hi-1 in the totals, added to *t and its
- * compensations *ac, *ec, and to the largest node rounding *xmax. */
-static inline void sum_range(const view *v, size_t lo, size_t hi, totals *tp,
+/* The share of intervals lo..hi-1 of columns f in the totals, added to *t
+ * and its compensations *ac, *ec, and to the largest node rounding *xmax. */
+static inline void sum_range(double *const *f, size_t lo, size_t hi, totals *tp,
                              double *acp, double *ecp, double *xmaxp)
 {
     totals t = *tp;
     double ac = *acp, ec = *ecp, xmax = *xmaxp;
-    double *const *f = v->f;
     for (size_t k = lo; k < hi; k++) {
         double val = f[F_VAL][k], er = f[F_ERR][k];
         if (isnan(val)) {
@@ -77,7 +76,26 @@ SQ_ALWAYS_INLINE void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
         pt->t = retired_totals(j->ps, &pt->ac, &pt->ec, &pt->xmax);
     else
         pt->t = (totals){.maxerr = -1};
-    sum_range(j->v, lo, hi, &pt->t, &pt->ac, &pt->ec, &pt->xmax);
+    sum_range(j->v->f, lo, hi, &pt->t, &pt->ac, &pt->ec, &pt->xmax);
+}
+
+static inline totals totals_done(totals t, double ac, double ec, double xmax)
+{
+    t.area += ac;
+    t.errsum += ec;
+    t.xnode = 4 * xmax;
+    t.errsum += t.xnode;
+    return t;
+}
+
+/* The totals of ps over its retired sums and intervals lo..hi-1 of columns
+ * f, in one loop. */
+totals sq_adapt_totals_of(const gstate *ps, double *const *f, size_t lo, size_t hi)
+{
+    double ac, ec, xmax;
+    totals t = retired_totals(ps, &ac, &ec, &xmax);
+    sum_range(f, lo, hi, &t, &ac, &ec, &xmax);
+    return totals_done(t, ac, ec, xmax);
 }
 
 /*
@@ -100,50 +118,38 @@ SQ_ALWAYS_INLINE void sum_chunk(size_t c, size_t lo, size_t hi, void *ctx)
  */
 totals sq_adapt_totals(engine *e, const gstate *ps, const view *v)
 {
-    totals t;
-    double ac, ec, xmax;
     size_t nch = sq_gk_nchunks(v->n);
-    if (nch <= 1) {
-        /* Most problems: one chunk, summed in place. */
-        t = retired_totals(ps, &ac, &ec, &xmax);
-        sum_range(v, 0, v->n, &t, &ac, &ec, &xmax);
-    } else {
-        chunk_part *parts = sq_adapt_parts(e->w, v->n);
-        sum_job j = {ps, v, parts};
-        sq_adapt_chunks(e, v->n, sum_chunk, &j);
-        t = parts[0].t;
-        ac = parts[0].ac;
-        ec = parts[0].ec;
-        xmax = parts[0].xmax;
-        for (size_t c = 1; c < nch; c++) {
-            const totals *u = &parts[c].t;
-            sq_sum_add(&t.area, &ac, u->area);
-            ac += parts[c].ac;
-            sq_sum_add(&t.errsum, &ec, u->errsum);
-            ec += parts[c].ec;
-            t.errsum_q += u->errsum_q;
-            t.hidden += u->hidden;
-            t.missed += u->missed;
-            t.resabs += u->resabs;
-            t.improvable += u->improvable;
-            t.unresolved += u->unresolved;
-            t.overflows += u->overflows;
+    if (nch <= 1)
+        return sq_adapt_totals_of(ps, v->f, 0, v->n);   /* most problems */
+    chunk_part *parts = sq_adapt_parts(e->w, v->n);
+    sum_job j = {ps, v, parts};
+    sq_adapt_chunks(e, v->n, sum_chunk, &j);
+    totals t = parts[0].t;
+    double ac = parts[0].ac, ec = parts[0].ec, xmax = parts[0].xmax;
+    for (size_t c = 1; c < nch; c++) {
+        const totals *u = &parts[c].t;
+        sq_sum_add(&t.area, &ac, u->area);
+        ac += parts[c].ac;
+        sq_sum_add(&t.errsum, &ec, u->errsum);
+        ec += parts[c].ec;
+        t.errsum_q += u->errsum_q;
+        t.hidden += u->hidden;
+        t.missed += u->missed;
+        t.resabs += u->resabs;
+        t.improvable += u->improvable;
+        t.unresolved += u->unresolved;
+        t.overflows += u->overflows;
         t.unevaluated += u->unevaluated;
-            if (parts[c].xmax > xmax)
-                xmax = parts[c].xmax;
-            if (u->maxerr > t.maxerr) {
-                t.maxerr = u->maxerr;
-                t.maxerr_width = u->maxerr_width;
-                t.maxerr_rabs = u->maxerr_rabs;
-                t.maxerr_at_end = u->maxerr_at_end;
-            }
+        if (parts[c].xmax > xmax)
+            xmax = parts[c].xmax;
+        if (u->maxerr > t.maxerr) {
+            t.maxerr = u->maxerr;
+            t.maxerr_width = u->maxerr_width;
+            t.maxerr_rabs = u->maxerr_rabs;
+            t.maxerr_at_end = u->maxerr_at_end;
         }
     }
-    t.area += ac;
-    t.errsum += ec;
-    t.xnode = 4 * xmax;
-    t.errsum += t.xnode;
-    return t;
+    return totals_done(t, ac, ec, xmax);
 }
 
 /* Best estimate of a problem stopped between rounds: its intervals, and the
@@ -172,9 +178,5 @@ totals sq_adapt_pending(const struct sq_adapt_ws *w, const gstate *ps)
         sq_sum_add(&t.errsum, &ec, w->fresh->f[F_PERR][i]);
         t.unresolved += w->fresh->f[F_PUNR][i];
     }
-    t.area += ac;
-    t.errsum += ec;
-    t.xnode = 4 * xmax;
-    t.errsum += t.xnode;
-    return t;
+    return totals_done(t, ac, ec, xmax);
 }

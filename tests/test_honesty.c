@@ -137,6 +137,52 @@ Test(honesty, jumps_next_to_the_ends_are_seen)
         }
 }
 
+/* The same in a batch whose problems mostly finish in their first round
+ * (a first estimate that meets the tolerance is accepted without the
+ * general decision's passes): breakpoints split each range in two first
+ * intervals, and the probes still stand in for a neighbour at either end
+ * of the range, never at the breakpoint. Smooth problems finish in one
+ * round; the jumps next to an end take more and end honest. */
+Test(honesty, jumps_next_to_the_ends_are_seen_in_a_batch)
+{
+    enum { N = 64 };
+    const double at = 4.5, gaps[] = {1e-3, 1e-6};
+    double a[N], b[N], pts[N], exact[N];
+    int jump[N];
+    for (int i = 0; i < N; i++) {
+        double w = 1 + 0.25 * (i / 4), gap = gaps[i % 2];
+        switch (i / 2 % 2) {
+        case 0: a[i] = at - gap; b[i] = a[i] + w; break;   /* jump at the left */
+        default: b[i] = at + gap; a[i] = b[i] - w; break;  /* at the right */
+        }
+        jump[i] = i % 8 < 4;
+        if (!jump[i]) {                /* smooth: all on one side */
+            a[i] += i % 8 < 6 ? -2 * w : 2 * w;
+            b[i] += i % 8 < 6 ? -2 * w : 2 * w;
+        }
+        pts[i] = 0.5 * a[i] + 0.5 * b[i];
+        double j = at < a[i] ? a[i] : at > b[i] ? b[i] : at;
+        exact[i] = step_exact(a[i], b[i], j);
+    }
+    step_ctx c = {at, 0, -INFINITY};
+    sq_integrand f = sq_fn_batch(step_fn, &c);
+    sq_batch bt = {.n = N, .a = a, .b = b, .points = pts, .npoints = 1};
+    sq_options o;
+    sq_options_init(&o);
+    o.epsrel = 1e-10;
+    sq_result res[N];
+    cr_assert_eq(sq_integrate_batch(NULL, &f, &bt, &o, res), SQ_OK);
+    for (int i = 0; i < N; i++) {
+        expect_honest(&res[i], exact[i], 1e-10 * fabs(exact[i]), "batch, next to an end");
+        if (jump[i])
+            cr_expect_gt(res[i].rounds, 1, "problem %d [%g, %g]: the probe saw no jump",
+                         i, a[i], b[i]);
+        else
+            cr_expect_eq(res[i].rounds, 1, "problem %d [%g, %g] smooth: %u rounds", i,
+                         a[i], b[i], (unsigned)res[i].rounds);
+    }
+}
+
 /* A probe is not a node: a NaN there (and nowhere the rule looks) changes
  * nothing; two probes are counted, one on a half-infinite range. */
 Test(honesty, probes_are_not_nodes)
