@@ -219,7 +219,8 @@ static inline double gk_offset(const sq_gk_rule *r, size_t s)
 
 /* The nodes from left to right, as gk_jump walks them: the row of the
  * node at each position, and the inverse gap between it and the node
- * before (position 0 has none). Filled once per call of the estimate. */
+ * before (position 0 has none). Filled once per call of the estimate,
+ * when a block first needs a scan. */
 typedef struct gk_walk {
     size_t row[2 * SQ_GK_MAX_PAIRS + 1];
     double gap[2 * SQ_GK_MAX_PAIRS + 1];
@@ -253,13 +254,6 @@ static inline void gk_jump(size_t j, size_t m, size_t ld, const sq_gk_rule *r,
                            const sq_gk_out *out)
 {
     enum { MAXPOS = 2 * SQ_GK_MAX_PAIRS + 1 };
-    int any = 0;
-    for (size_t q = 0; q < m; q++)
-        any |= out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q];
-    if (!any) {
-        vstore_n(out->jump + j, m, vset1(0.0));
-        return;
-    }
     const size_t np = (size_t)r->npair, last = 2 * np;
     const vdouble zero = vset1(0.0);
     /* Steps and slopes between neighbours, changes of slope; the largest
@@ -511,9 +505,21 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
         /* Jumps and kinks, once the errors are known: only where the rule
          * has not resolved the interval. */
         gk_walk walk;
-        gk_walk_of(r, &walk);
-        for (size_t j = 0; j < n; j += SQ_VLEN)
-            gk_jump(j, n - j < SQ_VLEN ? n - j : SQ_VLEN, ld, r, &walk, y, out);
+        int walked = 0;
+        for (size_t j = 0; j < n; j += SQ_VLEN) {
+            size_t m = n - j < SQ_VLEN ? n - j : SQ_VLEN;
+            int any = 0;
+            for (size_t q = 0; q < m; q++)
+                any |= out->err[j + q] > 0 && out->err[j + q] >= out->resasc[j + q];
+            if (!any) {
+                vstore_n(out->jump + j, m, vset1(0.0));
+                continue;
+            }
+            if (!walked)
+                gk_walk_of(r, &walk);    /* the first block that needs it */
+            walked = 1;
+            gk_jump(j, m, ld, r, &walk, y, out);
+        }
     }
     size_t nbad = 0;
     for (size_t j = 0; j < n; j++)

@@ -190,7 +190,7 @@ static void witness_check(const engine *e, size_t lo, size_t n)
         if (!(wy[j] > 0) || !isfinite(wy[j]))
             continue;
         double missed = wy[j] * e->gap * h[j];
-        if (wy[j] > SQ_GK_WITNESS * fmax(hl[j], hr[j])
+        if (wy[j] > SQ_GK_WITNESS * sq_fmax(hl[j], hr[j])
             && !(err[j] > qe[j] && 64 * err[j] >= missed))
             miss[j] = missed;
         /* The witness is handed on with what the nodes saw. */
@@ -782,7 +782,7 @@ void sq_adapt(struct sq_adapt_ws **wp, const sq_run *run, const sq_problem *p,
     e.gap = run->rule->blind;
     for (int q = 0; q < run->rule->npair; q++) {
         double next = q + 1 < run->rule->npair ? run->rule->xgk[q + 1] : 0.0;
-        e.gap = fmax(e.gap, run->rule->xgk[q] - next);
+        e.gap = sq_fmax(e.gap, run->rule->xgk[q] - next);
     }
     e.nthreads = run->threads > 0 ? run->threads : 1;
     e.nprob = nprob;
