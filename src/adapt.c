@@ -90,9 +90,11 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
      * the columns of a tile, or of its probes. */
     size_t block = (23 * ld + SQ_MAX_VLEN) * sizeof(double);
     size_t col = 2 * ld * sizeof(double);
-    size_t bytes[13] = {block, block, block, col, col, col, col, col, col, col, col, col};
+    size_t es = sq_eval_scratch_bytes(21, ld);
+    size_t bytes[13] = {block, block, block, col, col, col, col, col, col, col, col, col,
+                        es};
     char *part[13];
-    t->mem = sq_carve(12, bytes, part);
+    t->mem = es != 0 ? sq_carve(13, bytes, part) : NULL;
     if (t->mem == NULL)
         return -1;
     t->x = (double *)part[0];
@@ -105,10 +107,7 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
     t->uid = (size_t *)part[7];
     for (int q = 0; q < 4; q++)
         t->nul[q] = (double *)part[8 + q];
-    if (sq_eval_scratch_init(&t->es, 21, ld) != 0) {
-        tscratch_free(t);
-        return -1;
-    }
+    sq_eval_scratch_on(&t->es, 21, ld, part[12]);   /* no block of its own */
     t->cap = cap;
     return 0;
 }

@@ -355,7 +355,7 @@ static void run_group(call *c, sq_slot *s, size_t lo, size_t hi, int threads,
     size_t maxpts = c->b->points != NULL ? c->b->npoints : c->o->npoints;
     size_t per = c->simpson ? maxpts + 2 : 1;     /* engine problems each */
     size_t finished = 0;
-    if (slot_reserve(s, (hi - lo) * per, maxpts + 3) != 0) {
+    if (slot_reserve(s, (hi - lo) * per, c->simpson ? maxpts + 3 : 0) != 0) {
         for (size_t j = lo; j < hi; j++)
             result_reset(&c->res[PROBLEM(j)], SQ_NOMEM, NULL);
         sq_monitor_add_done(&c->mon, hi - lo);

@@ -241,30 +241,49 @@ sq_status sq_family_eval_math(int family, sq_isa isa, sq_math math, size_t n,
 
 /* ---- evaluation of tiles ------------------------------------------------------ */
 
+/* Parameter columns at least one expression-machine chunk wide, for flat
+ * tiles (sq_eval_flat); the nodes' problems first, rounded up to a cache
+ * line. */
+static size_t pcap_of(size_t ld)
+{
+    return ld > SQ_VM_CHUNK ? ld : SQ_VM_CHUNK;
+}
+
+size_t sq_eval_scratch_bytes(size_t rows, size_t ld)
+{
+    if (rows != 0 && ld > SIZE_MAX / sizeof(size_t) / rows)
+        return 0;
+    size_t pids = (rows * ld * sizeof(size_t) + 63) / 64 * 64;
+    return pids + SQ_MAX_PARAMS * pcap_of(ld) * sizeof(double);
+}
+
+void sq_eval_scratch_on(sq_eval_scratch *s, size_t rows, size_t ld, void *mem)
+{
+    char *m = mem;
+    memset(s, 0, sizeof *s);
+    s->node_pid = (size_t *)m;
+    s->par = (double *)(m + (rows * ld * sizeof(size_t) + 63) / 64 * 64);
+    s->cap = ld;
+    s->pcap = pcap_of(ld);
+    s->rows = rows;
+}
+
 int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld)
 {
-    /* Parameter columns at least one expression-machine chunk wide, for
-     * flat tiles (sq_eval_flat); both arrays in one allocation. */
-    size_t pcap = ld > SQ_VM_CHUNK ? ld : SQ_VM_CHUNK;
     memset(s, 0, sizeof *s);
-    if (rows != 0 && ld > SIZE_MAX / sizeof(size_t) / rows)
-        return -1;
-    size_t pids = rows * ld * sizeof(size_t);
-    pids = (pids + 63) / 64 * 64;
-    char *m = sq_alloc(pids + SQ_MAX_PARAMS * pcap * sizeof(double));
+    size_t bytes = sq_eval_scratch_bytes(rows, ld);
+    void *m = bytes != 0 ? sq_alloc(bytes) : NULL;
     if (m == NULL)
         return -1;
-    s->node_pid = (size_t *)m;
-    s->par = (double *)(m + pids);
-    s->cap = ld;
-    s->pcap = pcap;
-    s->rows = rows;
+    sq_eval_scratch_on(s, rows, ld, m);
+    s->owned = 1;
     return 0;
 }
 
 void sq_eval_scratch_free(sq_eval_scratch *s)
 {
-    sq_free(s->node_pid);      /* par with it */
+    if (s->owned)
+        sq_free(s->node_pid);  /* par with it */
     memset(s, 0, sizeof *s);
 }
 

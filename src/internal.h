@@ -145,9 +145,15 @@ typedef struct sq_eval_scratch {
     size_t cap;                /* ld capacity */
     size_t pcap;               /* length of a parameter column */
     size_t rows;
+    int owned;                 /* node_pid (par with it) is its own block */
 } sq_eval_scratch;
 
+/* Room for a tile of rows x ld nodes: its own block (init; -1 if memory
+ * ran out), or in mem, which holds sq_eval_scratch_bytes (0 if that
+ * overflows) and outlives it (on). Free releases only its own block. */
 int sq_eval_scratch_init(sq_eval_scratch *s, size_t rows, size_t ld);
+size_t sq_eval_scratch_bytes(size_t rows, size_t ld);
+void sq_eval_scratch_on(sq_eval_scratch *s, size_t rows, size_t ld, void *mem);
 void sq_eval_scratch_free(sq_eval_scratch *s);
 
 /*
