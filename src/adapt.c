@@ -90,7 +90,7 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
      * the columns of a tile, or of its probes. */
     size_t block = (23 * ld + SQ_MAX_VLEN) * sizeof(double);
     size_t col = 2 * ld * sizeof(double);
-    size_t es = sq_eval_scratch_bytes(21, ld);
+    size_t es = sq_eval_scratch_bytes(23, ld);
     size_t bytes[13] = {block, block, block, col, col, col, col, col, col, col, col, col,
                         es};
     char *part[13];
@@ -107,7 +107,7 @@ int sq_adapt_tscratch(tscratch *t, size_t cap)
     t->uid = (size_t *)part[7];
     for (int q = 0; q < 4; q++)
         t->nul[q] = (double *)part[8 + q];
-    sq_eval_scratch_on(&t->es, 21, ld, part[12]);   /* no block of its own */
+    sq_eval_scratch_on(&t->es, 23, ld, part[12]);   /* no block of its own */
     t->cap = cap;
     return 0;
 }
@@ -139,7 +139,9 @@ static void isolate_failures(engine *e, tscratch *t, size_t n, size_t ld)
  * padding would waste lanes of, and whose intervals all share their
  * parameters (one problem, or an integrand without parameters) or would
  * waste a quarter of its lanes, is evaluated flat instead: ld = n and one
- * array of rows * n points. So is a tile that carries end probes.
+ * array of rows * n points. So is a single problem's tile that carries its
+ * end probes at the end; a batch's first tiles carry theirs as two more
+ * rows, flat or not.
  */
 static int tile_is_flat(const engine *e, size_t lo, size_t n, size_t ld_pad)
 {
@@ -205,6 +207,48 @@ static void witness_check(const engine *e, size_t lo, size_t n)
     }
 }
 
+/* Does fresh interval i carry end probes (its problem starts this round,
+ * as sq_adapt_probe_ends asks)? */
+static int probe_due(const engine *e, size_t i)
+{
+    const gstate *ps = &e->w->prob[e->w->fresh->pid[i]];
+    return ps->active && ps->rounds == 0;
+}
+
+/* A batch's first round: each interval's end probes (F_QL, F_QR) as rows
+ * rows and rows + 1 of its tile, evaluated with its nodes and with its
+ * parameters; where it has none, its centre stands in (its value is not
+ * used). Probes are not nodes: the estimate reads the first rows only. */
+static void probe_rows(const engine *e, tscratch *t, size_t lo, size_t n, size_t ld)
+{
+    const ivs *fr = e->w->fresh;
+    double *q = t->x + e->rows * ld;
+    for (size_t j = 0; j < ld; j++) {
+        size_t i = lo + (j < n ? j : 0);
+        for (int side = 0; side < 2; side++) {
+            double at = fr->f[side ? F_QR : F_QL][i];
+            q[(size_t)side * ld + j] = !isnan(at) && probe_due(e, i) ? at : t->x[j];
+        }
+    }
+}
+
+/*
+ * Can this round's tiles carry the end probes as rows? In a batch's first
+ * round (problems start together), when every interval has both probes
+ * or the integrand pads its tiles anyway: a user's callback must not see
+ * the stand-ins of the probes an infinite end lacks.
+ */
+static int first_with_probes(const engine *e)
+{
+    const ivs *fr = e->w->fresh;
+    if (fr->n == 0 || e->w->prob[fr->pid[0]].rounds != 0)
+        return 0;
+    for (size_t i = 0; !e->pad && i < fr->n; i++)
+        if (isnan(fr->f[F_QL][i]) || isnan(fr->f[F_QR][i]) || !probe_due(e, i))
+            return 0;
+    return 1;
+}
+
 static void run_fresh_tile(size_t ti, int slot, void *ctx)
 {
     engine *e = ctx;
@@ -218,8 +262,9 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     int flat = tile_is_flat(e, lo, n, ld_pad);
     size_t ld = flat ? n : ld_pad;
     const sq_gk_ops *gk = e->ops->gk;
-    /* A single problem's first round carries its probes (probe_ends) at
-     * the end of the flat array: one call of the integrand, not two. */
+    /* A first round carries the end probes with its nodes: a single
+     * problem's at the end of the flat array (one call of the integrand,
+     * not two), a batch's as two more rows (probe_rows). */
     size_t nprobe = 0, probe_of[2 * TILE];
     double probe_q[2 * TILE];
     for (size_t j = 0; e->merge_probes && j < n; j++)
@@ -238,6 +283,9 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
         rep->round_off = round->n;
     t->es.round_off = rep->round_off;
     gk->nodes(n, ld, e->rule, fr->f[F_C] + lo, fr->f[F_H] + lo, t->x);
+    size_t erows = e->probe_rows ? rows + 2 : rows;   /* rows evaluated */
+    if (e->probe_rows)
+        probe_rows(e, t, lo, n, ld);
     int mapped = 0;
     for (size_t j = 0; j < ld || j < nprobe; j++) {
         const gstate *ps = &w->prob[fr->pid[lo + (j < n ? j : 0)]];
@@ -249,16 +297,16 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
     }
     memcpy(t->x + rows * n, probe_q, nprobe * sizeof *probe_q);
     if (mapped) {
-        gk->map(rows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
+        gk->map(erows, ld, t->kind, t->origin, t->scale, t->x, t->jac);
         if (nprobe > 0)
             gk->map(1, nprobe, t->kind, t->origin, t->scale, t->x + rows * n,
                     t->jac + rows * n);
     }
 
-    int fail = flat ? sq_eval_flat(e->run->ev, rows * n + nprobe, t->x, t->uid,
+    int fail = flat ? sq_eval_flat(e->run->ev, erows * n + nprobe, t->x, t->uid,
                                    fr->pid[lo] == fr->pid[hi - 1] ? 1 : n,
                                    &t->es, t->y)
-                    : sq_eval_tile(e->run->ev, rows, ld, t->x, t->uid, &t->es, t->y);
+                    : sq_eval_tile(e->run->ev, erows, ld, t->x, t->uid, &t->es, t->y);
     if (round->mode == SQ_ROUND_RECORD) {
         t->es.round = NULL;
         return;                  /* evaluated by the round's one call */
@@ -275,7 +323,23 @@ static void run_fresh_tile(size_t ti, int slot, void *ctx)
             t->y[i] = sq_eval_flat(e->run->ev, 1, xq, t->uid, 1, &t->es, yq) != 0
                           ? NAN : yq[0];
         }
+        for (size_t k = rows; k < erows; k++)      /* each probe alone */
+            for (size_t j = 0; j < n; j++) {
+                size_t i = k * ld + j;
+                double yq;
+                int bad = sq_eval_tile(e->run->ev, 1, 1, &t->x[i], &t->uid[j], &t->es,
+                                       &yq) != 0;
+                t->y[i] = bad ? NAN : yq;
+            }
     }
+    for (size_t j = 0; e->probe_rows && j < n; j++)
+        for (int side = 0; side < 2; side++) {
+            double q = fr->f[side ? F_QR : F_QL][lo + j];
+            if (!isnan(q) && probe_due(e, lo + j)) {
+                size_t i = (rows + (size_t)side) * ld + j;
+                sq_adapt_probe_seen(e, lo + j, q, t->y[i] * (mapped ? t->jac[i] : 1.0));
+            }
+        }
     for (size_t q = 0; q < nprobe; q++) {
         size_t i = rows * n + q;
         sq_adapt_probe_seen(e, probe_of[q], probe_q[q],
@@ -344,7 +408,7 @@ static int evaluate_fresh(engine *e)
     round->n = 0;
     round->nomem = 0;
     round->mode = gather ? SQ_ROUND_RECORD : SQ_ROUND_OFF;
-    if (!e->merge_probes && sq_adapt_probe_ends(e) != 0) {
+    if (!e->merge_probes && !e->probe_rows && sq_adapt_probe_ends(e) != 0) {
         round->mode = SQ_ROUND_OFF;
         return -1;
     }
@@ -372,7 +436,7 @@ static int evaluate_fresh(engine *e)
             sq_round_call(ev, round);
             round->mode = SQ_ROUND_REPLAY;
         }
-        if (!e->merge_probes && sq_adapt_probe_ends(e) != 0) {
+        if (!e->merge_probes && !e->probe_rows && sq_adapt_probe_ends(e) != 0) {
             round->mode = SQ_ROUND_OFF;
             return -1;
         }
@@ -638,6 +702,7 @@ static int round_once(engine *e)
     size_t evaluated = w->fresh->n;
     e->merge_probes = e->nprob == 1 && w->prob[0].active
                       && w->prob[0].rounds == 0 && w->fresh->n <= TILE;
+    e->probe_rows = !e->merge_probes && first_with_probes(e);
     if (evaluate_fresh(e) != 0)
         return -1;
     w->next_live->n = w->next_fresh->n = 0;

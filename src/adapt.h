@@ -261,6 +261,8 @@ typedef struct engine {
     int nthreads;
     uint32_t round;            /* rounds run, for the trace */
     int merge_probes;          /* this round's tile carries the end probes */
+    int probe_rows;            /* this round's tiles carry them as two more
+                                * rows (a batch's first round) */
     sq_pace own_pace;          /* whether the rounds' thread team pays */
     sq_pace *pace;             /* run->pace, or own_pace */
     size_t done_n, done_evals; /* problems finished, and their evaluations */
