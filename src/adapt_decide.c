@@ -833,7 +833,7 @@ static int first_accept(engine *e, gstate *ps, const totals *tp)
         return 0;
     totals t = *tp;
     double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
-    if (!(t.errsum <= tol) || t.missed > 0 || t.overflows > 0 || blind(e, &t, tol))
+    if (!(t.errsum <= tol) || t.missed > 0 || blind(e, &t, tol))
         return 0;
     const double *err = e->w->fresh->f[F_ERR], *rasc = e->w->fresh->f[F_RASC];
     for (size_t i = ps->fresh_start; i < ps->fresh_start + ps->fresh_n; i++)

@@ -249,12 +249,16 @@ static size_t pcap_of(size_t ld)
     return ld > SQ_VM_CHUNK ? ld : SQ_VM_CHUNK;
 }
 
+static size_t pids_bytes(size_t rows, size_t ld)
+{
+    return (rows * ld * sizeof(size_t) + 63) / 64 * 64;
+}
+
 size_t sq_eval_scratch_bytes(size_t rows, size_t ld)
 {
     if (rows != 0 && ld > SIZE_MAX / sizeof(size_t) / rows)
         return 0;
-    size_t pids = (rows * ld * sizeof(size_t) + 63) / 64 * 64;
-    return pids + SQ_MAX_PARAMS * pcap_of(ld) * sizeof(double);
+    return pids_bytes(rows, ld) + SQ_MAX_PARAMS * pcap_of(ld) * sizeof(double);
 }
 
 void sq_eval_scratch_on(sq_eval_scratch *s, size_t rows, size_t ld, void *mem)
@@ -262,7 +266,7 @@ void sq_eval_scratch_on(sq_eval_scratch *s, size_t rows, size_t ld, void *mem)
     char *m = mem;
     memset(s, 0, sizeof *s);
     s->node_pid = (size_t *)m;
-    s->par = (double *)(m + (rows * ld * sizeof(size_t) + 63) / 64 * 64);
+    s->par = (double *)(m + pids_bytes(rows, ld));
     s->cap = ld;
     s->pcap = pcap_of(ld);
     s->rows = rows;
