@@ -433,6 +433,91 @@ extern const sq_gk_ops sq_gk_ops_avx2;
 #endif
 #endif
 
+static size_t gk_after(size_t n, size_t ld, const sq_gk_rule *r,
+                       const double *restrict c, const double *restrict h,
+                       const double *restrict y, int error_kind, const sq_gk_out *out);
+
+#if SQ_VLEN == 4
+/*
+ * The sums of one interval with the lanes across them instead of across
+ * intervals: a round of one interval (every single integral's first)
+ * would fill one lane of each vector. Lanes of p0 and p1 hold the
+ * Kronrod and Gauss sums, the null rules and P_2's coefficient, each an
+ * accumulator plus its weight times the pair's sum or difference; lanes
+ * of s hold the end interpolants and slopes, an accumulator plus w1 f1 +
+ * w2 f2. Each lane does exactly gk_block's operations for its
+ * accumulator, in the same order, so every value has the same bits.
+ */
+static void gk_one(size_t ld, const sq_gk_rule *r, const double *restrict y,
+                   const sq_gk_out *out)
+{
+    const size_t np = (size_t)r->npair;
+    const double *nw = r->null, *nc = r->null_centre;
+    const double fc = y[0];
+    const vdouble fcv = vset1(fc);
+    /* p0 = [k, g, n0, n2], p1 = [n4, q2, n1, n3], s = [rr, l, dr, dl] */
+    double w[4] = {r->wgk_centre, r->wg_centre, nc[0], nc[2]};
+    vdouble p0 = fcv * vload(w);
+    w[0] = nc[4], w[1] = r->p2_centre, w[2] = nc[1], w[3] = nc[3];
+    vdouble p1 = fcv * vload(w);
+    w[0] = w[1] = r->end[0], w[2] = w[3] = r->dend[0];
+    vdouble sv = fcv * vload(w);
+    double n5 = nc[5] * fc, a = fabs(fc * r->wgk_centre), nb = fc - fc;
+    double hl = fabs(fc), hr = hl, ol = fc - fc, orr = ol;
+    const double dmask[4] = {0, 0, 1, 1};
+    const vdouble dsel = vload(dmask);
+    for (size_t i = 0; i < np; i++) {
+        double f1 = y[(2 * i + 1) * ld], f2 = y[(2 * i + 2) * ld];
+        double a1 = fabs(f1), a2 = fabs(f2);
+        ol = a1 > hl ? -r->xgk[i] : ol;
+        hl = a1 > hl ? a1 : hl;
+        orr = a2 > hr ? r->xgk[i] : orr;
+        hr = a2 > hr ? a2 : hr;
+        double sum = f1 + f2, dif = f2 - f1, wk = r->wgk[i];
+        a = a + wk * (a1 + a2);
+        nb = nb + ((f1 - f1) + (f2 - f2));
+        n5 = n5 + nw[5 * np + i] * dif;
+        vdouble sv_ = vset1(sum), dv = vset1(dif);
+        double w0[4] = {wk, i % 2 ? r->wg[i / 2] : 0.0, nw[i], nw[2 * np + i]};
+        double w1[4] = {nw[4 * np + i], r->p2[i], nw[np + i], nw[3 * np + i]};
+        double e1[4] = {r->end[2 * i + 1], r->end[2 * i + 2], r->dend[2 * i + 1],
+                        r->dend[2 * i + 2]};
+        double e2[4] = {e1[1], e1[0], e1[3], e1[2]};
+        p0 = p0 + vload(w0) * sv_;
+        p1 = p1 + vload(w1) * vwhere(dsel, dv, sv_);
+        sv = sv + (vload(e1) * vset1(f1) + vload(e2) * vset1(f2));
+    }
+    double q0[4], q1[4], qs[4];
+    vstore(q0, p0);
+    vstore(q1, p1);
+    vstore(qs, sv);
+    double k = q0[0];
+    out->left_max[0] = hl;
+    out->left_at[0] = ol;
+    out->right_max[0] = hr;
+    out->right_at[0] = orr;
+    out->dl[0] = qs[3];
+    out->dr[0] = qs[2];
+    out->nul[0][0] = fabs(q0[2]) + fabs(q1[2]);
+    out->nul[3][0] = fabs(q1[1]);
+    out->nul[1][0] = fabs(q0[3]) + fabs(q1[3]);
+    out->nul[2][0] = fabs(q1[0]) + fabs(n5);
+    double mean = 0.5 * k;
+    double s = r->wgk_centre * fabs(fc - mean);
+    for (size_t i = 0; i < np; i++) {
+        double f1 = y[(2 * i + 1) * ld], f2 = y[(2 * i + 2) * ld];
+        s = s + r->wgk[i] * (fabs(f1 - mean) + fabs(f2 - mean));
+    }
+    out->val[0] = k;
+    out->err[0] = q0[1];
+    out->resabs[0] = a;
+    out->resasc[0] = s;
+    out->endl[0] = qs[1];
+    out->endr[0] = qs[0];
+    out->bad[0] = nb != nb;
+}
+#endif
+
 static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
                           const double *restrict c, const double *restrict h,
                           double *restrict y,
@@ -443,7 +528,18 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
     /* One interval is a masked vector of one real lane: the scalar
      * kernel does the same operations for less (divisions and square
      * roots of one double, not of a whole register; measured on the
-     * battery). Every ISA gives the same bits, so this changes no value. */
+     * battery). Every ISA gives the same bits, so this changes no value.
+     * At AVX2 its sums run across the lanes (gk_one), the rest is the
+     * scalar kernel's. */
+#if SQ_VLEN == 4
+    if (n == 1 && !(error_kind & SQ_GK_LEAN)) {
+        if (jac != NULL)
+            for (size_t i = 0; i < sq_gk_rows(r) * ld; i++)
+                y[i] *= jac[i];
+        gk_one(ld, r, y, out);
+        return sq_gk_ops_scalar.finish(1, ld, r, c, h, y, error_kind, out);
+    }
+#endif
     if (n == 1)
         return sq_gk_ops_scalar.estimate(n, ld, r, c, h, y, jac, error_kind, out);
 #if SQ_VLEN > 4
@@ -492,6 +588,14 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
      * abscissa times the slope, bounded by resasc / h^2) and by their own:
      * null rules under 16 times that noise say nothing.
      */
+    return gk_after(n, ld, r, c, h, y, error_kind, out);
+}
+
+static size_t gk_after(size_t n, size_t ld, const sq_gk_rule *r,
+                       const double *restrict c, const double *restrict h,
+                       const double *restrict y, int error_kind, const sq_gk_out *out)
+{
+    int lean = (error_kind & SQ_GK_LEAN) != 0;
     gk_cols cols = {out->val, out->err, out->resabs, out->resasc, out->qerr,
                     out->xerr, out->dl, out->dr, out->slack, c, h,
                     {out->nul[0], out->nul[1], out->nul[2], out->nul[3]}};
@@ -567,5 +671,6 @@ const sq_gk_ops SQ_ISA_SYM(sq_gk_ops) = {
     .nodes = gk_nodes,
     .map = map_nodes,
     .estimate = gk_estimate,
+    .finish = gk_after,
     .moments = gk_moments,
 };
