@@ -433,7 +433,7 @@ extern const sq_gk_ops sq_gk_ops_avx2;
 #endif
 #endif
 
-static size_t gk_after(size_t n, size_t ld, const sq_gk_rule *r,
+static size_t gk_after_sums(size_t n, size_t ld, const sq_gk_rule *r,
                        const double *restrict c, const double *restrict h,
                        const double *restrict y, int error_kind, const sq_gk_out *out);
 
@@ -537,7 +537,7 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
             for (size_t i = 0; i < sq_gk_rows(r) * ld; i++)
                 y[i] *= jac[i];
         gk_one(ld, r, y, out);
-        return sq_gk_ops_scalar.finish(1, ld, r, c, h, y, error_kind, out);
+        return sq_gk_ops_scalar.after_sums(1, ld, r, c, h, y, error_kind, out);
     }
 #endif
     if (n == 1)
@@ -588,10 +588,10 @@ static size_t gk_estimate(size_t n, size_t ld, const sq_gk_rule *r,
      * abscissa times the slope, bounded by resasc / h^2) and by their own:
      * null rules under 16 times that noise say nothing.
      */
-    return gk_after(n, ld, r, c, h, y, error_kind, out);
+    return gk_after_sums(n, ld, r, c, h, y, error_kind, out);
 }
 
-static size_t gk_after(size_t n, size_t ld, const sq_gk_rule *r,
+static size_t gk_after_sums(size_t n, size_t ld, const sq_gk_rule *r,
                        const double *restrict c, const double *restrict h,
                        const double *restrict y, int error_kind, const sq_gk_out *out)
 {
@@ -671,6 +671,6 @@ const sq_gk_ops SQ_ISA_SYM(sq_gk_ops) = {
     .nodes = gk_nodes,
     .map = map_nodes,
     .estimate = gk_estimate,
-    .finish = gk_after,
+    .after_sums = gk_after_sums,
     .moments = gk_moments,
 };

@@ -293,7 +293,7 @@ typedef void sq_gk_moments_fn(size_t rows, size_t m, size_t ld, size_t LD,
  * nul and the node maxima written): scaling, the error estimates and the
  * jump scan, with y already multiplied by the Jacobian. Returns the
  * number of intervals with a non-finite value. */
-typedef size_t sq_gk_finish_fn(size_t n, size_t ld, const sq_gk_rule *r,
+typedef size_t sq_gk_after_sums_fn(size_t n, size_t ld, const sq_gk_rule *r,
                                const double *restrict c, const double *restrict h,
                                const double *restrict y, int error_kind,
                                const sq_gk_out *out);
@@ -302,7 +302,7 @@ typedef struct sq_gk_ops {
     sq_gk_nodes_fn *nodes;
     sq_map_fn *map;
     sq_gk_estimate_fn *estimate;
-    sq_gk_finish_fn *finish;
+    sq_gk_after_sums_fn *after_sums;
     sq_gk_moments_fn *moments;
 } sq_gk_ops;
 

@@ -313,17 +313,20 @@ static void decide_local(struct sq_adapt_ws *w, gstate *ps, const view *v,
  * of something (see blind). Returns 1 if ps is finished, 0 if every
  * interval it keeps is to be split once more.
  */
+/* Is one of the n first estimates err[k] at its cap, resasc? */
+static int capped(const double *err, const double *rasc, size_t n)
+{
+    int any = 0;
+    for (size_t k = 0; k < n; k++)
+        any |= err[k] == rasc[k] && err[k] != 0;
+    return any;
+}
+
 static int accept(struct sq_adapt_ws *w, gstate *ps, const totals *t,
                   const view *v, int blinded)
 {
     size_t n = v->n;
-    int trusted = 1;
-    if (ps->rounds == 1) {
-        const double *err = v->f[F_ERR], *rasc = v->f[F_RASC];
-        for (size_t k = 0; k < n; k++)
-            if (err[k] == rasc[k] && err[k] != 0)
-                trusted = 0;
-    }
+    int trusted = !(ps->rounds == 1 && capped(v->f[F_ERR], v->f[F_RASC], n));
     if (ps->rounds <= SQ_GK_ZERO_LOOK && blinded)
         trusted = 0;
     if (trusted && t->missed > 0) {
@@ -695,6 +698,13 @@ static void count_doublings(gstate *ps, const totals *t)
     ps->last_resabs = t->resabs;
 }
 
+/* QUADPACK's defabs and ksgn, from the first round's totals. */
+static void first_seen(gstate *ps, const totals *t)
+{
+    ps->defabs = t->resabs;
+    ps->ksgn = fabs(t->area) >= (1 - 50 * DBL_EPSILON) * t->resabs ? 1 : -1;
+}
+
 static void remember_area(gstate *ps, const totals *t)
 {
     ps->past_area[1] = ps->past_area[0];
@@ -763,10 +773,8 @@ static int mark_fates(engine *e, gstate *ps, view *v, const totals *tp,
     if (halve_overflows(e, ps, v, &t, extra_err))
         return 0;
     double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
-    if (ps->rounds == 1) {
-        ps->defabs = t.resabs;
-        ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
-    }
+    if (ps->rounds == 1)
+        first_seen(ps, &t);
     int blinded = blind(e, &t, tol);
     if (ps->local) {
         decide_local(w, ps, v, tol, blinded, &t);
@@ -835,13 +843,11 @@ static int first_accept(engine *e, gstate *ps, const totals *tp)
     double tol = sq_tolerance(ps->def.epsabs, ps->def.epsrel, t.area);
     if (!(t.errsum <= tol) || t.missed > 0 || blind(e, &t, tol))
         return 0;
-    const double *err = e->w->fresh->f[F_ERR], *rasc = e->w->fresh->f[F_RASC];
-    for (size_t i = ps->fresh_start; i < ps->fresh_start + ps->fresh_n; i++)
-        if (err[i] == rasc[i] && err[i] != 0)
-            return 0;            /* a first estimate at its cap */
+    double *const *f = e->w->fresh->f;
+    if (capped(f[F_ERR] + ps->fresh_start, f[F_RASC] + ps->fresh_start, ps->fresh_n))
+        return 0;
     count_doublings(ps, &t);
-    ps->defabs = t.resabs;
-    ps->ksgn = fabs(t.area) >= (1 - 50 * DBL_EPSILON) * t.resabs ? 1 : -1;
+    first_seen(ps, &t);
     ps->value = t.area;
     ps->error = t.errsum;
     ps->active = 0;
